@@ -1,0 +1,247 @@
+"""Attachment: which Gateways and Routes are ours, where each Route attaches, and why not.
+
+Pure: Store in, ``Attachment`` out. Same input, same output: no clock, no AWS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from awsgw.core import hostnames as hn
+from awsgw.core.backends import ResolvedBackend, resolve_backend
+from awsgw.core.conditions import Condition
+from awsgw.core.listeners import ListenerState, validate_listeners
+from awsgw.core.refs import selects
+from awsgw.core.store import Store
+from awsgw.objects import GATEWAY_GROUP, Gateway, GatewayClass, HTTPRoute, ParentReference
+
+ALB_CONTROLLER = "awsgw.io/alb"
+RESERVED_CONTROLLERS = ("awsgw.io/nlb", "awsgw.io/lattice")
+
+
+@dataclass
+class ClassState:
+    gateway_class: GatewayClass
+    accepted: bool
+    reason: str
+    message: str
+
+    def conditions(self) -> list[Condition]:
+        gen = self.gateway_class.generation
+        return [
+            Condition("Accepted", self.accepted, self.reason, self.message, gen),
+            Condition(
+                "SupportedVersion", True, "SupportedVersion", "Gateway API v1.6.1", gen
+            ),
+        ]
+
+
+@dataclass
+class GatewayState:
+    gateway: Gateway
+    controller: str
+    listeners: list[ListenerState]
+    accepted: tuple[bool, str, str] = (True, "Accepted", "Gateway is accepted")
+    programmed: tuple[bool, str, str] = (False, "Pending", "Waiting for the load balancer")
+    addresses: list[str] = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        return self.accepted[0]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A Route attached to one listener of one Gateway, with the hostnames it serves there."""
+
+    route: HTTPRoute
+    gateway_key: str
+    listener: str
+    hostnames: tuple[str, ...]
+
+
+@dataclass
+class ParentState:
+    """One ``status.parents`` entry of a Route (only for parents of our controller)."""
+
+    parent_ref: ParentReference
+    gateway_key: str
+    controller: str
+    accepted: tuple[bool, str, str]
+    resolved: tuple[bool, str, str] = (True, "ResolvedRefs", "All references resolved")
+    partially_invalid: str | None = None
+
+    def conditions(self, generation: int) -> list[Condition]:
+        out = [
+            Condition("Accepted", *self.accepted, generation),
+            Condition("ResolvedRefs", *self.resolved, generation),
+        ]
+        if self.partially_invalid:
+            out.append(
+                Condition(
+                    "PartiallyInvalid", True, "UnsupportedValue", self.partially_invalid, generation
+                )
+            )
+        return out
+
+
+@dataclass
+class Attachment:
+    classes: dict[str, ClassState]
+    gateways: dict[str, GatewayState]
+    route_parents: dict[str, list[ParentState]]
+    placements: dict[str, list[Placement]]
+    """Gateway key → Routes placed on its listeners."""
+    backends: dict[str, list[list[list[ResolvedBackend]]]]
+    """Route key → per rule, per backendRef: the resolved backend."""
+
+
+def _class_state(gc: GatewayClass) -> ClassState | None:
+    controller = gc.spec.controller_name
+    if controller == ALB_CONTROLLER:
+        if gc.spec.parameters_ref is not None:
+            return ClassState(
+                gc, False, "InvalidParameters", "spec.parametersRef: awsgw takes no parameters"
+            )
+        return ClassState(gc, True, "Accepted", "Accepted by awsgw (Application Load Balancer)")
+    if controller in RESERVED_CONTROLLERS:
+        return ClassState(
+            gc, False, "Unsupported", f"controller {controller} is not implemented in this version"
+        )
+    return None
+
+
+def _gateway_state(gw: Gateway, cls: ClassState, store: Store) -> GatewayState:
+    state = GatewayState(gw, cls.gateway_class.spec.controller_name, validate_listeners(gw, store))
+    if not cls.accepted:
+        state.accepted = (False, "Invalid", f"GatewayClass {cls.gateway_class.name}: {cls.message}")
+    elif gw.spec.infrastructure and gw.spec.infrastructure.parameters_ref:
+        state.accepted = (
+            False,
+            "InvalidParameters",
+            "spec.infrastructure.parametersRef: awsgw takes no parameters",
+        )
+    elif gw.spec.addresses:
+        state.accepted = (
+            False,
+            "UnsupportedAddress",
+            "spec.addresses: an Application Load Balancer gets its address from AWS",
+        )
+    elif not any(ls.usable for ls in state.listeners):
+        state.accepted = (False, "ListenersNotValid", "No listener is valid")
+    elif not all(ls.usable for ls in state.listeners):
+        state.accepted = (True, "ListenersNotValid", "Some listeners are not valid")
+    if not state.accepted[0]:
+        state.programmed = (False, "Invalid", state.accepted[2])
+        for ls in state.listeners:
+            ls.programmed = (False, "Invalid", state.accepted[2])
+    return state
+
+
+def _namespace_allowed(ls: ListenerState, gw: Gateway, route: HTTPRoute, store: Store) -> bool:
+    ns = ls.listener.allowed_routes.namespaces
+    if ns.from_ == "All":
+        return True
+    if ns.from_ == "Same":
+        return route.namespace == gw.namespace
+    return ns.selector is not None and selects(ns.selector, store.namespace_labels(route.namespace))
+
+
+def _place(
+    route: HTTPRoute, ref: ParentReference, gws: GatewayState, store: Store
+) -> tuple[tuple[bool, str, str], list[Placement]]:
+    """Try to attach a Route through one parentRef: its Accepted condition and placements."""
+    gw = gws.gateway
+    if not gws.usable:
+        return (False, "NoMatchingParent", f"Gateway {gw.key} is not accepted"), []
+    candidates = [
+        ls
+        for ls in gws.listeners
+        if (ref.section_name is None or ls.listener.name == ref.section_name)
+        and (ref.port is None or ls.listener.port == ref.port)
+    ]
+    if not candidates:
+        what = []
+        if ref.section_name is not None:
+            what.append(f"sectionName {ref.section_name}")
+        if ref.port is not None:
+            what.append(f"port {ref.port}")
+        return (False, "NoMatchingParent", f"No listener matches {' and '.join(what)}"), []
+    allowed = [
+        ls
+        for ls in candidates
+        if ls.usable
+        and any(k.kind == route.kind and k.group == GATEWAY_GROUP for k in ls.supported_kinds)
+        and _namespace_allowed(ls, gw, route, store)
+    ]
+    if not allowed:
+        return (
+            (False, "NotAllowedByListeners", "No listener of the parent allows this Route"),
+            [],
+        )
+    placements = []
+    for ls in allowed:
+        names = hn.effective_hostnames(ls.listener.hostname, route.spec.hostnames)
+        if names is not None:
+            placements.append(Placement(route, gw.key, ls.listener.name, tuple(names)))
+    if not placements:
+        return (
+            (
+                False,
+                "NoMatchingListenerHostname",
+                "spec.hostnames: none intersects a listener hostname",
+            ),
+            [],
+        )
+    return (True, "Accepted", "Route is accepted"), placements
+
+
+def _resolve_all(route: HTTPRoute, store: Store) -> list[list[ResolvedBackend]]:
+    return [[resolve_backend(route, ref, store) for ref in rule.backend_refs] for rule in route.spec.rules]
+
+
+def _resolved_condition(backends: list[list[ResolvedBackend]]) -> tuple[bool, str, str]:
+    for rule in backends:
+        for b in rule:
+            if b.problem is not None:
+                return (False, b.problem[0], b.problem[1])
+    return (True, "ResolvedRefs", "All references resolved")
+
+
+def attach(store: Store) -> Attachment:
+    """Compute every status and placement for the objects of our controller."""
+    classes = {
+        gc.name: st for gc in store.gateway_classes() if (st := _class_state(gc)) is not None
+    }
+    gateways = {
+        gw.key: _gateway_state(gw, classes[gw.spec.gateway_class_name], store)
+        for gw in store.gateways()
+        if gw.spec.gateway_class_name in classes
+    }
+    result = Attachment(classes, gateways, {}, {k: [] for k in gateways}, {})
+    for route in store.http_routes():
+        parents: list[ParentState] = []
+        backends = _resolve_all(route, store)
+        for ref in route.spec.parent_refs:
+            if ref.group != GATEWAY_GROUP or ref.kind != "Gateway":
+                continue
+            key = f"{ref.namespace or route.namespace}/{ref.name}"
+            gws = gateways.get(key)
+            if gws is None:
+                continue
+            accepted, placements = _place(route, ref, gws, store)
+            parents.append(
+                ParentState(ref, key, gws.controller, accepted, _resolved_condition(backends))
+            )
+            for p in placements:
+                if p not in result.placements[key]:
+                    result.placements[key].append(p)
+        if parents:
+            result.route_parents[route.key] = parents
+            result.backends[route.key] = backends
+    for key, gws in gateways.items():
+        for ls in gws.listeners:
+            ls.attached_routes = len(
+                {p.route.key for p in result.placements[key] if p.listener == ls.listener.name}
+            )
+    return result

@@ -1,0 +1,63 @@
+"""Hostname matching, intersection and precedence (Gateway API semantics).
+
+A wildcard ``*.example.com`` matches any non-empty label sequence before ``.example.com``
+(``a.example.com``, ``a.b.example.com``) but never the apex ``example.com``.
+"""
+
+from __future__ import annotations
+
+
+def is_wildcard(hostname: str) -> bool:
+    return hostname.startswith("*.")
+
+
+def matches(pattern: str, hostname: str) -> bool:
+    """Does ``pattern`` (exact or wildcard) match the concrete or wildcard ``hostname``?"""
+    pattern, hostname = pattern.lower(), hostname.lower()
+    if not is_wildcard(pattern):
+        return pattern == hostname
+    suffix = pattern[1:]  # ".example.com"
+    if is_wildcard(hostname):
+        return hostname[1:].endswith(suffix)
+    return hostname.endswith(suffix) and len(hostname) > len(suffix)
+
+
+def intersect(listener: str | None, route: str) -> str | None:
+    """The hostnames both accept, as the more specific of the two; None when disjoint."""
+    if listener is None:
+        return route
+    if matches(listener, route):
+        return route
+    if matches(route, listener):
+        return listener
+    return None
+
+
+def effective_hostnames(listener: str | None, route_hostnames: list[str]) -> list[str] | None:
+    """Hostnames a Route serves on a listener.
+
+    ``[]`` means any host; ``None`` means the Route's hostnames and the listener's do not
+    intersect at all (the Route does not attach to that listener).
+    """
+    if not route_hostnames:
+        return [listener] if listener else []
+    found: list[str] = []
+    for hostname in route_hostnames:
+        common = intersect(listener, hostname)
+        if common is not None and common.lower() not in found:
+            found.append(common.lower())
+    return found or None
+
+
+def precedence_key(hostname: str | None) -> tuple[int, int]:
+    """Sort key, most specific first: exact names, then wildcards longest first, then any.
+
+    Exact names never overlap each other and wildcards of one length never overlap, so this
+    total order yields the spec's "largest number of characters in a matching (non-wildcard)
+    hostname" for every request.
+    """
+    if hostname is None:
+        return (2, 0)
+    if is_wildcard(hostname):
+        return (1, -len(hostname))
+    return (0, 0)

@@ -1,0 +1,182 @@
+"""Listener validation: protocol support, route kinds, conflicts and TLS certificate refs.
+
+Pure: a Gateway (plus the Store for Secrets and ReferenceGrants) in, one ``ListenerState``
+per listener out, with every condition the spec asks for.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+
+from awsgw.core.conditions import Condition
+from awsgw.core.refs import granted
+from awsgw.core.store import Store
+from awsgw.objects import GATEWAY_GROUP, Gateway, Listener, RouteGroupKind
+
+ROUTE_KINDS_BY_PROTOCOL: dict[str, tuple[str, ...]] = {
+    "HTTP": ("HTTPRoute",),
+    "HTTPS": ("HTTPRoute",),
+}
+"""What an ALB listener can carry, by Gateway listener protocol."""
+
+
+@dataclass
+class ListenerState:
+    listener: Listener
+    supported_kinds: list[RouteGroupKind]
+    accepted: tuple[bool, str, str] = (True, "Accepted", "Listener is accepted")
+    conflicted: tuple[bool, str, str] = (False, "NoConflicts", "No conflicts")
+    resolved: tuple[bool, str, str] = (True, "ResolvedRefs", "All references resolved")
+    programmed: tuple[bool, str, str] = (True, "Programmed", "Listener is programmed")
+    certificates: list[tuple[str, str]] = field(default_factory=list)
+    """Valid certificate Secrets as (namespace, name), first is the default certificate."""
+    attached_routes: int = 0
+
+    @property
+    def usable(self) -> bool:
+        """Can Routes attach and traffic be served? (accepted, not conflicted, refs valid)."""
+        return self.accepted[0] and not self.conflicted[0] and self.resolved[0]
+
+    def conditions(self, generation: int) -> list[Condition]:
+        def cond(kind: str, value: tuple[bool, str, str]) -> Condition:
+            return Condition(kind, value[0], value[1], value[2], generation)
+
+        return [
+            cond("Accepted", self.accepted),
+            cond("Conflicted", self.conflicted),
+            cond("ResolvedRefs", self.resolved),
+            cond("Programmed", self.programmed),
+        ]
+
+
+def _not_programmed(state: ListenerState, why: str) -> None:
+    state.programmed = (False, "Invalid", why)
+
+
+def _kinds(listener: Listener, state: ListenerState, allowed: tuple[str, ...]) -> None:
+    requested = listener.allowed_routes.kinds
+    if requested is None:
+        state.supported_kinds = [RouteGroupKind(group=GATEWAY_GROUP, kind=k) for k in allowed]
+        return
+    valid = [k for k in requested if k.group == GATEWAY_GROUP and k.kind in allowed]
+    state.supported_kinds = [RouteGroupKind(group=k.group, kind=k.kind) for k in valid]
+    invalid = [f"{k.group}/{k.kind}" for k in requested if k not in valid]
+    if invalid:
+        state.resolved = (
+            False,
+            "InvalidRouteKinds",
+            f"spec.listeners[{listener.name}].allowedRoutes.kinds: unsupported {', '.join(invalid)}",
+        )
+
+
+def _pem_ok(data: dict[str, str], key: str, marker: str) -> bool:
+    try:
+        text = base64.b64decode(data.get(key, ""), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return f"-----BEGIN {marker}" in text or (marker == "PRIVATE" and "PRIVATE KEY-----" in text)
+
+
+def _certificates(gw: Gateway, listener: Listener, state: ListenerState, store: Store) -> None:
+    tls = listener.tls
+    where = f"spec.listeners[{listener.name}].tls"
+    if tls is None or not tls.certificate_refs:
+        state.resolved = (False, "InvalidCertificateRef", f"{where}.certificateRefs: required")
+        return
+    if tls.mode != "Terminate":
+        state.accepted = (False, "UnsupportedProtocol", f"{where}.mode: ALB only terminates TLS")
+        return
+    for i, ref in enumerate(tls.certificate_refs):
+        ns = ref.namespace or gw.namespace
+        name = f"{where}.certificateRefs[{i}] {ns}/{ref.name}"
+        if ref.group != "" or ref.kind != "Secret":
+            state.resolved = (False, "InvalidCertificateRef", f"{name}: kind must be core Secret")
+            continue
+        if not granted(
+            store,
+            from_group=GATEWAY_GROUP,
+            from_kind="Gateway",
+            from_namespace=gw.namespace,
+            to_group="",
+            to_kind="Secret",
+            to_namespace=ns,
+            to_name=ref.name,
+        ):
+            state.resolved = (False, "RefNotPermitted", f"{name}: no ReferenceGrant allows it")
+            continue
+        secret = store.secret(ns, ref.name)
+        if secret is None:
+            state.resolved = (False, "InvalidCertificateRef", f"{name}: Secret not found")
+            continue
+        if not (
+            _pem_ok(secret.data, "tls.crt", "CERTIFICATE")
+            and _pem_ok(secret.data, "tls.key", "PRIVATE")
+        ):
+            state.resolved = (
+                False,
+                "InvalidCertificateRef",
+                f"{name}: needs PEM tls.crt and tls.key",
+            )
+            continue
+        state.certificates.append((ns, ref.name))
+
+
+def _conflicts(states: list[ListenerState]) -> None:
+    """Listeners sharing a port must share a protocol and differ in hostname."""
+    by_port: dict[int, list[ListenerState]] = {}
+    for s in states:
+        if s.accepted[0]:
+            by_port.setdefault(s.listener.port, []).append(s)
+    for group in by_port.values():
+        protocols = {s.listener.protocol for s in group}
+        if len(protocols) > 1:
+            for s in group:
+                s.conflicted = (
+                    True,
+                    "ProtocolConflict",
+                    f"port {s.listener.port} is used with protocols {sorted(protocols)}",
+                )
+            continue
+        seen: dict[str, list[ListenerState]] = {}
+        for s in group:
+            seen.setdefault((s.listener.hostname or "").lower(), []).append(s)
+        for hostname, same in seen.items():
+            if len(same) > 1:
+                for s in same:
+                    s.conflicted = (
+                        True,
+                        "HostnameConflict",
+                        f"port {s.listener.port} hostname {hostname or '(any)'} "
+                        "is used by several listeners",
+                    )
+
+
+def validate_listeners(gw: Gateway, store: Store) -> list[ListenerState]:
+    """One ``ListenerState`` per listener of the Gateway, conditions filled in."""
+    states = []
+    for listener in gw.spec.listeners:
+        allowed = ROUTE_KINDS_BY_PROTOCOL.get(listener.protocol)
+        state = ListenerState(listener=listener, supported_kinds=[])
+        if allowed is None:
+            state.accepted = (
+                False,
+                "UnsupportedProtocol",
+                f"spec.listeners[{listener.name}].protocol: {listener.protocol} is not "
+                "supported by an Application Load Balancer (HTTP, HTTPS)",
+            )
+        else:
+            _kinds(listener, state, allowed)
+            if listener.protocol == "HTTPS":
+                _certificates(gw, listener, state, store)
+        states.append(state)
+    _conflicts(states)
+    for s in states:
+        if not s.accepted[0]:
+            _not_programmed(s, s.accepted[2])
+        elif s.conflicted[0]:
+            _not_programmed(s, s.conflicted[2])
+        elif not s.resolved[0]:
+            _not_programmed(s, s.resolved[2])
+    return states

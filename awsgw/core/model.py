@@ -1,0 +1,108 @@
+"""The provider-neutral load balancer model: what each Gateway needs, nothing about how.
+
+Rules are listed in Gateway API precedence order within each listener hostname group;
+groups are ordered most specific listener hostname first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from awsgw.core.backends import BackendKey
+
+
+@dataclass(frozen=True)
+class KeyValueMatch:
+    type: str  # Exact | RegularExpression
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Match:
+    path_type: str  # Exact | PathPrefix | RegularExpression
+    path: str
+    headers: tuple[KeyValueMatch, ...] = ()
+    query: tuple[KeyValueMatch, ...] = ()
+    method: str | None = None
+
+
+@dataclass(frozen=True)
+class WeightedBackend:
+    backend: BackendKey | None
+    """None: an invalid reference, which must answer 500 for its share."""
+    weight: int
+
+
+@dataclass(frozen=True)
+class Redirect:
+    scheme: str | None
+    hostname: str | None
+    port: int | None
+    """Already derived as the spec says (scheme's well-known port, else the listener's)."""
+    path_type: str | None  # ReplaceFullPath | ReplacePrefixMatch
+    path: str | None
+    status_code: int
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    hostname: str | None
+    path_type: str | None
+    path: str | None
+
+
+@dataclass(frozen=True)
+class Action:
+    backends: tuple[WeightedBackend, ...] = ()
+    redirect: Redirect | None = None
+    rewrite: Rewrite | None = None
+    unsupported: tuple[str, ...] = ()
+    """Filter types the core does not model; providers refuse the rule."""
+
+
+@dataclass(frozen=True)
+class RouteRef:
+    kind: str
+    key: str  # namespace/name
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    route: RouteRef
+    rule_index: int
+    match_index: int
+    hostnames: tuple[str, ...]
+    """Host values to match; empty means any host."""
+    match: Match
+    action: Action
+
+
+@dataclass
+class HostGroup:
+    """Rules of one Gateway listener, isolated from less specific listeners on its port."""
+
+    listener: str
+    hostname: str | None
+    rules: list[Rule] = field(default_factory=list)
+
+
+@dataclass
+class PortModel:
+    port: int
+    protocol: str  # HTTP | HTTPS
+    groups: list[HostGroup] = field(default_factory=list)
+    certificates: list[tuple[str, str]] = field(default_factory=list)
+    """Certificate Secrets (namespace, name); the first is the default."""
+
+
+@dataclass
+class GatewayModel:
+    key: str
+    annotations: dict[str, str]
+    ports: list[PortModel]
+    targets: dict[BackendKey, tuple[tuple[str, int], ...]]
+    """Every valid backend the rules use → its ready (IP, port) targets."""

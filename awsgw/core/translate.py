@@ -1,0 +1,157 @@
+"""Attachment → GatewayModel: rules per listener in exact Gateway API precedence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from awsgw.core import hostnames as hn
+from awsgw.core.attach import Attachment, GatewayState, Placement
+from awsgw.core.backends import ResolvedBackend, ready_targets
+from awsgw.core.model import (
+    Action,
+    GatewayModel,
+    HostGroup,
+    KeyValueMatch,
+    Match,
+    PortModel,
+    Redirect,
+    Rewrite,
+    RouteRef,
+    Rule,
+    WeightedBackend,
+)
+from awsgw.core.store import Store
+from awsgw.objects import HTTPRoute, HTTPRouteFilter, HTTPRouteMatch, HTTPRouteRule
+
+WELL_KNOWN_PORTS = {"http": 80, "https": 443}
+MODELLED_FILTERS = {"RequestRedirect", "URLRewrite"}
+
+
+def match_key(m: Match) -> tuple[int, int, int, int, int]:
+    """Spec precedence of a match, smallest first: Exact path, longest prefix, method,
+    most headers, most query params (RegularExpression paths rank after prefixes)."""
+    kind = {"Exact": 0, "PathPrefix": 1}.get(m.path_type, 2)
+    return (kind, -len(m.path), 0 if m.method else 1, -len(m.headers), -len(m.query))
+
+
+def _match(m: HTTPRouteMatch) -> Match:
+    return Match(
+        path_type=m.path.type,
+        path=m.path.value,
+        headers=tuple(KeyValueMatch(h.type, h.name, h.value) for h in m.headers),
+        query=tuple(KeyValueMatch(q.type, q.name, q.value) for q in m.query_params),
+        method=m.method,
+    )
+
+
+def _redirect(f: HTTPRouteFilter, listener_port: int) -> Redirect | None:
+    r = f.request_redirect
+    if r is None:
+        return None
+    port = r.port
+    if port is None:
+        port = WELL_KNOWN_PORTS.get(r.scheme.lower(), listener_port) if r.scheme else listener_port
+    path = r.path
+    value = None
+    if path is not None:
+        value = path.replace_full_path if path.type == "ReplaceFullPath" else path.replace_prefix_match
+    return Redirect(
+        scheme=r.scheme,
+        hostname=r.hostname,
+        port=port,
+        path_type=path.type if path else None,
+        path=value,
+        status_code=r.status_code,
+    )
+
+
+def _action(rule: HTTPRouteRule, backends: list[ResolvedBackend], listener_port: int) -> Action:
+    redirect = next(
+        (_redirect(f, listener_port) for f in rule.filters if f.type == "RequestRedirect"), None
+    )
+    rewrite = None
+    for f in rule.filters:
+        if f.type == "URLRewrite" and f.url_rewrite is not None:
+            p = f.url_rewrite.path
+            value = None
+            if p is not None:
+                value = p.replace_full_path if p.type == "ReplaceFullPath" else p.replace_prefix_match
+            rewrite = Rewrite(f.url_rewrite.hostname, p.type if p else None, value)
+    unsupported = tuple(sorted({f.type for f in rule.filters} - MODELLED_FILTERS))
+    unsupported += tuple(
+        sorted({f"backendRef {f.type}" for ref in rule.backend_refs for f in ref.filters})
+    )
+    weighted = tuple(WeightedBackend(b.key, b.weight) for b in backends)
+    return Action(
+        backends=() if redirect else weighted,
+        redirect=redirect,
+        rewrite=rewrite,
+        unsupported=unsupported,
+    )
+
+
+def _route_order(route: HTTPRoute) -> tuple[str, int, str]:
+    """Oldest first, then ``namespace/name``; without timestamps, read order is age."""
+    created = route.metadata.creation_timestamp
+    return (created or "", 0 if created else route.order, route.key)
+
+
+def _rules_for(
+    placement: Placement, backends: list[list[ResolvedBackend]], listener_port: int
+) -> list[tuple[Any, Rule]]:
+    """(sort key, rule) for every (hostname class, rule, match) of a placed Route."""
+    route = placement.route
+    classes: dict[tuple[int, int], list[str]] = {}
+    for name in placement.hostnames:
+        classes.setdefault(hn.precedence_key(name), []).append(name)
+    if not classes:
+        classes[hn.precedence_key(None)] = []
+    out = []
+    for host_key, names in sorted(classes.items()):
+        for ri, rule in enumerate(route.spec.rules):
+            action = _action(rule, backends[ri], listener_port)
+            for mi, m in enumerate(rule.matches or [HTTPRouteMatch()]):
+                match = _match(m)
+                key = (host_key, match_key(match), _route_order(route), ri, mi)
+                ref = RouteRef(route.kind, route.key)
+                out.append((key, Rule(ref, ri, mi, tuple(names), match, action)))
+    return out
+
+
+def _group_order(group: HostGroup) -> tuple[tuple[int, int], str]:
+    return (hn.precedence_key(group.hostname), group.listener)
+
+
+def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> GatewayModel:
+    """The neutral model of one accepted Gateway."""
+    gw = gws.gateway
+    ports: dict[int, PortModel] = {}
+    placements = attachment.placements.get(gw.key, [])
+    for ls in gws.listeners:
+        if not ls.usable:
+            continue
+        listener = ls.listener
+        port = ports.setdefault(listener.port, PortModel(listener.port, listener.protocol))
+        for cert in ls.certificates:
+            if cert not in port.certificates:
+                port.certificates.append(cert)
+        group = HostGroup(listener.name, listener.hostname)
+        keyed = []
+        for p in placements:
+            if p.listener == listener.name:
+                keyed += _rules_for(p, attachment.backends[p.route.key], listener.port)
+        group.rules = [rule for _, rule in sorted(keyed, key=lambda kr: kr[0])]
+        port.groups.append(group)
+    for port in ports.values():
+        port.groups.sort(key=_group_order)
+    targets = {}
+    for port in ports.values():
+        for group in port.groups:
+            for rule in group.rules:
+                for wb in rule.action.backends:
+                    if wb.backend is not None and wb.backend not in targets:
+                        targets[wb.backend] = ready_targets(store, wb.backend)
+    annotations = dict(gw.metadata.annotations)
+    if gw.spec.infrastructure:
+        annotations.update(gw.spec.infrastructure.annotations)
+    return GatewayModel(gw.key, annotations, sorted(ports.values(), key=lambda p: p.port), targets)

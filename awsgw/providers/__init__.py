@@ -1,0 +1,1 @@
+"""Cloud providers: each turns the neutral model into real load balancers."""

@@ -1,0 +1,1 @@
+"""AWS providers (ELBv2 Application Load Balancers)."""

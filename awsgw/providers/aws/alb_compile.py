@@ -1,0 +1,322 @@
+"""GatewayModel → the Application Load Balancer it needs (pure; no boto3).
+
+Conditions and actions come out in a canonical, hashable form that the apply step turns into
+ELBv2 API shapes and compares against what ``DescribeRules`` returns. What ALB cannot express
+becomes a ``Finding`` for the Route's status, never a silent approximation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass, field
+
+from awsgw.core.backends import BackendKey
+from awsgw.core.model import Action, GatewayModel, Match, RouteRef, Rule
+
+Cond = tuple[object, ...]
+"""("host-header", values) | ("path-pattern", values) | ("http-header", name, values)
+| ("query-string", ((key, value), ...)) | ("http-request-method", values)"""
+Act = tuple[object, ...]
+"""("forward", ((tg_name, weight), ...)) | ("fixed-response", code)
+| ("redirect", protocol, port, host, path, query, code)"""
+
+SCHEME_ANNOTATION = "awsgw.io/scheme"
+SCHEMES = ("internal", "internet-facing")
+
+
+@dataclass(frozen=True)
+class AlbLimits:
+    """ELBv2 quotas (defaults from the AWS documentation); moto enforces none of them."""
+
+    rules_per_listener: int = 100
+    values_per_rule: int = 5
+    values_per_condition: int = 3
+    target_groups_per_action: int = 5
+    max_weight: int = 999
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A Route rule ALB cannot program, and why."""
+
+    route: RouteRef
+    rule_index: int
+    message: str
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    conditions: tuple[Cond, ...]
+    actions: tuple[Act, ...]
+    source: str
+    """Human-readable origin, e.g. ``HTTPRoute ns/name rule 0 match 1``."""
+
+
+@dataclass(frozen=True)
+class TargetGroupSpec:
+    name: str
+    backend: str
+    """``ns/name:port`` of the Service port, or ``unresolved``."""
+    port: int
+    targets: tuple[tuple[str, int], ...]
+
+
+@dataclass
+class ListenerSpec:
+    port: int
+    protocol: str
+    rules: list[RuleSpec]
+    certificates: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class AlbSpec:
+    gateway: str
+    name: str
+    scheme: str
+    listeners: list[ListenerSpec]
+    target_groups: dict[str, TargetGroupSpec]
+    findings: list[Finding]
+    error: str | None = None
+    """A Gateway-level problem: nothing is programmed while it stands."""
+
+
+def short_hash(*parts: str, size: int = 10) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:size]
+
+
+def _label(text: str, size: int) -> str:
+    return re.sub(r"[^a-zA-Z0-9]+", "-", text)[:size].strip("-") or "x"
+
+
+def lb_name(cluster: str, gateway_key: str) -> str:
+    """≤ 32 characters, letters/digits/hyphens, stable per (cluster, Gateway)."""
+    ns, _, name = gateway_key.partition("/")
+    return f"gw-{_label(ns, 8)}-{_label(name, 8)}-{short_hash(cluster, gateway_key)}"
+
+
+def tg_name(cluster: str, gateway_key: str, backend: str) -> str:
+    """≤ 32 characters; one target group per (Gateway, Service port), shared by its Routes."""
+    svc = backend.split("/")[-1].split(":")[0]
+    return f"tg-{_label(svc, 12)}-{short_hash(cluster, gateway_key, backend, size=14)}"
+
+
+class Unsupported(Exception):
+    """A rule ALB cannot express exactly."""
+
+
+WILDCARDS = re.compile(r"[*?]")
+
+
+def _literal(value: str, where: str) -> str:
+    if WILDCARDS.search(value):
+        raise Unsupported(f"{where} {value!r}: ALB treats * and ? as wildcards")
+    return value
+
+
+def _path_values(m: Match) -> tuple[str, ...]:
+    if m.path_type == "Exact":
+        return (_literal(m.path, "path"),)
+    if m.path_type == "PathPrefix":
+        prefix = _literal(m.path, "path").rstrip("/")
+        return () if not prefix else (prefix, prefix + "/*")
+    raise Unsupported("path type RegularExpression is not supported on ALB yet")
+
+
+def _fixed_conditions(m: Match) -> list[Cond]:
+    out: list[Cond] = []
+    for h in m.headers:
+        if h.type != "Exact":
+            raise Unsupported(f"header {h.name}: type {h.type} is not supported on ALB")
+        out.append(("http-header", h.name.lower(), (_literal(h.value, f"header {h.name}"),)))
+    for q in m.query:
+        if q.type != "Exact":
+            raise Unsupported(f"query param {q.name}: type {q.type} is not supported on ALB")
+        pair = (_literal(q.name, "query param"), _literal(q.value, f"query param {q.name}"))
+        out.append(("query-string", (pair,)))
+    if m.method:
+        out.append(("http-request-method", (m.method,)))
+    return out
+
+
+def _chunks(values: tuple[str, ...], size: int) -> list[tuple[str, ...]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def conditions_for(rule: Rule, limits: AlbLimits) -> list[tuple[Cond, ...]]:
+    """Condition sets of the ALB rules that together express one match (several when the
+    host values do not fit one rule's evaluation budget)."""
+    fixed = _fixed_conditions(rule.match)
+    paths = _path_values(rule.match)
+    used = len(fixed) + len(paths)
+    if used > limits.values_per_rule:
+        raise Unsupported(
+            f"match needs {used} condition values; an ALB rule takes {limits.values_per_rule}"
+        )
+    base = fixed + ([("path-pattern", paths)] if paths else [])
+    hosts = tuple(dict.fromkeys(h.lower() for h in rule.hostnames))
+    if not hosts:
+        return [tuple(sorted(base, key=repr))]
+    room = min(limits.values_per_condition, limits.values_per_rule - used)
+    if room < 1:
+        raise Unsupported(
+            f"match with hostnames needs {used + 1} condition values; "
+            f"an ALB rule takes {limits.values_per_rule}"
+        )
+    return [
+        tuple(sorted([*base, ("host-header", chunk)], key=repr)) for chunk in _chunks(hosts, room)
+    ]
+
+
+def _redirect(action: Action) -> Act:
+    r = action.redirect
+    assert r is not None
+    if r.status_code not in (301, 302):
+        raise Unsupported(f"redirect statusCode {r.status_code}: ALB redirects with 301 or 302")
+    if r.path_type == "ReplacePrefixMatch":
+        raise Unsupported("redirect path ReplacePrefixMatch is not supported on ALB yet")
+    protocol = "#{protocol}"
+    if r.scheme is not None:
+        if r.scheme.lower() not in ("http", "https"):
+            raise Unsupported(f"redirect scheme {r.scheme}: ALB redirects to http or https")
+        protocol = r.scheme.upper()
+    port = str(r.port) if r.port is not None else "#{port}"
+    return ("redirect", protocol, port, r.hostname or "#{host}", r.path or "#{path}",
+            "#{query}", f"HTTP_{r.status_code}")
+
+
+def _weights(weights: list[int], limits: AlbLimits) -> list[int]:
+    """Scale Gateway API weights (0–1,000,000) into ALB's 0–999 without changing ratios."""
+    top = max(weights)
+    if top <= limits.max_weight:
+        return weights
+    divisor = math.gcd(*weights)
+    scaled = [w // divisor for w in weights]
+    if max(scaled) > limits.max_weight:
+        raise Unsupported(
+            f"weights {weights} cannot be expressed exactly in ALB's 0–{limits.max_weight}"
+        )
+    return scaled
+
+
+@dataclass
+class _Context:
+    cluster: str
+    gateway: str
+    limits: AlbLimits
+    model: GatewayModel
+    target_groups: dict[str, TargetGroupSpec] = field(default_factory=dict)
+
+    def group_for(self, backend: BackendKey | None) -> str:
+        label = str(backend) if backend else "unresolved"
+        name = tg_name(self.cluster, self.gateway, label)
+        if name not in self.target_groups:
+            targets = self.model.targets.get(backend, ()) if backend else ()
+            port = targets[0][1] if targets else (backend.port if backend else 80)
+            self.target_groups[name] = TargetGroupSpec(name, label, port, targets)
+        return name
+
+
+def _forward(action: Action, ctx: _Context) -> Act:
+    live = [b for b in action.backends if b.weight > 0]
+    if not live or all(b.backend is None for b in live):
+        return ("fixed-response", "500")
+    if len(live) > ctx.limits.target_groups_per_action:
+        raise Unsupported(
+            f"{len(live)} weighted backends; an ALB forward takes "
+            f"{ctx.limits.target_groups_per_action}"
+        )
+    merged: dict[BackendKey | None, int] = {}
+    for b in live:
+        merged[b.backend] = merged.get(b.backend, 0) + b.weight
+    weights = _weights(list(merged.values()), ctx.limits)
+    if len(merged) == 1:
+        weights = [1]
+    pairs = tuple(
+        sorted((ctx.group_for(k), w) for k, w in zip(merged, weights, strict=True))
+    )
+    return ("forward", pairs)
+
+
+def actions_for(action: Action, ctx: _Context) -> tuple[Act, ...]:
+    if action.unsupported:
+        raise Unsupported(f"filters {', '.join(action.unsupported)} are not supported on ALB")
+    if action.rewrite is not None:
+        raise Unsupported("URLRewrite is not supported on ALB yet")
+    if action.redirect is not None:
+        return (_redirect(action),)
+    return (_forward(action, ctx),)
+
+
+def _scheme(model: GatewayModel) -> tuple[str, str | None]:
+    scheme = model.annotations.get(SCHEME_ANNOTATION, "internal")
+    if scheme not in SCHEMES:
+        return "internal", (
+            f"metadata.annotations[{SCHEME_ANNOTATION}]: {scheme!r} is not one of {SCHEMES}"
+        )
+    return scheme, None
+
+
+def compile_alb(
+    model: GatewayModel, cluster: str, limits: AlbLimits | None = None
+) -> AlbSpec:
+    """The ALB, listeners, ordered rules and target groups for one Gateway."""
+    limits = limits or AlbLimits()
+    ctx = _Context(cluster, model.key, limits, model)
+    findings: list[Finding] = []
+    listeners = []
+    for port in model.ports:
+        rules: list[RuleSpec] = []
+        seen: set[tuple[Cond, ...]] = set()
+        origins: list[tuple[RouteRef, int] | None] = []
+        for gi, group in enumerate(port.groups):
+            for rule in group.rules:
+                try:
+                    acts = actions_for(rule.action, ctx)
+                    condition_sets = conditions_for(rule, limits)
+                except Unsupported as exc:
+                    findings.append(Finding(rule.route, rule.rule_index, str(exc)))
+                    continue
+                source = f"{rule.route} rule {rule.rule_index} match {rule.match_index}"
+                for conds in condition_sets:
+                    if conds not in seen:  # an identical earlier rule always wins
+                        seen.add(conds)
+                        rules.append(RuleSpec(conds, acts, source))
+                        origins.append((rule.route, rule.rule_index))
+            later = port.groups[gi + 1 :]
+            if group.hostname and later:
+                isolate: tuple[Cond, ...] = (("host-header", (group.hostname.lower(),)),)
+                if isolate not in seen:
+                    seen.add(isolate)
+                    rules.append(
+                        RuleSpec(isolate, (("fixed-response", "404"),), f"listener {group.listener}")
+                    )
+                    origins.append(None)
+        if len(rules) > limits.rules_per_listener:
+            for origin in origins[limits.rules_per_listener :]:
+                if origin is not None:
+                    findings.append(
+                        Finding(
+                            origin[0],
+                            origin[1],
+                            f"port {port.port} needs {len(rules)} ALB rules; the listener quota "
+                            f"is {limits.rules_per_listener}: lowest-precedence rules dropped",
+                        )
+                    )
+            rules = rules[: limits.rules_per_listener]
+        listeners.append(ListenerSpec(port.port, port.protocol, rules, list(port.certificates)))
+    used = {
+        name
+        for ls in listeners
+        for r in ls.rules
+        for a in r.actions
+        if a[0] == "forward"
+        for name, _ in a[1]  # type: ignore[attr-defined]
+    }
+    groups = {k: v for k, v in ctx.target_groups.items() if k in used}
+    scheme, error = _scheme(model)
+    unique = list(dict.fromkeys(findings))
+    return AlbSpec(model.key, lb_name(cluster, model.key), scheme, listeners, groups, unique, error)
+
