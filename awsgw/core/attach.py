@@ -127,7 +127,7 @@ def _gateway_state(gw: Gateway, cls: ClassState, store: Store) -> GatewayState:
             "UnsupportedAddress",
             "spec.addresses: an Application Load Balancer gets its address from AWS",
         )
-    elif not any(ls.usable for ls in state.listeners):
+    elif not any(ls.valid for ls in state.listeners):
         state.accepted = (False, "ListenersNotValid", "No listener is valid")
     elif not all(ls.usable for ls in state.listeners):
         state.accepted = (True, "ListenersNotValid", "Some listeners are not valid")
@@ -170,8 +170,7 @@ def _place(
     allowed = [
         ls
         for ls in candidates
-        if ls.usable
-        and any(k.kind == route.kind and k.group == GATEWAY_GROUP for k in ls.supported_kinds)
+        if any(k.kind == route.kind and k.group == GATEWAY_GROUP for k in ls.supported_kinds)
         and _namespace_allowed(ls, gw, route, store)
     ]
     if not allowed:

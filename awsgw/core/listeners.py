@@ -36,8 +36,14 @@ class ListenerState:
 
     @property
     def usable(self) -> bool:
-        """Can Routes attach and traffic be served? (accepted, not conflicted, refs valid)."""
+        """Is traffic served? (accepted, not conflicted, refs valid). Routes attach to a
+        listener regardless (spec: listener status does not impact attachment)."""
         return self.accepted[0] and not self.conflicted[0] and self.resolved[0]
+
+    @property
+    def valid(self) -> bool:
+        """Accepted and distinct: what keeps the Gateway itself accepted."""
+        return self.accepted[0] and not self.conflicted[0]
 
     def conditions(self, generation: int) -> list[Condition]:
         def cond(kind: str, value: tuple[bool, str, str]) -> Condition:
@@ -173,10 +179,11 @@ def validate_listeners(gw: Gateway, store: Store) -> list[ListenerState]:
         states.append(state)
     _conflicts(states)
     for s in states:
-        if not s.accepted[0]:
+        if s.conflicted[0]:
+            s.accepted = (False, s.conflicted[1], s.conflicted[2])
+            s.programmed = (False, s.conflicted[1], s.conflicted[2])
+        elif not s.accepted[0]:
             _not_programmed(s, s.accepted[2])
-        elif s.conflicted[0]:
-            _not_programmed(s, s.conflicted[2])
         elif not s.resolved[0]:
             _not_programmed(s, s.resolved[2])
     return states

@@ -90,13 +90,36 @@ class HostGroup:
     rules: list[Rule] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Certificate:
+    """A TLS Secret's content: ``tls.crt`` (leaf first, then chain) and ``tls.key``."""
+
+    namespace: str
+    name: str
+    certificate: str
+    private_key: str
+
+    def _blocks(self) -> list[str]:
+        marker = "-----END CERTIFICATE-----"
+        parts = [p.strip() for p in self.certificate.split(marker) if p.strip()]
+        return [p + "\n" + marker + "\n" for p in parts]
+
+    @property
+    def leaf(self) -> str:
+        return self._blocks()[0]
+
+    @property
+    def chain(self) -> str:
+        return "".join(self._blocks()[1:])
+
+
 @dataclass
 class PortModel:
     port: int
     protocol: str  # HTTP | HTTPS
     groups: list[HostGroup] = field(default_factory=list)
-    certificates: list[tuple[str, str]] = field(default_factory=list)
-    """Certificate Secrets (namespace, name); the first is the default."""
+    certificates: list[Certificate] = field(default_factory=list)
+    """Certificates of the port's listeners; the first is the default."""
 
 
 @dataclass

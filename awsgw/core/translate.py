@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from awsgw.core import hostnames as hn
@@ -9,6 +10,7 @@ from awsgw.core.attach import Attachment, GatewayState, Placement
 from awsgw.core.backends import ResolvedBackend, ready_targets
 from awsgw.core.model import (
     Action,
+    Certificate,
     GatewayModel,
     HostGroup,
     KeyValueMatch,
@@ -118,6 +120,18 @@ def _rules_for(
     return out
 
 
+def certificate(store: Store, namespace: str, name: str) -> Certificate | None:
+    secret = store.secret(namespace, name)
+    if secret is None:
+        return None
+    try:
+        crt = base64.b64decode(secret.data["tls.crt"]).decode()
+        key = base64.b64decode(secret.data["tls.key"]).decode()
+    except (KeyError, ValueError):
+        return None
+    return Certificate(namespace, name, crt, key)
+
+
 def _group_order(group: HostGroup) -> tuple[tuple[int, int], str]:
     return (hn.precedence_key(group.hostname), group.listener)
 
@@ -132,8 +146,9 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
             continue
         listener = ls.listener
         port = ports.setdefault(listener.port, PortModel(listener.port, listener.protocol))
-        for cert in ls.certificates:
-            if cert not in port.certificates:
+        for ns, name in ls.certificates:
+            cert = certificate(store, ns, name)
+            if cert is not None and cert not in port.certificates:
                 port.certificates.append(cert)
         group = HostGroup(listener.name, listener.hostname)
         keyed = []

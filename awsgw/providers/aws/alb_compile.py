@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from awsgw.core.backends import BackendKey
-from awsgw.core.model import Action, GatewayModel, Match, RouteRef, Rule
+from awsgw.core.model import Action, Certificate, GatewayModel, Match, RouteRef, Rule
 
 Cond = tuple[object, ...]
 """("host-header", values) | ("path-pattern", values) | ("http-header", name, values)
@@ -68,7 +68,7 @@ class ListenerSpec:
     port: int
     protocol: str
     rules: list[RuleSpec]
-    certificates: list[tuple[str, str]] = field(default_factory=list)
+    certificates: list[Certificate] = field(default_factory=list)
 
 
 @dataclass
@@ -274,11 +274,15 @@ def compile_alb(
         for gi, group in enumerate(port.groups):
             for rule in group.rules:
                 try:
-                    acts = actions_for(rule.action, ctx)
                     condition_sets = conditions_for(rule, limits)
                 except Unsupported as exc:
-                    findings.append(Finding(rule.route, rule.rule_index, str(exc)))
+                    findings.append(Finding(rule.route, rule.rule_index, f"dropped: {exc}"))
                     continue
+                try:
+                    acts = actions_for(rule.action, ctx)
+                except Unsupported as exc:  # never skip a filter: answer 500 instead
+                    findings.append(Finding(rule.route, rule.rule_index, f"answers 500: {exc}"))
+                    acts = (("fixed-response", "500"),)
                 source = f"{rule.route} rule {rule.rule_index} match {rule.match_index}"
                 for conds in condition_sets:
                     if conds not in seen:  # an identical earlier rule always wins

@@ -1,0 +1,149 @@
+"""Command line: ``awsgw reconcile | version``.
+
+``awsgw reconcile -f PATH ... [-o yaml|json] [--aws embedded]`` reads manifests (the whole
+desired state of this cluster), reconciles AWS once and prints a ``kind: List`` of the
+Gateway API objects with ``.status`` filled in. Exit codes: 0 done (routes may still be
+rejected: their status says why), 1 an AWS call failed, 2 bad input or settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import json
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import yaml
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import ValidationError
+
+from awsgw import __version__
+from awsgw.core.attach import ALB_CONTROLLER
+from awsgw.core.store import Store
+from awsgw.manifests import ManifestError, load
+from awsgw.objects import GATEWAY_GROUP, KubeObject
+from awsgw.providers.aws.alb import AlbProvider
+from awsgw.providers.aws.alb_compile import AlbLimits
+from awsgw.providers.aws.network import NetworkError
+from awsgw.providers.aws.session import Aws
+from awsgw.reconcilers.gateways import PassResult, reconcile_all
+from awsgw.settings import Settings, SettingsError
+
+EMBEDDED_CLUSTER = "embedded"
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Progress:
+    """Readable progress lines on stderr, with the time since start."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.start = time.monotonic()
+        self.quiet = quiet
+
+    def __call__(self, message: str) -> None:
+        if not self.quiet:
+            print(f"[{time.monotonic() - self.start:6.2f}s] {message}", file=sys.stderr)
+
+
+def render_list(objects: list[KubeObject], result: PassResult) -> dict[str, Any]:
+    """The Gateway API objects as read, each with the status this pass computed."""
+    items = []
+    for obj in objects:
+        if not obj.api_version.startswith(GATEWAY_GROUP + "/"):
+            continue
+        doc = copy.deepcopy(obj.raw)
+        status = result.statuses.get((obj.kind, obj.key))
+        if status is not None:
+            doc["status"] = status
+        items.append(doc)
+    return {"apiVersion": "v1", "kind": "List", "items": items}
+
+
+@contextlib.contextmanager
+def _aws_target(mode: str, settings: Settings) -> Iterator[Settings]:
+    if mode != "embedded":
+        yield settings
+        return
+    from awsgw.embedded import embedded_aws
+
+    cluster = settings.cluster_name or EMBEDDED_CLUSTER
+    with embedded_aws(cluster) as env:
+        yield settings.model_copy(
+            update={"cluster_name": cluster, "vpc_id": settings.vpc_id or env.vpc_id}
+        )
+
+
+def reconcile(args: argparse.Namespace) -> int:
+    progress = Progress(args.quiet)
+    try:
+        objects = load(args.filename)
+        settings = Settings()
+    except (ManifestError, ValidationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    progress(f"read {len(objects)} objects from {', '.join(args.filename)}")
+    try:
+        with _aws_target(args.aws, settings) as effective:
+            cluster = effective.require_cluster()
+            aws = Aws.create(max_attempts=effective.aws_max_attempts)
+            provider = AlbProvider(
+                aws,
+                cluster,
+                effective.vpc_id,
+                AlbLimits(rules_per_listener=effective.alb_rules_per_listener),
+                wait_active=args.wait,
+            )
+            result = reconcile_all(
+                Store.of(objects), {ALB_CONTROLLER: provider}, _now(), progress
+            )
+            progress(f"AWS calls: {aws.counter.reads} reads, {aws.counter.writes} writes")
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (BotoCoreError, ClientError, NetworkError) as exc:
+        print(f"error: AWS: {exc}", file=sys.stderr)
+        return 1
+    doc = render_list(objects, result)
+    if args.output == "json":
+        print(json.dumps(doc, indent=2))
+    else:
+        print(yaml.safe_dump(doc, sort_keys=False), end="")
+    for failure in result.failed:
+        print(f"error: {failure}", file=sys.stderr)
+    return 1 if result.failed else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="awsgw", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("reconcile", help="reconcile AWS once from manifest files")
+    r.add_argument("-f", "--filename", action="append", required=True, metavar="PATH",
+                   help="YAML file or folder (repeatable)")
+    r.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml")
+    r.add_argument("--aws", choices=("env", "embedded"), default="env",
+                   help="env: AWS from the standard variables; embedded: an in-process moto")
+    r.add_argument("--wait", type=float, default=600.0, metavar="SECONDS",
+                   help="how long to wait for new load balancers to become active")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    r.set_defaults(run=reconcile)
+    v = sub.add_parser("version", help="print the version")
+    v.set_defaults(run=lambda _: print(__version__) or 0)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Status documents for GatewayClasses, Gateways and Routes (pure).
+
+Inputs: the attachment, what the provider could not express (per Route rule), and what AWS
+shows (per Gateway). Output: the ``.status`` each object should carry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from awsgw.core.attach import Attachment, GatewayState, ParentState
+from awsgw.core.conditions import Condition, render
+from awsgw.objects import GATEWAY_GROUP, KubeObject
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """A Route rule a provider could not program as written (it answers 500 or is dropped)."""
+
+    gateway: str
+    route: str  # "Kind ns/name"
+    rule_index: int
+    message: str
+
+
+@dataclass(frozen=True)
+class GatewayObservation:
+    """What the provider saw of a Gateway's load balancer after ensuring it."""
+
+    gateway: str
+    programmed: bool
+    reason: str
+    message: str
+    address: str | None = None
+    failed: bool = False
+    """A cloud call failed (as opposed to a problem the status explains)."""
+
+
+def _previous(obj: KubeObject) -> dict[str, Any]:
+    status = obj.raw.get("status")
+    return status if isinstance(status, dict) else {}
+
+
+def gateway_status(
+    gws: GatewayState, seen: GatewayObservation | None, now: str
+) -> dict[str, Any]:
+    gw = gws.gateway
+    gen = gw.generation
+    before = _previous(gw)
+    accepted = gws.accepted
+    if not accepted[0]:
+        programmed = (False, "Invalid", accepted[2])
+    elif seen is None:
+        programmed = gws.programmed
+    else:
+        programmed = (seen.programmed, seen.reason, seen.message)
+    conditions = [
+        Condition("Accepted", *accepted, gen),
+        Condition("Programmed", *programmed, gen),
+    ]
+    old_listeners = {ls.get("name"): ls for ls in before.get("listeners", []) or []}
+    listeners = []
+    for ls in gws.listeners:
+        if ls.usable and not programmed[0]:
+            ls.programmed = (False, "Pending", programmed[2])
+        listeners.append(
+            {
+                "name": ls.listener.name,
+                "supportedKinds": [{"group": k.group, "kind": k.kind} for k in ls.supported_kinds],
+                "attachedRoutes": ls.attached_routes,
+                "conditions": render(
+                    ls.conditions(gen),
+                    old_listeners.get(ls.listener.name, {}).get("conditions"),
+                    now,
+                ),
+            }
+        )
+    status: dict[str, Any] = {
+        "conditions": render(conditions, before.get("conditions"), now),
+        "listeners": listeners,
+    }
+    if seen is not None and seen.address:
+        status["addresses"] = [{"type": "Hostname", "value": seen.address}]
+    return status
+
+
+def _parent_ref(p: ParentState) -> dict[str, Any]:
+    ns, _, name = p.gateway_key.partition("/")
+    ref: dict[str, Any] = {"group": GATEWAY_GROUP, "kind": "Gateway", "namespace": ns, "name": name}
+    if p.parent_ref.section_name is not None:
+        ref["sectionName"] = p.parent_ref.section_name
+    if p.parent_ref.port is not None:
+        ref["port"] = p.parent_ref.port
+    return ref
+
+
+def _apply_problems(
+    parent: ParentState, problems: list[RuleProblem], rule_count: int
+) -> None:
+    if not parent.accepted[0] or not problems:
+        return
+    bad = sorted({p.rule_index for p in problems})
+    detail = "; ".join(f"rule {p.rule_index}: {p.message}" for p in problems)
+    if len(bad) >= rule_count:
+        parent.accepted = (False, "UnsupportedValue", f"No rule can be programmed: {detail}")
+    else:
+        parent.partially_invalid = f"Dropped Rule(s) {bad}: {detail}"
+
+
+def route_status(
+    route: KubeObject,
+    parents: list[ParentState],
+    problems: list[RuleProblem],
+    rule_count: int,
+    controllers: set[str],
+    now: str,
+) -> dict[str, Any]:
+    """Our ``status.parents`` entries, keeping entries written by other controllers."""
+    before = _previous(route)
+    old = before.get("parents", []) or []
+    kept = [p for p in old if p.get("controllerName") not in controllers]
+    entries = []
+    for parent in parents:
+        mine = [p for p in problems if p.gateway == parent.gateway_key]
+        _apply_problems(parent, mine, rule_count)
+        ref = _parent_ref(parent)
+        previous = next((p for p in old if p.get("parentRef") == ref), {})
+        entries.append(
+            {
+                "parentRef": ref,
+                "controllerName": parent.controller,
+                "conditions": render(
+                    parent.conditions(route.generation), previous.get("conditions"), now
+                ),
+            }
+        )
+    return {**before, "parents": kept + entries}
+
+
+def class_statuses(attachment: Attachment, now: str) -> dict[str, dict[str, Any]]:
+    out = {}
+    for name, cs in attachment.classes.items():
+        before = _previous(cs.gateway_class)
+        out[name] = {**before, "conditions": render(cs.conditions(), before.get("conditions"), now)}
+    return out
