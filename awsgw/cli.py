@@ -101,9 +101,7 @@ def reconcile(args: argparse.Namespace) -> int:
                 AlbLimits(rules_per_listener=effective.alb_rules_per_listener),
                 wait_active=args.wait,
             )
-            result = reconcile_all(
-                Store.of(objects), {ALB_CONTROLLER: provider}, _now(), progress
-            )
+            result = reconcile_all(Store.of(objects), {ALB_CONTROLLER: provider}, _now(), progress)
             progress(f"AWS calls: {aws.counter.reads} reads, {aws.counter.writes} writes")
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -125,13 +123,28 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="awsgw", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("reconcile", help="reconcile AWS once from manifest files")
-    r.add_argument("-f", "--filename", action="append", required=True, metavar="PATH",
-                   help="YAML file or folder (repeatable)")
+    r.add_argument(
+        "-f",
+        "--filename",
+        action="append",
+        required=True,
+        metavar="PATH",
+        help="YAML file or folder (repeatable)",
+    )
     r.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml")
-    r.add_argument("--aws", choices=("env", "embedded"), default="env",
-                   help="env: AWS from the standard variables; embedded: an in-process moto")
-    r.add_argument("--wait", type=float, default=600.0, metavar="SECONDS",
-                   help="how long to wait for new load balancers to become active")
+    r.add_argument(
+        "--aws",
+        choices=("env", "embedded"),
+        default="env",
+        help="env: AWS from the standard variables; embedded: an in-process moto",
+    )
+    r.add_argument(
+        "--wait",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="how long to wait for new load balancers to become active",
+    )
     r.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     r.set_defaults(run=reconcile)
     v = sub.add_parser("version", help="print the version")

@@ -58,7 +58,9 @@ def parse_document(doc: dict[str, Any], where: str) -> KubeObject | None:
         first = exc.errors()[0]
         field = _location(first["loc"])
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ManifestError(f"{where} ({kind} {name}): field {field}: {first['msg']}{more}") from exc
+        raise ManifestError(
+            f"{where} ({kind} {name}): field {field}: {first['msg']}{more}"
+        ) from exc
     obj._raw = doc
     return obj
 

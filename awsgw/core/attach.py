@@ -30,9 +30,7 @@ class ClassState:
         gen = self.gateway_class.generation
         return [
             Condition("Accepted", self.accepted, self.reason, self.message, gen),
-            Condition(
-                "SupportedVersion", True, "SupportedVersion", "Gateway API v1.6.1", gen
-            ),
+            Condition("SupportedVersion", True, "SupportedVersion", "Gateway API v1.6.1", gen),
         ]
 
 
@@ -92,7 +90,7 @@ class Attachment:
     route_parents: dict[str, list[ParentState]]
     placements: dict[str, list[Placement]]
     """Gateway key → Routes placed on its listeners."""
-    backends: dict[str, list[list[list[ResolvedBackend]]]]
+    backends: dict[str, list[list[ResolvedBackend]]]
     """Route key → per rule, per backendRef: the resolved backend."""
 
 
@@ -196,7 +194,10 @@ def _place(
 
 
 def _resolve_all(route: HTTPRoute, store: Store) -> list[list[ResolvedBackend]]:
-    return [[resolve_backend(route, ref, store) for ref in rule.backend_refs] for rule in route.spec.rules]
+    return [
+        [resolve_backend(route, ref, store) for ref in rule.backend_refs]
+        for rule in route.spec.rules
+    ]
 
 
 def _resolved_condition(backends: list[list[ResolvedBackend]]) -> tuple[bool, str, str]:

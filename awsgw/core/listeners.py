@@ -73,7 +73,8 @@ def _kinds(listener: Listener, state: ListenerState, allowed: tuple[str, ...]) -
         state.resolved = (
             False,
             "InvalidRouteKinds",
-            f"spec.listeners[{listener.name}].allowedRoutes.kinds: unsupported {', '.join(invalid)}",
+            f"spec.listeners[{listener.name}].allowedRoutes.kinds: "
+            f"unsupported {', '.join(invalid)}",
         )
 
 

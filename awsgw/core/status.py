@@ -42,9 +42,7 @@ def _previous(obj: KubeObject) -> dict[str, Any]:
     return status if isinstance(status, dict) else {}
 
 
-def gateway_status(
-    gws: GatewayState, seen: GatewayObservation | None, now: str
-) -> dict[str, Any]:
+def gateway_status(gws: GatewayState, seen: GatewayObservation | None, now: str) -> dict[str, Any]:
     gw = gws.gateway
     gen = gw.generation
     before = _previous(gw)
@@ -95,9 +93,7 @@ def _parent_ref(p: ParentState) -> dict[str, Any]:
     return ref
 
 
-def _apply_problems(
-    parent: ParentState, problems: list[RuleProblem], rule_count: int
-) -> None:
+def _apply_problems(parent: ParentState, problems: list[RuleProblem], rule_count: int) -> None:
     if not parent.accepted[0] or not problems:
         return
     bad = sorted({p.rule_index for p in problems})
@@ -125,7 +121,7 @@ def route_status(
         mine = [p for p in problems if p.gateway == parent.gateway_key]
         _apply_problems(parent, mine, rule_count)
         ref = _parent_ref(parent)
-        previous = next((p for p in old if p.get("parentRef") == ref), {})
+        previous: dict[str, Any] = next((p for p in old if p.get("parentRef") == ref), {})
         entries.append(
             {
                 "parentRef": ref,

@@ -23,7 +23,13 @@ from awsgw.core.model import (
     WeightedBackend,
 )
 from awsgw.core.store import Store
-from awsgw.objects import HTTPRoute, HTTPRouteFilter, HTTPRouteMatch, HTTPRouteRule
+from awsgw.objects import (
+    HTTPPathModifier,
+    HTTPRoute,
+    HTTPRouteFilter,
+    HTTPRouteMatch,
+    HTTPRouteRule,
+)
 
 WELL_KNOWN_PORTS = {"http": 80, "https": 443}
 MODELLED_FILTERS = {"RequestRedirect", "URLRewrite"}
@@ -46,6 +52,12 @@ def _match(m: HTTPRouteMatch) -> Match:
     )
 
 
+def _path_value(p: HTTPPathModifier | None) -> str | None:
+    if p is None:
+        return None
+    return p.replace_full_path if p.type == "ReplaceFullPath" else p.replace_prefix_match
+
+
 def _redirect(f: HTTPRouteFilter, listener_port: int) -> Redirect | None:
     r = f.request_redirect
     if r is None:
@@ -53,16 +65,12 @@ def _redirect(f: HTTPRouteFilter, listener_port: int) -> Redirect | None:
     port = r.port
     if port is None:
         port = WELL_KNOWN_PORTS.get(r.scheme.lower(), listener_port) if r.scheme else listener_port
-    path = r.path
-    value = None
-    if path is not None:
-        value = path.replace_full_path if path.type == "ReplaceFullPath" else path.replace_prefix_match
     return Redirect(
         scheme=r.scheme,
         hostname=r.hostname,
         port=port,
-        path_type=path.type if path else None,
-        path=value,
+        path_type=r.path.type if r.path else None,
+        path=_path_value(r.path),
         status_code=r.status_code,
     )
 
@@ -75,10 +83,7 @@ def _action(rule: HTTPRouteRule, backends: list[ResolvedBackend], listener_port:
     for f in rule.filters:
         if f.type == "URLRewrite" and f.url_rewrite is not None:
             p = f.url_rewrite.path
-            value = None
-            if p is not None:
-                value = p.replace_full_path if p.type == "ReplaceFullPath" else p.replace_prefix_match
-            rewrite = Rewrite(f.url_rewrite.hostname, p.type if p else None, value)
+            rewrite = Rewrite(f.url_rewrite.hostname, p.type if p else None, _path_value(p))
     unsupported = tuple(sorted({f.type for f in rule.filters} - MODELLED_FILTERS))
     unsupported += tuple(
         sorted({f"backendRef {f.type}" for ref in rule.backend_refs for f in ref.filters})

@@ -49,9 +49,10 @@ def reconcile_all(
     seen: dict[str, GatewayObservation] = {}
     problems: list[RuleProblem] = []
     for key, gws in attachment.gateways.items():
-        provider = providers.get(gws.controller)
-        if provider is None or not gws.accepted[0]:
+        found_provider = providers.get(gws.controller)
+        if found_provider is None or not gws.accepted[0]:
             continue
+        provider = found_provider
         progress(f"Gateway {key}: planning")
         desired, found = provider.plan(build_model(gws, attachment, store))
         problems += found

@@ -92,8 +92,9 @@ def install() -> None:
         if problem:
             raise ELBClientError("ValidationError", problem)
 
-    def create_rule(self: Any, listener_arn: str, conditions: Any, priority: Any,
-                    actions: Any, tags: Any = None) -> Any:
+    def create_rule(
+        self: Any, listener_arn: str, conditions: Any, priority: Any, actions: Any, tags: Any = None
+    ) -> Any:
         problem = check_actions(actions)
         if problem:
             raise ELBClientError("ValidationError", problem)
@@ -110,7 +111,7 @@ def install() -> None:
             raise ELBClientError("ValidationError", problem)
         return original_modify(self, rule_arn, conditions, actions)
 
-    backend._validate_conditions = _validate_conditions
-    backend.create_rule = create_rule
-    backend.modify_rule = modify_rule
+    backend._validate_conditions = _validate_conditions  # type: ignore[method-assign]
+    backend.create_rule = create_rule  # type: ignore[method-assign]
+    backend.modify_rule = modify_rule  # type: ignore[method-assign]
     _installed = True

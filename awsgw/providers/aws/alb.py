@@ -144,7 +144,9 @@ class AlbProvider:
         except (NetworkError, Conflict) as exc:
             return GatewayObservation(spec.gateway, False, "Invalid", str(exc))
         except ClientError as exc:
-            return GatewayObservation(spec.gateway, False, "Pending", f"AWS error: {exc}", failed=True)
+            return GatewayObservation(
+                spec.gateway, False, "Pending", f"AWS error: {exc}", failed=True
+            )
         if lb.get("State", {}).get("Code", "active") != "active" and self.wait_active > 0:
             lb = self._wait_active(lb["LoadBalancerArn"])
         state = lb.get("State", {}).get("Code", "active")
@@ -152,7 +154,9 @@ class AlbProvider:
             return GatewayObservation(
                 spec.gateway, False, "Pending", f"load balancer is {state}", lb.get("DNSName")
             )
-        return GatewayObservation(spec.gateway, True, "Programmed", "Load balancer is active", lb["DNSName"])
+        return GatewayObservation(
+            spec.gateway, True, "Programmed", "Load balancer is active", lb["DNSName"]
+        )
 
     def _wait_active(self, arn: str) -> dict[str, Any]:
         """Poll until the load balancer leaves ``provisioning`` (bounded by wait_active)."""
@@ -165,9 +169,11 @@ class AlbProvider:
         )
         def describe() -> dict[str, Any]:
             found = self.elbv2.describe_load_balancers(LoadBalancerArns=[arn])
-            return dict(found["LoadBalancers"][0])
+            lb: dict[str, Any] = found["LoadBalancers"][0]
+            return lb
 
-        return describe()
+        result: dict[str, Any] = describe()
+        return result
 
     def _ensure_load_balancer(self, spec: AlbSpec) -> dict[str, Any]:
         vpc = self.vpc()
@@ -181,7 +187,7 @@ class AlbProvider:
             self.elbv2.delete_load_balancer(LoadBalancerArn=lb["LoadBalancerArn"])
             lb = None
         if lb is None:
-            lb = self.elbv2.create_load_balancer(
+            created: dict[str, Any] = self.elbv2.create_load_balancer(
                 Name=spec.name,
                 Subnets=subnets,
                 SecurityGroups=[sg],
@@ -190,14 +196,16 @@ class AlbProvider:
                 IpAddressType="ipv4",
                 Tags=tag_list(owner_tags(self.cluster, spec.gateway)),
             )["LoadBalancers"][0]
-            self.inventory.lbs[spec.name] = lb
-            self.inventory.tags[lb["LoadBalancerArn"]] = owner_tags(self.cluster, spec.gateway)
-            return lb
+            self.inventory.lbs[spec.name] = created
+            self.inventory.tags[created["LoadBalancerArn"]] = owner_tags(self.cluster, spec.gateway)
+            return created
         have = sorted(az["SubnetId"] for az in lb.get("AvailabilityZones", []))
         if have != subnets:
             self.elbv2.set_subnets(LoadBalancerArn=lb["LoadBalancerArn"], Subnets=subnets)
         if sorted(lb.get("SecurityGroups", [])) != [sg]:
-            self.elbv2.set_security_groups(LoadBalancerArn=lb["LoadBalancerArn"], SecurityGroups=[sg])
+            self.elbv2.set_security_groups(
+                LoadBalancerArn=lb["LoadBalancerArn"], SecurityGroups=[sg]
+            )
         return lb
 
     def _ensure_target_groups(self, spec: AlbSpec) -> dict[str, str]:
@@ -265,9 +273,10 @@ class AlbProvider:
         for want in spec.listeners:
             certs = self._certificate_arns(want) if want.protocol == "HTTPS" else []
             have = existing.pop(want.port, None)
-            if have is not None and listener_tags.get(have["ListenerArn"], {}).get(
-                CLUSTER_TAG
-            ) != self.cluster:
+            if (
+                have is not None
+                and listener_tags.get(have["ListenerArn"], {}).get(CLUSTER_TAG) != self.cluster
+            ):
                 raise Conflict(f"listener on port {want.port} is not owned by this cluster")
             if have is None:
                 kwargs: dict[str, Any] = {

@@ -183,8 +183,15 @@ def _redirect(action: Action) -> Act:
             raise Unsupported(f"redirect scheme {r.scheme}: ALB redirects to http or https")
         protocol = r.scheme.upper()
     port = str(r.port) if r.port is not None else "#{port}"
-    return ("redirect", protocol, port, r.hostname or "#{host}", r.path or "#{path}",
-            "#{query}", f"HTTP_{r.status_code}")
+    return (
+        "redirect",
+        protocol,
+        port,
+        r.hostname or "#{host}",
+        r.path or "#{path}",
+        "#{query}",
+        f"HTTP_{r.status_code}",
+    )
 
 
 def _weights(weights: list[int], limits: AlbLimits) -> list[int]:
@@ -234,9 +241,7 @@ def _forward(action: Action, ctx: _Context) -> Act:
     weights = _weights(list(merged.values()), ctx.limits)
     if len(merged) == 1:
         weights = [1]
-    pairs = tuple(
-        sorted((ctx.group_for(k), w) for k, w in zip(merged, weights, strict=True))
-    )
+    pairs = tuple(sorted((ctx.group_for(k), w) for k, w in zip(merged, weights, strict=True)))
     return ("forward", pairs)
 
 
@@ -259,9 +264,7 @@ def _scheme(model: GatewayModel) -> tuple[str, str | None]:
     return scheme, None
 
 
-def compile_alb(
-    model: GatewayModel, cluster: str, limits: AlbLimits | None = None
-) -> AlbSpec:
+def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = None) -> AlbSpec:
     """The ALB, listeners, ordered rules and target groups for one Gateway."""
     limits = limits or AlbLimits()
     ctx = _Context(cluster, model.key, limits, model)
@@ -295,7 +298,9 @@ def compile_alb(
                 if isolate not in seen:
                     seen.add(isolate)
                     rules.append(
-                        RuleSpec(isolate, (("fixed-response", "404"),), f"listener {group.listener}")
+                        RuleSpec(
+                            isolate, (("fixed-response", "404"),), f"listener {group.listener}"
+                        )
                     )
                     origins.append(None)
         if len(rules) > limits.rules_per_listener:
@@ -323,4 +328,3 @@ def compile_alb(
     scheme, error = _scheme(model)
     unique = list(dict.fromkeys(findings))
     return AlbSpec(model.key, lb_name(cluster, model.key), scheme, listeners, groups, unique, error)
-

@@ -74,7 +74,7 @@ def actions_api(acts: tuple[Act, ...], arns: dict[str, str]) -> list[dict[str, A
                 }
             )
         elif kind == "redirect":
-            _, protocol, port, host, path, query, code = a
+            protocol, port, host, path, query, code = (str(x) for x in a[1:])
             out.append(
                 {
                     "Type": kind,

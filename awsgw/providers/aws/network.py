@@ -8,7 +8,10 @@ from typing import Any
 from awsgw.providers.aws.session import Aws
 from awsgw.providers.aws.tags import CLUSTER_TAG, GATEWAY_TAG, owner_tags
 
-ROLE_TAGS = {"internet-facing": "kubernetes.io/role/elb", "internal": "kubernetes.io/role/internal-elb"}
+ROLE_TAGS = {
+    "internet-facing": "kubernetes.io/role/elb",
+    "internal": "kubernetes.io/role/internal-elb",
+}
 
 
 class NetworkError(Exception):
@@ -25,23 +28,29 @@ def _tags(resource: dict[str, Any]) -> dict[str, str]:
 
 def find_vpc(aws: Aws, cluster: str) -> str:
     """The VPC of the subnets tagged ``kubernetes.io/cluster/<cluster>``; it must be unique."""
-    pages = aws.client("ec2").get_paginator("describe_subnets").paginate(
-        Filters=[{"Name": "tag-key", "Values": [cluster_tag(cluster)]}]
+    pages = (
+        aws.client("ec2")
+        .get_paginator("describe_subnets")
+        .paginate(Filters=[{"Name": "tag-key", "Values": [cluster_tag(cluster)]}])
     )
     vpcs = {s["VpcId"] for page in pages for s in page["Subnets"]}
     if len(vpcs) != 1:
         raise NetworkError(
             f"set AWSGW_VPC_ID: subnets tagged {cluster_tag(cluster)} are in {len(vpcs)} VPCs"
         )
-    return vpcs.pop()
+    return str(vpcs.pop())
 
 
 def find_subnets(aws: Aws, vpc: str, cluster: str, scheme: str) -> list[str]:
     """One subnet per AZ carrying the role tag of the scheme, preferring subnets tagged for
     this cluster and skipping those tagged for another cluster; at least two AZs."""
     role = ROLE_TAGS[scheme]
-    pages = aws.client("ec2").get_paginator("describe_subnets").paginate(
-        Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "tag-key", "Values": [role]}]
+    pages = (
+        aws.client("ec2")
+        .get_paginator("describe_subnets")
+        .paginate(
+            Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "tag-key", "Values": [role]}]
+        )
     )
     by_az: dict[str, list[tuple[int, str]]] = {}
     for page in pages:
@@ -125,8 +134,10 @@ class SecurityGroups:
             self.aws.client("ec2").delete_security_group(GroupId=group["GroupId"])
 
     def owned_gateways(self) -> set[str]:
-        pages = self.aws.client("ec2").get_paginator("describe_security_groups").paginate(
-            Filters=[{"Name": f"tag:{CLUSTER_TAG}", "Values": [self.cluster]}]
+        pages = (
+            self.aws.client("ec2")
+            .get_paginator("describe_security_groups")
+            .paginate(Filters=[{"Name": f"tag:{CLUSTER_TAG}", "Values": [self.cluster]}])
         )
         return {
             _tags(g)[GATEWAY_TAG]

@@ -62,7 +62,8 @@ def _longest_increasing(values: list[tuple[int, int]]) -> set[int]:
 def _spread(lo: int, hi: int, count: int, blocked: set[int]) -> list[int] | None:
     """``count`` increasing free priorities strictly between lo and hi, evenly spaced."""
     if hi > MAX_PRIORITY:  # open end: step by STEP from lo
-        out, p = [], lo
+        out: list[int] = []
+        p = lo
         while len(out) < count:
             p += STEP
             if p > MAX_PRIORITY:
@@ -95,7 +96,7 @@ def plan_rules(existing: list[ExistingRule], desired: list[DesiredRule]) -> Rule
         else:
             paired.append(None)
     leftovers = [r for r in owned if r.arn not in used]
-    for i, want in enumerate(desired):  # rewrite leftover rules in place, in order
+    for i in range(len(desired)):  # rewrite leftover rules in place, in order
         if paired[i] is None and leftovers:
             paired[i] = leftovers.pop(0)
     for want, have in zip(desired, paired, strict=True):

@@ -20,7 +20,7 @@ class CallCounter:
 
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)
 
-    def __call__(self, event_name: str, **_: Any) -> None:
+    def __call__(self, event_name: str, **kwargs: Any) -> None:
         # event_name: before-call.<service-id>.<OperationName>
         _, service, operation = event_name.split(".", 2)
         self.calls[(service, operation)] += 1
