@@ -29,7 +29,7 @@ class EmbeddedAws:
 
 
 def make_vpc(
-    endpoint: str, cluster: str, region: str = REGION, cidr: str = "10.0.0.0/16"
+    endpoint: str | None, cluster: str, region: str = REGION, cidr: str = "10.0.0.0/16"
 ) -> tuple[str, tuple[str, ...]]:
     """A VPC with one subnet per AZ (a, b, c) tagged for both schemes and the cluster."""
     ec2: Any = boto3.client(

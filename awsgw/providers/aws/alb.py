@@ -30,6 +30,7 @@ from awsgw.providers.aws.alb_shapes import (
     conditions_canon,
 )
 from awsgw.providers.aws.certificates import Certificates
+from awsgw.providers.aws.describe import all_rules
 from awsgw.providers.aws.network import (
     NetworkError,
     SecurityGroups,
@@ -334,17 +335,7 @@ class AlbProvider:
             )
 
     def _rules(self, listener_arn: str, names: dict[str, str]) -> list[ExistingRule]:
-        rules = []
-        marker = None
-        while True:
-            kwargs: dict[str, Any] = {"ListenerArn": listener_arn}
-            if marker:
-                kwargs["Marker"] = marker
-            page = self.elbv2.describe_rules(**kwargs)
-            rules += [r for r in page["Rules"] if not r.get("IsDefault")]
-            marker = page.get("NextMarker")
-            if not marker:
-                break
+        rules = [r for r in all_rules(self.elbv2, listener_arn) if not r.get("IsDefault")]
         tags = _tags_of(self.elbv2, [r["RuleArn"] for r in rules])
         return [
             ExistingRule(

@@ -188,7 +188,7 @@ def _redirect(action: Action) -> Act:
         protocol,
         port,
         r.hostname or "#{host}",
-        r.path or "#{path}",
+        r.path or "/#{path}",
         "#{query}",
         f"HTTP_{r.status_code}",
     )

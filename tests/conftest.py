@@ -1,0 +1,36 @@
+"""Shared fixtures: an in-process moto (with awsgw's gap fills) holding a ready VPC."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from moto import mock_aws
+
+from awsgw.embedded import make_vpc
+from awsgw.testing.moto import install
+
+CLUSTER = "test-cluster"
+
+
+@dataclass(frozen=True)
+class MotoVpc:
+    cluster: str
+    vpc_id: str
+    subnet_ids: tuple[str, ...]
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[MotoVpc]:
+    """Fake credentials, us-east-1, no endpoint override, moto patched and started."""
+    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWSGW_CLUSTER_NAME", "AWSGW_VPC_ID"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    install()
+    with mock_aws():
+        vpc, subnets = make_vpc(None, CLUSTER)
+        yield MotoVpc(CLUSTER, vpc, subnets)

@@ -1,0 +1,119 @@
+"""Test helpers: build objects from YAML text, run one reconcile pass, inspect AWS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from awsgw.core.attach import ALB_CONTROLLER
+from awsgw.core.store import Store
+from awsgw.manifests import parse_document
+from awsgw.objects import KubeObject
+from awsgw.providers.aws.alb import AlbProvider
+from awsgw.providers.aws.alb_compile import AlbLimits
+from awsgw.providers.aws.alb_evaluate import LiveListener, Outcome, Request, load_listeners
+from awsgw.providers.aws.session import Aws
+from awsgw.reconcilers.gateways import PassResult, reconcile_all
+
+NOW = "2026-01-01T00:00:00Z"
+GATEWAY_CLASS = """
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: alb}
+spec: {controllerName: awsgw.io/alb}
+"""
+
+
+def objects(text: str) -> list[KubeObject]:
+    out = []
+    for i, doc in enumerate(d for d in yaml.safe_load_all(text) if d):
+        obj = parse_document(doc, f"test document {i + 1}")
+        assert obj is not None, doc
+        obj._order = i
+        out.append(obj)
+    return out
+
+
+def service(ns: str, name: str, port: int, ips: list[str], target_port: int = 8080) -> str:
+    """A Service plus its EndpointSlice with ready endpoints."""
+    endpoints = "".join(f"\n- addresses: [{ip}]" for ip in ips) or " []"
+    return f"""
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: {ns}}}
+spec:
+  ports: [{{name: http, port: {port}, targetPort: {target_port}}}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: {name}-1
+  namespace: {ns}
+  labels: {{kubernetes.io/service-name: {name}}}
+addressType: IPv4
+ports: [{{name: http, port: {target_port}}}]
+endpoints:{endpoints}
+"""
+
+
+@dataclass
+class Harness:
+    """One cluster's view: run passes against moto and read the result back from AWS."""
+
+    cluster: str
+    vpc_id: str
+    limits: AlbLimits = AlbLimits()
+
+    def __post_init__(self) -> None:
+        self.aws = Aws.create(max_attempts=1)
+
+    def run(self, text: str) -> PassResult:
+        provider = AlbProvider(self.aws, self.cluster, self.vpc_id, self.limits, wait_active=5)
+        self.aws.counter.reset()
+        return reconcile_all(Store.of(objects(text)), {ALB_CONTROLLER: provider}, NOW)
+
+    @property
+    def elbv2(self) -> Any:
+        return self.aws.client("elbv2")
+
+    def lb(self, gateway_key: str) -> dict[str, Any]:
+        lbs = self.elbv2.describe_load_balancers()["LoadBalancers"]
+        tags = (
+            {
+                d["ResourceArn"]: {t["Key"]: t["Value"] for t in d["Tags"]}
+                for d in self.elbv2.describe_tags(
+                    ResourceArns=[lb["LoadBalancerArn"] for lb in lbs]
+                )["TagDescriptions"]
+            }
+            if lbs
+            else {}
+        )
+        mine = [
+            lb
+            for lb in lbs
+            if tags[lb["LoadBalancerArn"]].get("awsgw.io/gateway") == gateway_key
+            and tags[lb["LoadBalancerArn"]].get("awsgw.io/cluster") == self.cluster
+        ]
+        assert len(mine) == 1, mine
+        return mine[0]
+
+    def listeners(self, gateway_key: str) -> dict[int, LiveListener]:
+        return load_listeners(self.elbv2, self.lb(gateway_key)["LoadBalancerArn"])
+
+    def send(
+        self, gateway_key: str, host: str, path: str = "/", port: int = 80, **kw: Any
+    ) -> Outcome:
+        listener = self.listeners(gateway_key)[port]
+        return listener.evaluate(Request(host=host, path=path, port=port, **kw))
+
+
+def backend_ips(outcome: Outcome) -> set[str]:
+    """Every target address the outcome forwards to (weight > 0)."""
+    return {t for _, w, targets in outcome.targets if w > 0 for t in targets}
+
+
+def condition(status: dict[str, Any], kind: str) -> dict[str, Any]:
+    return next(c for c in status["conditions"] if c["type"] == kind)
