@@ -1,0 +1,141 @@
+"""`awsgw reconcile` end to end, as a user runs it: a real subprocess, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from awsgw.embedded import make_vpc, moto_server
+from awsgw.providers.aws.alb_evaluate import Request, load_listeners
+from tests.support import condition
+
+ROOT = Path(__file__).resolve().parents[2]
+QUICKSTART = ROOT / "examples" / "quickstart"
+
+
+def awsgw(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "awsgw", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=ROOT,
+    )
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AWSGW_"))}
+    env.update(extra)
+    return env
+
+
+def items(stdout: str) -> dict[tuple[str, str], dict[str, Any]]:
+    doc = json.loads(stdout)
+    assert doc["kind"] == "List"
+    return {
+        (i["kind"], f"{i['metadata'].get('namespace', '')}/{i['metadata']['name']}".lstrip("/")): i
+        for i in doc["items"]
+    }
+
+
+def test_quickstart_on_embedded_aws_prints_programmed_gateway() -> None:
+    done = awsgw(
+        "reconcile", "-f", str(QUICKSTART), "--aws", "embedded", "-o", "json", env=clean_env()
+    )
+    assert done.returncode == 0, done.stderr
+    gw = items(done.stdout)[("Gateway", "shop/web")]["status"]
+    assert condition(gw, "Programmed")["status"] == "True"
+    assert gw["addresses"][0]["value"].endswith(".elb.amazonaws.com")
+    assert "AWS calls:" in done.stderr
+
+
+def test_bad_manifest_exits_2_naming_file_document_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n"
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
+        "metadata: {name: web, namespace: a}\n"
+        "spec:\n  gatewayClassName: alb\n  listeners:\n"
+        "  - {name: http, port: 70000, protocol: HTTP}\n"
+    )
+    done = awsgw("reconcile", "-f", str(bad), "--aws", "embedded", env=clean_env())
+    assert done.returncode == 2
+    assert f"{bad}, document 2 (Gateway web): field spec.listeners[0].port" in done.stderr
+    assert done.stdout == ""
+
+
+def test_missing_cluster_name_exits_2_before_any_aws_call() -> None:
+    done = awsgw(
+        "reconcile",
+        "-f",
+        str(QUICKSTART),
+        env=clean_env(AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_REGION="us-east-1"),
+    )
+    assert done.returncode == 2
+    assert "AWSGW_CLUSTER_NAME" in done.stderr
+
+
+@pytest.fixture
+def moto_endpoint() -> Iterator[str]:
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+def test_against_a_moto_server_routes_and_repeats_with_zero_writes(moto_endpoint: str) -> None:
+    vpc, _ = make_vpc(moto_endpoint, "prod")
+    env = clean_env(
+        AWS_ENDPOINT_URL=moto_endpoint,
+        AWS_REGION="us-east-1",
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWSGW_CLUSTER_NAME="prod",
+        AWSGW_VPC_ID=vpc,
+    )
+    first = awsgw("reconcile", "-f", str(QUICKSTART), "-o", "json", env=env)
+    assert first.returncode == 0, first.stderr
+    route = items(first.stdout)[("HTTPRoute", "shop/store")]["status"]["parents"][0]
+    assert condition(route, "Accepted")["status"] == "True"
+
+    elbv2 = boto3.client(
+        "elbv2",
+        endpoint_url=moto_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    lb = elbv2.describe_load_balancers()["LoadBalancers"][0]
+    listener = load_listeners(elbv2, lb["LoadBalancerArn"])[80]
+    canary = listener.evaluate(
+        Request("store.example.com", "/cart/1", headers=(("x-canary", "true"),))
+    )
+    assert [t[2] for t in canary.targets] == [["10.0.33.12:8080"]]
+    moved = listener.evaluate(Request("old.example.com", "/a?b=c"))
+    assert (moved.status, moved.location) == (301, "http://store.example.com/a?b=c")
+
+    again = awsgw("reconcile", "-f", str(QUICKSTART), "-o", "json", env=env)
+    assert again.returncode == 0, again.stderr
+    assert " 0 writes" in again.stderr
+
+
+def test_unreachable_aws_exits_1() -> None:
+    env = clean_env(
+        AWS_ENDPOINT_URL="http://127.0.0.1:9",
+        AWS_REGION="us-east-1",
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWSGW_CLUSTER_NAME="prod",
+        AWSGW_VPC_ID="vpc-1",
+        AWSGW_AWS_MAX_ATTEMPTS="1",
+    )
+    done = awsgw("reconcile", "-f", str(QUICKSTART), env=env)
+    assert done.returncode == 1
+    assert "error: AWS" in done.stderr
