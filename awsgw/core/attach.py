@@ -55,7 +55,8 @@ class Placement:
     route: HTTPRoute
     gateway_key: str
     listener: str
-    hostnames: tuple[str, ...]
+    hostnames: tuple[tuple[str, str | None], ...]
+    """(hostname served, Route hostname it comes from or None); empty means any host."""
 
 
 @dataclass
@@ -81,6 +82,16 @@ class ParentState:
                 )
             )
         return out
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """A Route rule a provider could not program as written (it answers 500 or is dropped)."""
+
+    gateway: str
+    route: str  # "Kind ns/name"
+    rule_index: int
+    message: str
 
 
 @dataclass
@@ -178,7 +189,7 @@ def _place(
         )
     placements = []
     for ls in allowed:
-        names = hn.effective_hostnames(ls.listener.hostname, route.spec.hostnames)
+        names = hn.served_hostnames(ls.listener.hostname, route.spec.hostnames)
         if names is not None:
             placements.append(Placement(route, gw.key, ls.listener.name, tuple(names)))
     if not placements:
@@ -239,9 +250,46 @@ def attach(store: Store) -> Attachment:
         if parents:
             result.route_parents[route.key] = parents
             result.backends[route.key] = backends
-    for key, gws in gateways.items():
+    _count_attached(result)
+    return result
+
+
+def _count_attached(attachment: Attachment) -> None:
+    """attachedRoutes: Routes placed on each listener whose parent status stays Accepted."""
+    for key, gws in attachment.gateways.items():
+        accepted = {
+            route
+            for route, parents in attachment.route_parents.items()
+            if any(p.gateway_key == key and p.accepted[0] for p in parents)
+        }
         for ls in gws.listeners:
             ls.attached_routes = len(
-                {p.route.key for p in result.placements[key] if p.listener == ls.listener.name}
+                {
+                    p.route.key
+                    for p in attachment.placements[key]
+                    if p.listener == ls.listener.name and p.route.key in accepted
+                }
             )
-    return result
+
+
+def apply_problems(attachment: Attachment, store: Store, problems: list[RuleProblem]) -> None:
+    """Fold in what a provider could not program: a Route some of whose rules failed is
+    PartiallyInvalid; one all of whose rules failed is no longer Accepted (and no longer
+    counted in attachedRoutes)."""
+    for route in store.http_routes():
+        name = f"{route.kind} {route.key}"
+        for parent in attachment.route_parents.get(route.key, []):
+            mine = [p for p in problems if p.route == name and p.gateway == parent.gateway_key]
+            if not parent.accepted[0] or not mine:
+                continue
+            bad = sorted({p.rule_index for p in mine})
+            detail = "; ".join(f"rule {p.rule_index}: {p.message}" for p in mine)
+            if len(bad) >= len(route.spec.rules):
+                parent.accepted = (
+                    False,
+                    "UnsupportedValue",
+                    f"No rule can be programmed: {detail}",
+                )
+            else:
+                parent.partially_invalid = f"Dropped Rule(s) {bad}: {detail}"
+    _count_attached(attachment)

@@ -33,24 +33,34 @@ def intersect(listener: str | None, route: str) -> str | None:
     return None
 
 
-def effective_hostnames(listener: str | None, route_hostnames: list[str]) -> list[str] | None:
-    """Hostnames a Route serves on a listener.
+def served_hostnames(
+    listener: str | None, route_hostnames: list[str]
+) -> list[tuple[str, str | None]] | None:
+    """(hostname served, the Route hostname it comes from) pairs of a Route on a listener.
 
-    ``[]`` means any host; ``None`` means the Route's hostnames and the listener's do not
-    intersect at all (the Route does not attach to that listener).
+    The origin is None when the Route names no hostnames. ``[]`` means any host; ``None``
+    means the Route's hostnames and the listener's do not intersect at all.
     """
     if not route_hostnames:
-        return [listener] if listener else []
-    found: list[str] = []
+        return [(listener.lower(), None)] if listener else []
+    found: list[tuple[str, str | None]] = []
     for hostname in route_hostnames:
         common = intersect(listener, hostname)
-        if common is not None and common.lower() not in found:
-            found.append(common.lower())
+        if common is not None and common.lower() not in [f for f, _ in found]:
+            found.append((common.lower(), hostname.lower()))
     return found or None
+
+
+def effective_hostnames(listener: str | None, route_hostnames: list[str]) -> list[str] | None:
+    """Hostnames a Route serves on a listener (``[]`` any host, None disjoint)."""
+    served = served_hostnames(listener, route_hostnames)
+    return None if served is None else [name for name, _ in served]
 
 
 def precedence_key(hostname: str | None) -> tuple[int, int]:
     """Sort key, most specific first: exact names, then wildcards longest first, then any.
+
+    For Routes, pass the Route's own hostname (not its intersection with the listener's).
 
     Exact names never overlap each other and wildcards of one length never overlap, so this
     total order yields the spec's "largest number of characters in a matching (non-wildcard)

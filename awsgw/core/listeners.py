@@ -63,7 +63,7 @@ def _not_programmed(state: ListenerState, why: str) -> None:
 
 def _kinds(listener: Listener, state: ListenerState, allowed: tuple[str, ...]) -> None:
     requested = listener.allowed_routes.kinds
-    if requested is None:
+    if not requested:  # unspecified or empty: the kinds of the listener protocol
         state.supported_kinds = [RouteGroupKind(group=GATEWAY_GROUP, kind=k) for k in allowed]
         return
     valid = [k for k in requested if k.group == GATEWAY_GROUP and k.kind in allowed]

@@ -15,16 +15,6 @@ from awsgw.objects import GATEWAY_GROUP, KubeObject
 
 
 @dataclass(frozen=True)
-class RuleProblem:
-    """A Route rule a provider could not program as written (it answers 500 or is dropped)."""
-
-    gateway: str
-    route: str  # "Kind ns/name"
-    rule_index: int
-    message: str
-
-
-@dataclass(frozen=True)
 class GatewayObservation:
     """What the provider saw of a Gateway's load balancer after ensuring it."""
 
@@ -93,24 +83,8 @@ def _parent_ref(p: ParentState) -> dict[str, Any]:
     return ref
 
 
-def _apply_problems(parent: ParentState, problems: list[RuleProblem], rule_count: int) -> None:
-    if not parent.accepted[0] or not problems:
-        return
-    bad = sorted({p.rule_index for p in problems})
-    detail = "; ".join(f"rule {p.rule_index}: {p.message}" for p in problems)
-    if len(bad) >= rule_count:
-        parent.accepted = (False, "UnsupportedValue", f"No rule can be programmed: {detail}")
-    else:
-        parent.partially_invalid = f"Dropped Rule(s) {bad}: {detail}"
-
-
 def route_status(
-    route: KubeObject,
-    parents: list[ParentState],
-    problems: list[RuleProblem],
-    rule_count: int,
-    controllers: set[str],
-    now: str,
+    route: KubeObject, parents: list[ParentState], controllers: set[str], now: str
 ) -> dict[str, Any]:
     """Our ``status.parents`` entries, keeping entries written by other controllers."""
     before = _previous(route)
@@ -118,8 +92,6 @@ def route_status(
     kept = [p for p in old if p.get("controllerName") not in controllers]
     entries = []
     for parent in parents:
-        mine = [p for p in problems if p.gateway == parent.gateway_key]
-        _apply_problems(parent, mine, rule_count)
         ref = _parent_ref(parent)
         previous: dict[str, Any] = next((p for p in old if p.get("parentRef") == ref), {})
         entries.append(

@@ -109,8 +109,8 @@ def _rules_for(
     """(sort key, rule) for every (hostname class, rule, match) of a placed Route."""
     route = placement.route
     classes: dict[tuple[int, int], list[str]] = {}
-    for name in placement.hostnames:
-        classes.setdefault(hn.precedence_key(name), []).append(name)
+    for name, origin in placement.hostnames:  # Route hostname precedence: its own names
+        classes.setdefault(hn.precedence_key(origin), []).append(name)
     if not classes:
         classes[hn.precedence_key(None)] = []
     out = []

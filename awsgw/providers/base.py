@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from awsgw.core.attach import RuleProblem
 from awsgw.core.model import GatewayModel
-from awsgw.core.status import GatewayObservation, RuleProblem
+from awsgw.core.status import GatewayObservation
 
 
 class Provider(Protocol):

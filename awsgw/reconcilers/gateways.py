@@ -11,14 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsgw.core.attach import attach
-from awsgw.core.status import (
-    GatewayObservation,
-    RuleProblem,
-    class_statuses,
-    gateway_status,
-    route_status,
-)
+from awsgw.core.attach import RuleProblem, apply_problems, attach
+from awsgw.core.status import GatewayObservation, class_statuses, gateway_status, route_status
 from awsgw.core.store import Store
 from awsgw.core.translate import build_model
 from awsgw.providers.base import Provider
@@ -72,6 +66,7 @@ def reconcile_all(
                 log.exception("deleting resources of %s failed", key)
                 result.failed.append(f"Gateway {key}: delete failed: {exc}")
         provider.finish()
+    apply_problems(attachment, store, problems)
     for name, status in class_statuses(attachment, now).items():
         result.statuses[("GatewayClass", name)] = status
     for key, gws in attachment.gateways.items():
@@ -82,8 +77,5 @@ def reconcile_all(
         parents = attachment.route_parents.get(route.key)
         if not parents:
             continue
-        mine = [p for p in problems if p.route == f"{route.kind} {route.key}"]
-        result.statuses[(route.kind, route.key)] = route_status(
-            route, parents, mine, len(route.spec.rules), controllers, now
-        )
+        result.statuses[(route.kind, route.key)] = route_status(route, parents, controllers, now)
     return result

@@ -14,8 +14,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
 
+from awsgw.core.attach import RuleProblem
 from awsgw.core.model import GatewayModel
-from awsgw.core.status import GatewayObservation, RuleProblem
+from awsgw.core.status import GatewayObservation
 from awsgw.providers.aws.alb_compile import (
     AlbLimits,
     AlbSpec,
