@@ -227,7 +227,7 @@ def attach(store: Store) -> Attachment:
     gateways = {
         gw.key: _gateway_state(gw, classes[gw.spec.gateway_class_name], store)
         for gw in store.gateways()
-        if gw.spec.gateway_class_name in classes
+        if gw.spec.gateway_class_name in classes and gw.metadata.deletion_timestamp is None
     }
     result = Attachment(classes, gateways, {}, {k: [] for k in gateways}, {})
     for route in store.http_routes():
