@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from awsgw.providers.aws.rule_plan import DesiredRule, ExistingRule, plan_rules
-from awsgw.testing.moto import (
+from awsgw.testing.moto_elbv2 import (
     RULES_PER_LISTENER,
     check_actions,
     check_conditions,

@@ -29,6 +29,8 @@ from awsgw.providers.aws.alb_shapes import (
     actions_canon,
     conditions_api,
     conditions_canon,
+    transforms_api,
+    transforms_canon,
 )
 from awsgw.providers.aws.certificates import Certificates
 from awsgw.providers.aws.describe import all_rules
@@ -345,6 +347,7 @@ class AlbProvider:
                 conditions=conditions_canon(r.get("Conditions", [])),
                 actions=actions_canon(r.get("Actions", []), names),
                 owned=tags.get(r["RuleArn"], {}).get(CLUSTER_TAG) == self.cluster,
+                transforms=transforms_canon(r.get("Transforms")),
             )
             for r in rules
         ]
@@ -356,13 +359,17 @@ class AlbProvider:
         want: ListenerSpec,
         tg_arns: dict[str, str],
     ) -> None:
-        desired = [DesiredRule(r.conditions, r.actions) for r in want.rules]
+        desired = [DesiredRule(r.conditions, r.actions, r.transforms) for r in want.rules]
         plan = plan_rules(current, desired)
         tags = tag_list({CLUSTER_TAG: self.cluster})
         for arn, rule, with_conditions in plan.modify:
             kwargs: dict[str, Any] = {"RuleArn": arn, "Actions": actions_api(rule.actions, tg_arns)}
             if with_conditions:
                 kwargs["Conditions"] = conditions_api(rule.conditions)
+            if rule.transforms:
+                kwargs["Transforms"] = transforms_api(rule.transforms)
+            else:
+                kwargs["ResetTransforms"] = True
             self.elbv2.modify_rule(**kwargs)
         if plan.renumber:
             for arn in plan.delete:
@@ -374,12 +381,14 @@ class AlbProvider:
                 ]
             )
         for priority, rule in plan.create:
+            extra = {"Transforms": transforms_api(rule.transforms)} if rule.transforms else {}
             self.elbv2.create_rule(
                 ListenerArn=listener_arn,
                 Priority=priority,
                 Conditions=conditions_api(rule.conditions),
                 Actions=actions_api(rule.actions, tg_arns),
                 Tags=tags,
+                **extra,
             )
         if not plan.renumber:
             for arn in plan.delete:

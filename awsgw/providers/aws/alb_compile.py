@@ -17,10 +17,13 @@ from awsgw.core.model import Action, Certificate, GatewayModel, Match, RouteRef,
 
 Cond = tuple[object, ...]
 """("host-header", values) | ("path-pattern", values) | ("http-header", name, values)
-| ("query-string", ((key, value), ...)) | ("http-request-method", values)"""
+| ("query-string", ((key, value), ...)) | ("http-request-method", values); a field ending in
+"~" ("host-header~", "path-pattern~", "http-header~") carries RegexValues instead of Values."""
 Act = tuple[object, ...]
 """("forward", ((tg_name, weight), ...)) | ("fixed-response", code)
 | ("redirect", protocol, port, host, path, query, code)"""
+Transform = tuple[str, str, str]
+"""("url-rewrite" | "host-header-rewrite", regex, replace)"""
 
 SCHEME_ANNOTATION = "awsgw.io/scheme"
 SCHEMES = ("internal", "internet-facing")
@@ -35,6 +38,7 @@ class AlbLimits:
     values_per_condition: int = 3
     target_groups_per_action: int = 5
     max_weight: int = 999
+    regex_length: int = 128
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class RuleSpec:
     actions: tuple[Act, ...]
     source: str
     """Human-readable origin, e.g. ``HTTPRoute ns/name rule 0 match 1``."""
+    transforms: tuple[Transform, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,36 +113,60 @@ class Unsupported(Exception):
 
 
 WILDCARDS = re.compile(r"[*?]")
+REGEX_SPECIAL = set("\\.^$|?*+()[]{}/")
+ANY_PORT = "(:[0-9]+)?"
+CATCH_ALL: Cond = ("path-pattern", ("/*",))
 
 
-def _literal(value: str, where: str) -> str:
-    if WILDCARDS.search(value):
-        raise Unsupported(f"{where} {value!r}: ALB treats * and ? as wildcards")
-    return value
+def regex_escape(text: str) -> str:
+    """Escape regex metacharacters (and ``/``) so the pattern matches ``text`` literally."""
+    return "".join("\\" + c if c in REGEX_SPECIAL else c for c in text)
 
 
-def _path_values(m: Match) -> tuple[str, ...]:
+def host_regex(hostname: str) -> str:
+    """A host-header regex for a hostname or ``*.`` wildcard with an optional ``:port``:
+    the spec ignores the Host header's port, ALB matches the header as sent."""
+    if hostname.startswith("*."):
+        return f"^[^:]+{regex_escape(hostname[1:])}{ANY_PORT}$"
+    return f"^{regex_escape(hostname)}{ANY_PORT}$"
+
+
+def _regex(pattern: str, what: str, limits: AlbLimits) -> str:
+    if len(pattern) > limits.regex_length:
+        raise Unsupported(f"{what}: its ALB regex exceeds {limits.regex_length} characters")
+    return pattern
+
+
+def path_condition(m: Match, limits: AlbLimits) -> Cond | None:
+    """Exact and PathPrefix as anchored regexes: a prefix matches whole segments only."""
     if m.path_type == "Exact":
-        return (_literal(m.path, "path"),)
+        return ("path-pattern~", (_regex(f"^{regex_escape(m.path)}$", "path", limits),))
     if m.path_type == "PathPrefix":
-        prefix = _literal(m.path, "path").rstrip("/")
-        return () if not prefix else (prefix, prefix + "/*")
-    raise Unsupported("path type RegularExpression is not supported on ALB yet")
+        prefix = m.path.rstrip("/")
+        if not prefix:
+            return None
+        return ("path-pattern~", (_regex(f"^{regex_escape(prefix)}(/.*)?$", "path", limits),))
+    raise Unsupported("path type RegularExpression is not supported on ALB")
 
 
-def _fixed_conditions(m: Match) -> list[Cond]:
+def _fixed_conditions(m: Match, limits: AlbLimits) -> list[Cond]:
     out: list[Cond] = []
     for h in m.headers:
         if h.type != "Exact":
             raise Unsupported(f"header {h.name}: type {h.type} is not supported on ALB")
-        out.append(("http-header", h.name.lower(), (_literal(h.value, f"header {h.name}"),)))
+        exact = _regex(f"^{regex_escape(h.value)}$", f"header {h.name}", limits)
+        out.append(("http-header~", h.name.lower(), (exact,)))
     for q in m.query:
         if q.type != "Exact":
             raise Unsupported(f"query param {q.name}: type {q.type} is not supported on ALB")
-        pair = (_literal(q.name, "query param"), _literal(q.value, f"query param {q.name}"))
-        out.append(("query-string", (pair,)))
+        if WILDCARDS.search(q.name + q.value):
+            raise Unsupported(f"query param {q.name}: ALB treats * and ? as wildcards")
+        out.append(("query-string", ((q.name, q.value),)))
     if m.method:
         out.append(("http-request-method", (m.method,)))
+    path = path_condition(m, limits)
+    if path is not None:
+        out.append(path)
     return out
 
 
@@ -148,17 +177,18 @@ def _chunks(values: tuple[str, ...], size: int) -> list[tuple[str, ...]]:
 def conditions_for(rule: Rule, limits: AlbLimits) -> list[tuple[Cond, ...]]:
     """Condition sets of the ALB rules that together express one match (several when the
     host values do not fit one rule's evaluation budget)."""
-    fixed = _fixed_conditions(rule.match)
-    paths = _path_values(rule.match)
-    used = len(fixed) + len(paths)
+    base = _fixed_conditions(rule.match, limits)
+    used = len(base)
     if used > limits.values_per_rule:
         raise Unsupported(
             f"match needs {used} condition values; an ALB rule takes {limits.values_per_rule}"
         )
-    base = fixed + ([("path-pattern", paths)] if paths else [])
-    hosts = tuple(dict.fromkeys(h.lower() for h in rule.hostnames))
+    hosts = tuple(
+        _regex(host_regex(h), f"hostname {h}", limits)
+        for h in dict.fromkeys(h.lower() for h in rule.hostnames)
+    )
     if not hosts:
-        return [tuple(sorted(base, key=repr))]
+        return [tuple(sorted(base, key=repr)) or (CATCH_ALL,)]
     room = min(limits.values_per_condition, limits.values_per_rule - used)
     if room < 1:
         raise Unsupported(
@@ -166,32 +196,53 @@ def conditions_for(rule: Rule, limits: AlbLimits) -> list[tuple[Cond, ...]]:
             f"an ALB rule takes {limits.values_per_rule}"
         )
     return [
-        tuple(sorted([*base, ("host-header", chunk)], key=repr)) for chunk in _chunks(hosts, room)
+        tuple(sorted([*base, ("host-header~", chunk)], key=repr)) for chunk in _chunks(hosts, room)
     ]
 
 
-def _redirect(action: Action) -> Act:
+def _literal_replace(text: str, what: str) -> str:
+    if "$" in text:
+        raise Unsupported(f"{what} {text!r}: ALB rewrite replacements treat $ as a group")
+    return text
+
+
+def prefix_rewrite(match: Match, replacement: str) -> Transform:
+    """url-rewrite replacing a matched PathPrefix, with the spec's trailing-slash rules
+    (``/foo/bar`` with prefix ``/foo``: ``/xyz`` → ``/xyz/bar``; ``""`` → ``/bar``).
+    The query string, if the URL carries one, is kept."""
+    if match.path_type != "PathPrefix":
+        raise Unsupported("ReplacePrefixMatch needs a PathPrefix match")
+    prefix = regex_escape(match.path.rstrip("/"))
+    base = _literal_replace(replacement.rstrip("/"), "replacePrefixMatch")
+    if not base:
+        return ("url-rewrite", f"^{prefix}/?([^?]*)(\\?.*)?$", "/$1$2")
+    return ("url-rewrite", f"^{prefix}(/[^?]*)?(\\?.*)?$", f"{base}$1$2")
+
+
+def full_rewrite(path: str) -> Transform:
+    return ("url-rewrite", "^[^?]*(\\?.*)?$", _literal_replace(path, "replaceFullPath") + "$1")
+
+
+def _redirect(action: Action, match: Match, protocol: str) -> tuple[Act, tuple[Transform, ...]]:
     r = action.redirect
     assert r is not None
     if r.status_code not in (301, 302):
         raise Unsupported(f"redirect statusCode {r.status_code}: ALB redirects with 301 or 302")
-    if r.path_type == "ReplacePrefixMatch":
-        raise Unsupported("redirect path ReplacePrefixMatch is not supported on ALB yet")
-    protocol = "#{protocol}"
+    scheme = "#{protocol}"
     if r.scheme is not None:
         if r.scheme.lower() not in ("http", "https"):
             raise Unsupported(f"redirect scheme {r.scheme}: ALB redirects to http or https")
-        protocol = r.scheme.upper()
+        if protocol == "HTTPS" and r.scheme.lower() == "http":
+            raise Unsupported("redirect from an HTTPS listener to http: ALB cannot")
+        scheme = r.scheme.upper()
+    transforms: tuple[Transform, ...] = ()
+    path = r.path or "/#{path}"
+    if r.path_type == "ReplacePrefixMatch":
+        transforms = (prefix_rewrite(match, r.path or ""),)
+        path = "/#{path}"
     port = str(r.port) if r.port is not None else "#{port}"
-    return (
-        "redirect",
-        protocol,
-        port,
-        r.hostname or "#{host}",
-        r.path or "/#{path}",
-        "#{query}",
-        f"HTTP_{r.status_code}",
-    )
+    host = r.hostname or "#{host}"
+    return (("redirect", scheme, port, host, path, "#{query}", f"HTTP_{r.status_code}"), transforms)
 
 
 def _weights(weights: list[int], limits: AlbLimits) -> list[int]:
@@ -230,14 +281,14 @@ def _forward(action: Action, ctx: _Context) -> Act:
     live = [b for b in action.backends if b.weight > 0]
     if not live or all(b.backend is None for b in live):
         return ("fixed-response", "500")
-    if len(live) > ctx.limits.target_groups_per_action:
-        raise Unsupported(
-            f"{len(live)} weighted backends; an ALB forward takes "
-            f"{ctx.limits.target_groups_per_action}"
-        )
     merged: dict[BackendKey | None, int] = {}
     for b in live:
         merged[b.backend] = merged.get(b.backend, 0) + b.weight
+    if len(merged) > ctx.limits.target_groups_per_action:
+        raise Unsupported(
+            f"{len(merged)} weighted backends; an ALB forward takes "
+            f"{ctx.limits.target_groups_per_action}"
+        )
     weights = _weights(list(merged.values()), ctx.limits)
     if len(merged) == 1:
         weights = [1]
@@ -245,14 +296,27 @@ def _forward(action: Action, ctx: _Context) -> Act:
     return ("forward", pairs)
 
 
-def actions_for(action: Action, ctx: _Context) -> tuple[Act, ...]:
+def actions_for(
+    rule: Rule, ctx: _Context, protocol: str
+) -> tuple[tuple[Act, ...], tuple[Transform, ...]]:
+    """The rule's ALB actions and request transforms (URLRewrite, prefix redirects)."""
+    action = rule.action
     if action.unsupported:
         raise Unsupported(f"filters {', '.join(action.unsupported)} are not supported on ALB")
-    if action.rewrite is not None:
-        raise Unsupported("URLRewrite is not supported on ALB yet")
     if action.redirect is not None:
-        return (_redirect(action),)
-    return (_forward(action, ctx),)
+        redirect, redirect_transforms = _redirect(action, rule.match, protocol)
+        return (redirect,), redirect_transforms
+    transforms: list[Transform] = []
+    rewrite = action.rewrite
+    if rewrite is not None and rewrite.hostname:
+        transforms.append(
+            ("host-header-rewrite", "^.*$", _literal_replace(rewrite.hostname, "hostname"))
+        )
+    if rewrite is not None and rewrite.path_type == "ReplaceFullPath":
+        transforms.append(full_rewrite(rewrite.path or "/"))
+    if rewrite is not None and rewrite.path_type == "ReplacePrefixMatch":
+        transforms.append(prefix_rewrite(rule.match, rewrite.path or ""))
+    return (_forward(action, ctx),), tuple(transforms)
 
 
 def _scheme(model: GatewayModel) -> tuple[str, str | None]:
@@ -281,8 +345,9 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
                 except Unsupported as exc:
                     findings.append(Finding(rule.route, rule.rule_index, f"dropped: {exc}"))
                     continue
+                transforms: tuple[Transform, ...] = ()
                 try:
-                    acts = actions_for(rule.action, ctx)
+                    acts, transforms = actions_for(rule, ctx, port.protocol)
                 except Unsupported as exc:  # never skip a filter: answer 500 instead
                     findings.append(Finding(rule.route, rule.rule_index, f"answers 500: {exc}"))
                     acts = (("fixed-response", "500"),)
@@ -290,11 +355,13 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
                 for conds in condition_sets:
                     if conds not in seen:  # an identical earlier rule always wins
                         seen.add(conds)
-                        rules.append(RuleSpec(conds, acts, source))
+                        rules.append(RuleSpec(conds, acts, source, transforms))
                         origins.append((rule.route, rule.rule_index))
             later = port.groups[gi + 1 :]
             if group.hostname and later:
-                isolate: tuple[Cond, ...] = (("host-header", (group.hostname.lower(),)),)
+                isolate: tuple[Cond, ...] = (
+                    ("host-header~", (host_regex(group.hostname.lower()),)),
+                )
                 if isolate not in seen:
                     seen.add(isolate)
                     rules.append(

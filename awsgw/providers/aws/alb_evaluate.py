@@ -4,9 +4,15 @@ Reads only AWS (``DescribeListeners``, ``DescribeRules``, ``DescribeTargetGroups
 ``DescribeTargetHealth``), never the translator's internals, so it judges what was really
 programmed. Semantics (ELBv2 "Listener rules" documentation): rules run lowest priority
 first, the default action last; conditions AND, values OR; host-header, http-header and
-query-string compare case-insensitively with ``*``/``?`` wildcards; path-pattern is
-case-sensitive and never sees the query; http-request-method is exact. The Host header is
-matched as sent (a port in it is part of the value).
+query-string ``Values`` compare case-insensitively with ``*``/``?`` wildcards; path-pattern is
+case-sensitive and never sees the query; http-request-method is exact. ``RegexValues`` are
+regular expressions searched in the value (awsgw always anchors its own), case-sensitive. The
+Host header is matched as sent (a port in it is part of the value).
+
+Transforms ("Transforms for listener rules"): a host-header-rewrite or url-rewrite replaces
+the first match of its regex (``$n`` are groups; no match leaves the request as it was); the
+URL it sees is the path with the query string. They apply before the action, so a redirect's
+``#{path}`` is the rewritten one.
 """
 
 from __future__ import annotations
@@ -48,6 +54,10 @@ class Outcome:
     targets: list[tuple[str, int, list[str]]] = field(default_factory=list)
     """forward: (target group name, weight, ["ip:port", ...])."""
     location: str | None = None
+    path: str | None = None
+    """The path (and query) the backend sees, after transforms."""
+    host: str | None = None
+    """The Host header the backend sees, after transforms."""
 
 
 @lru_cache(maxsize=4096)
@@ -64,12 +74,22 @@ def _values(cond: dict[str, Any], key: str) -> list[Any]:
     return list((cond.get(key) or {}).get("Values") or cond.get("Values") or [])
 
 
+def _any(config: dict[str, Any], texts: list[str], ignore_case: bool) -> bool:
+    """Values (wildcards) or RegexValues against any of the texts."""
+    regexes = config.get("RegexValues") or []
+    if regexes:
+        return any(re.search(rx, t) for rx in regexes for t in texts)
+    return any(wildcard(v, t, ignore_case) for v in config.get("Values") or [] for t in texts)
+
+
 def condition_matches(cond: dict[str, Any], req: Request) -> bool:
     field_ = cond["Field"]
     if field_ == "host-header":
-        return any(wildcard(v, req.host, True) for v in _values(cond, "HostHeaderConfig"))
+        config = cond.get("HostHeaderConfig") or {"Values": cond.get("Values", [])}
+        return _any(config, [req.host], True)
     if field_ == "path-pattern":
-        return any(wildcard(v, req.path_only, False) for v in _values(cond, "PathPatternConfig"))
+        config = cond.get("PathPatternConfig") or {"Values": cond.get("Values", [])}
+        return _any(config, [req.path_only], False)
     if field_ == "http-request-method":
         return req.method in _values(cond, "HttpRequestMethodConfig")
     if field_ == "http-header":
@@ -78,7 +98,7 @@ def condition_matches(cond: dict[str, Any], req: Request) -> bool:
         sent = [v for k, v in req.headers if k.lower() == name]
         if name == "host":
             sent.append(req.host)
-        return any(wildcard(p, s, True) for p in cfg["Values"] for s in sent)
+        return _any(cfg, sent, True)
     if field_ == "query-string":
         pairs = parse_qsl(req.query, keep_blank_values=True)
         for want in cond["QueryStringConfig"]["Values"]:
@@ -88,6 +108,24 @@ def condition_matches(cond: dict[str, Any], req: Request) -> bool:
                     return True
         return False
     return False  # source-ip and unknown fields: not evaluated (no client address)
+
+
+def _rewrite(regex: str, replace: str, text: str) -> str:
+    python = re.sub(r"\$(\d+)", r"\\g<\1>", replace.replace("\\", "\\\\"))
+    return re.sub(regex, python, text, count=1)
+
+
+def apply_transforms(transforms: list[dict[str, Any]] | None, req: Request) -> Request:
+    """The request as a rule's transforms leave it."""
+    host, path = req.host, req.path
+    for t in transforms or []:
+        key = "UrlRewriteConfig" if t["Type"] == "url-rewrite" else "HostHeaderRewriteConfig"
+        for rw in (t.get(key) or {}).get("Rewrites", []):
+            if t["Type"] == "url-rewrite":
+                path = _rewrite(rw["Regex"], rw["Replace"], path)
+            else:
+                host = _rewrite(rw["Regex"], rw["Replace"], host)
+    return Request(host, path, req.method, req.headers, req.port, req.scheme)
 
 
 def _location(cfg: dict[str, Any], req: Request) -> str:
@@ -127,8 +165,9 @@ class LiveListener:
                 return self._act(rule, req)
         return Outcome("none", "none", 404)
 
-    def _act(self, rule: dict[str, Any], req: Request) -> Outcome:
+    def _act(self, rule: dict[str, Any], sent: Request) -> Outcome:
         priority = rule["Priority"]
+        req = apply_transforms(rule.get("Transforms"), sent)
         for action in sorted(rule.get("Actions", []), key=lambda a: a.get("Order", 0)):
             kind = action["Type"]
             if kind == "fixed-response":
@@ -151,7 +190,8 @@ class LiveListener:
                     for g in groups
                 ]
                 live = [t for t in targets if t[1] > 0 and t[2]]
-                return Outcome(priority, kind, 200 if live else 503, targets=targets)
+                code = 200 if live else 503
+                return Outcome(priority, kind, code, targets, path=req.path, host=req.host)
         return Outcome(priority, "none", 500)
 
 

@@ -4,29 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsgw.providers.aws.alb_compile import Act, Cond
+from awsgw.providers.aws.alb_compile import Act, Cond, Transform
 
 CONFIG_KEYS = {
     "host-header": "HostHeaderConfig",
     "path-pattern": "PathPatternConfig",
     "http-request-method": "HttpRequestMethodConfig",
 }
+REGEX = "~"
+"""Suffix of a canonical field whose values are RegexValues."""
 STATUS_TEXT = {"404": "Not Found", "500": "Internal Server Error"}
+
+
+def _field(name: str) -> tuple[str, str]:
+    """("host-header~") → ("host-header", "RegexValues"); plain names use "Values"."""
+    if name.endswith(REGEX):
+        return name[:-1], "RegexValues"
+    return name, "Values"
 
 
 def conditions_api(conds: tuple[Cond, ...]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for c in conds:
-        field = str(c[0])
+        field, key = _field(str(c[0]))
         if field in CONFIG_KEYS:
-            out.append({"Field": field, CONFIG_KEYS[field]: {"Values": list(c[1])}})  # type: ignore[call-overload]
+            out.append({"Field": field, CONFIG_KEYS[field]: {key: list(c[1])}})  # type: ignore[call-overload]
         elif field == "http-header":
-            out.append(
-                {
-                    "Field": field,
-                    "HttpHeaderConfig": {"HttpHeaderName": c[1], "Values": list(c[2])},  # type: ignore[call-overload]
-                }
-            )
+            config = {"HttpHeaderName": c[1], key: list(c[2])}  # type: ignore[call-overload]
+            out.append({"Field": field, "HttpHeaderConfig": config})
         elif field == "query-string":
             values = [{"Key": k, "Value": v} for k, v in c[1]]  # type: ignore[attr-defined]
             out.append({"Field": field, "QueryStringConfig": {"Values": values}})
@@ -35,22 +40,52 @@ def conditions_api(conds: tuple[Cond, ...]) -> list[dict[str, Any]]:
     return out
 
 
+def _values(config: dict[str, Any], condition: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """("" or "~", values) of a describe-shaped config."""
+    if config.get("RegexValues"):
+        return REGEX, tuple(config["RegexValues"])
+    return "", tuple(config.get("Values") or condition.get("Values") or [])
+
+
 def conditions_canon(api: list[dict[str, Any]]) -> tuple[Cond, ...]:
     out: list[Cond] = []
     for c in api:
         field = c["Field"]
         if field in CONFIG_KEYS:
-            values = c.get(CONFIG_KEYS[field], {}).get("Values") or c.get("Values", [])
-            out.append((field, tuple(values)))
+            suffix, values = _values(c.get(CONFIG_KEYS[field]) or {}, c)
+            out.append((field + suffix, values))
         elif field == "http-header":
             cfg = c["HttpHeaderConfig"]
-            out.append((field, cfg["HttpHeaderName"].lower(), tuple(cfg["Values"])))
+            suffix, values = _values(cfg, {})
+            out.append((field + suffix, cfg["HttpHeaderName"].lower(), values))
         elif field == "query-string":
             pairs = tuple((v.get("Key"), v["Value"]) for v in c["QueryStringConfig"]["Values"])
             out.append((field, pairs))
         else:
             out.append((field, repr(c)))  # foreign shapes never equal ours
     return tuple(sorted(out, key=repr))
+
+
+TRANSFORM_KEYS = {
+    "url-rewrite": "UrlRewriteConfig",
+    "host-header-rewrite": "HostHeaderRewriteConfig",
+}
+
+
+def transforms_api(transforms: tuple[Transform, ...]) -> list[dict[str, Any]]:
+    return [
+        {"Type": kind, TRANSFORM_KEYS[kind]: {"Rewrites": [{"Regex": regex, "Replace": replace}]}}
+        for kind, regex, replace in transforms
+    ]
+
+
+def transforms_canon(api: list[dict[str, Any]] | None) -> tuple[Transform, ...]:
+    out: list[Transform] = []
+    for t in api or []:
+        kind = t["Type"]
+        for rewrite in (t.get(TRANSFORM_KEYS.get(kind, "")) or {}).get("Rewrites", []):
+            out.append((kind, rewrite["Regex"], rewrite["Replace"]))
+    return tuple(sorted(out))
 
 
 def actions_api(acts: tuple[Act, ...], arns: dict[str, str]) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from awsgw.providers.aws.alb_compile import Act, Cond
+from awsgw.providers.aws.alb_compile import Act, Cond, Transform
 
 MAX_PRIORITY = 50000
 STEP = 10
@@ -25,12 +25,14 @@ class ExistingRule:
     conditions: tuple[Cond, ...]
     actions: tuple[Act, ...]
     owned: bool = True
+    transforms: tuple[Transform, ...] = ()
 
 
 @dataclass(frozen=True)
 class DesiredRule:
     conditions: tuple[Cond, ...]
     actions: tuple[Act, ...]
+    transforms: tuple[Transform, ...] = ()
 
 
 @dataclass
@@ -104,7 +106,7 @@ def plan_rules(existing: list[ExistingRule], desired: list[DesiredRule]) -> Rule
             continue
         if have.conditions != want.conditions:
             plan.modify.append((have.arn, want, True))
-        elif have.actions != want.actions:
+        elif have.actions != want.actions or have.transforms != want.transforms:
             plan.modify.append((have.arn, want, False))
     plan.delete = [r.arn for r in leftovers]
 
@@ -133,12 +135,11 @@ def plan_rules(existing: list[ExistingRule], desired: list[DesiredRule]) -> Rule
         target[i:j] = got
         i = j
     if not ok:
+        # Stale rules are deleted first; no rule is ever moved onto a priority another
+        # rule still holds (SetRulePriorities refuses that).
         plan.renumber = True
-        base = max(blocked | {0})
-        if base + STEP * len(desired) > MAX_PRIORITY:
-            base = 0
-            blocked = foreign
-        spread = _spread(base, MAX_PRIORITY + 1, len(desired), blocked)
+        held = foreign | {h.priority for h in paired if h is not None}
+        spread = _spread(0, MAX_PRIORITY + 1, len(desired), held)
         if spread is None:
             raise ValueError("no room for the listener's rules within ALB priorities")
         target = list(spread)
