@@ -14,6 +14,15 @@ from awsgw.testing.moto import install
 CLUSTER = "test-cluster"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--conformance-report",
+        metavar="PATH",
+        default=None,
+        help="write a ConformanceReport-shaped YAML of the offline conformance run",
+    )
+
+
 @dataclass(frozen=True)
 class MotoVpc:
     cluster: str

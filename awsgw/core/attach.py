@@ -5,7 +5,7 @@ Pure: Store in, ``Attachment`` out. Same input, same output: no clock, no AWS.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from awsgw.core import hostnames as hn
 from awsgw.core.backends import ResolvedBackend, resolve_backend
@@ -41,7 +41,8 @@ class GatewayState:
     listeners: list[ListenerState]
     accepted: tuple[bool, str, str] = (True, "Accepted", "Gateway is accepted")
     programmed: tuple[bool, str, str] = (False, "Pending", "Waiting for the load balancer")
-    addresses: list[str] = field(default_factory=list)
+    address_problem: str | None = None
+    """An address the Gateway asks for that the load balancer cannot have."""
 
     @property
     def usable(self) -> bool:
@@ -130,16 +131,23 @@ def _gateway_state(gw: Gateway, cls: ClassState, store: Store) -> GatewayState:
             "InvalidParameters",
             "spec.infrastructure.parametersRef: awsgw takes no parameters",
         )
-    elif gw.spec.addresses:
+    elif any(a.value for a in gw.spec.addresses):
         state.accepted = (
             False,
             "UnsupportedAddress",
-            "spec.addresses: an Application Load Balancer gets its address from AWS",
+            "spec.addresses: an Application Load Balancer takes no static address; "
+            "AWS assigns its DNS name",
         )
     elif not any(ls.valid for ls in state.listeners):
         state.accepted = (False, "ListenersNotValid", "No listener is valid")
     elif not all(ls.usable for ls in state.listeners):
         state.accepted = (True, "ListenersNotValid", "Some listeners are not valid")
+    wanted = {a.type for a in gw.spec.addresses} - {"Hostname"}
+    if state.accepted[0] and wanted:
+        state.address_problem = (
+            f"spec.addresses: type {', '.join(sorted(wanted))} cannot be assigned; an "
+            "Application Load Balancer has a DNS name (Hostname) and no fixed IP address"
+        )
     if not state.accepted[0]:
         state.programmed = (False, "Invalid", state.accepted[2])
         for ls in state.listeners:

@@ -11,6 +11,7 @@ from typing import Any
 
 from awsgw.core.attach import Attachment, GatewayState, ParentState
 from awsgw.core.conditions import Condition, render
+from awsgw.core.features import supported_features_status
 from awsgw.objects import GATEWAY_GROUP, KubeObject
 
 
@@ -43,6 +44,8 @@ def gateway_status(gws: GatewayState, seen: GatewayObservation | None, now: str)
         programmed = gws.programmed
     else:
         programmed = (seen.programmed, seen.reason, seen.message)
+    if programmed[0] and gws.address_problem:
+        programmed = (False, "AddressNotAssigned", gws.address_problem)
     conditions = [
         Condition("Accepted", *accepted, gen),
         Condition("Programmed", *programmed, gen),
@@ -110,5 +113,10 @@ def class_statuses(attachment: Attachment, now: str) -> dict[str, dict[str, Any]
     out = {}
     for name, cs in attachment.classes.items():
         before = _previous(cs.gateway_class)
-        out[name] = {**before, "conditions": render(cs.conditions(), before.get("conditions"), now)}
+        status = {**before, "conditions": render(cs.conditions(), before.get("conditions"), now)}
+        if cs.accepted:
+            status["supportedFeatures"] = supported_features_status()
+        else:
+            status.pop("supportedFeatures", None)
+        out[name] = status
     return out

@@ -1,4 +1,5 @@
-"""Canonical conditions/actions ↔ ELBv2 API shapes: round trips and describe-style input."""
+"""Canonical conditions/actions/transforms ↔ ELBv2 API shapes: round trips and describe-style
+input."""
 
 from __future__ import annotations
 
@@ -6,12 +7,24 @@ from typing import Any
 
 import pytest
 
-from awsgw.providers.aws.alb_compile import Act, Cond
+from awsgw.core.model import Match
+from awsgw.providers.aws.alb_compile import (
+    CATCH_ALL,
+    Act,
+    Cond,
+    Transform,
+    full_rewrite,
+    host_regex,
+    prefix_rewrite,
+)
+from awsgw.providers.aws.alb_evaluate import Request, apply_transforms, condition_matches
 from awsgw.providers.aws.alb_shapes import (
     actions_api,
     actions_canon,
     conditions_api,
     conditions_canon,
+    transforms_api,
+    transforms_canon,
 )
 
 ARNS = {
@@ -27,20 +40,34 @@ def canonical(*conds: Cond) -> tuple[Cond, ...]:
     return tuple(sorted(conds, key=repr))
 
 
+PREFIX_ABC = "^\\/abc(/.*)?$"
+EXACT_API = "^\\/api$"
 CONDITION_SETS = [
-    canonical(("host-header", ("a.example.com", "*.b.example.com"))),
-    canonical(("path-pattern", ("/abc", "/abc/*"))),
+    # what compile_alb emits: RegexValues for host, path and header, plain Values otherwise
+    canonical(("host-header~", (host_regex("a.example.com"), host_regex("*.b.example.com")))),
+    canonical(("path-pattern~", (PREFIX_ABC,))),
+    canonical(CATCH_ALL),
     canonical(("http-request-method", ("POST",))),
-    canonical(("http-header", "x-env", ("canary",))),
+    canonical(("http-header~", "x-env", ("^canary$",))),
     canonical(("query-string", (("version", "2"),))),
     canonical(
-        ("host-header", ("a.example.com",)),
-        ("path-pattern", ("/api",)),
-        ("http-header", "x-a", ("1",)),
-        ("http-header", "x-b", ("2",)),
+        ("host-header~", (host_regex("a.example.com"),)),
+        ("path-pattern~", (EXACT_API,)),
+        ("http-header~", "x-a", ("^1$",)),
+        ("http-header~", "x-b", ("^2$",)),
         ("query-string", (("lang", "en"),)),
     ),
     canonical(("query-string", (("a", "1"),)), ("query-string", (("b", "2"),))),
+    # plain Values for host, path and header (earlier awsgw versions, other controllers)
+    canonical(("host-header", ("a.example.com", "*.b.example.com"))),
+    canonical(("path-pattern", ("/abc", "/abc/*"))),
+    canonical(("http-header", "x-env", ("canary",))),
+    canonical(
+        ("host-header", ("a.example.com",)),
+        ("path-pattern~", (EXACT_API,)),
+        ("http-header", "x-a", ("1",)),
+        ("http-header~", "x-b", ("^2$",)),
+    ),
 ]
 
 
@@ -49,7 +76,7 @@ def test_conditions_round_trip_through_the_api_shape(conds: tuple[Cond, ...]) ->
     assert conditions_canon(conditions_api(conds)) == conds
 
 
-def test_conditions_api_uses_the_typed_config_keys() -> None:
+def test_conditions_api_uses_the_typed_config_keys_for_values() -> None:
     api = conditions_api(
         canonical(
             ("host-header", ("a.example.com",)),
@@ -71,8 +98,59 @@ def test_conditions_api_uses_the_typed_config_keys() -> None:
     assert by_field["query-string"]["QueryStringConfig"] == {"Values": [{"Key": "k", "Value": "v"}]}
 
 
+def test_conditions_api_puts_regex_fields_in_regex_values() -> None:
+    host = host_regex("a.example.com")
+    api = conditions_api(
+        canonical(
+            ("host-header~", (host,)),
+            ("path-pattern~", (PREFIX_ABC,)),
+            ("http-header~", "x-env", ("^canary$",)),
+        )
+    )
+
+    by_field = {c["Field"]: c for c in api}
+    assert set(by_field) == {"host-header", "path-pattern", "http-header"}
+    assert by_field["host-header"]["HostHeaderConfig"] == {"RegexValues": [host]}
+    assert by_field["path-pattern"]["PathPatternConfig"] == {"RegexValues": [PREFIX_ABC]}
+    assert by_field["http-header"]["HttpHeaderConfig"] == {
+        "HttpHeaderName": "x-env",
+        "RegexValues": ["^canary$"],
+    }
+
+
+def test_regex_values_in_the_api_shape_judge_requests_like_the_regexes() -> None:
+    api = conditions_api(
+        canonical(
+            ("host-header~", (host_regex("a.example.com"),)),
+            ("path-pattern~", (PREFIX_ABC,)),
+            ("http-header~", "x-env", ("^canary$",)),
+        )
+    )
+
+    def judged(host: str, path: str, env: str) -> bool:
+        req = Request(host, path, headers=(("X-Env", env),))
+        return all(condition_matches(c, req) for c in api)
+
+    assert judged("a.example.com", "/abc/d", "canary")
+    assert judged("a.example.com:8080", "/abc", "canary")
+    assert not judged("b.example.com", "/abc", "canary")
+    assert not judged("a.example.com", "/abcd", "canary")
+    assert not judged("a.example.com", "/abc", "canary-2")
+
+
+def test_regex_values_and_values_with_the_same_text_are_different_conditions() -> None:
+    """A rule programmed with plain Values must be replaced, not kept, when ours use regexes."""
+    for field in ("host-header", "path-pattern"):
+        plain = conditions_canon([{"Field": field, "Values": ["^x$"]}])
+        regex = conditions_canon(conditions_api(((field + "~", ("^x$",)),)))
+        assert plain != regex
+    header = {"HttpHeaderName": "x", "Values": ["^1$"]}
+    plain = conditions_canon([{"Field": "http-header", "HttpHeaderConfig": header}])
+    assert plain != (("http-header~", "x", ("^1$",)),)
+
+
 def test_conditions_canon_ignores_the_order_aws_returns_conditions_in() -> None:
-    conds = CONDITION_SETS[5]
+    conds = CONDITION_SETS[6]
     api = conditions_api(conds)
 
     assert conditions_canon(list(reversed(api))) == conds
@@ -91,6 +169,29 @@ def test_describe_style_conditions_with_legacy_values_canonicalise_like_ours() -
 
     assert conditions_canon(described) == canonical(
         ("host-header", ("a.example.com",)), ("path-pattern", ("/x",))
+    )
+
+
+def test_describe_style_regex_conditions_canonicalise_like_ours() -> None:
+    """DescribeRules leaves the top-level ``Values`` empty for regex conditions."""
+    host = host_regex("a.example.com")
+    described: list[dict[str, Any]] = [
+        {"Field": "host-header", "Values": [], "HostHeaderConfig": {"RegexValues": [host]}},
+        {
+            "Field": "path-pattern",
+            "Values": [],
+            "PathPatternConfig": {"Values": [], "RegexValues": [PREFIX_ABC]},
+        },
+        {
+            "Field": "http-header",
+            "HttpHeaderConfig": {"HttpHeaderName": "X-Env", "RegexValues": ["^canary$"]},
+        },
+    ]
+
+    assert conditions_canon(described) == canonical(
+        ("host-header~", (host,)),
+        ("path-pattern~", (PREFIX_ABC,)),
+        ("http-header~", "x-env", ("^canary$",)),
     )
 
 
@@ -125,7 +226,7 @@ def test_foreign_condition_shapes_never_equal_ours() -> None:
 
 
 def test_foreign_condition_next_to_ours_keeps_the_rule_different() -> None:
-    ours = canonical(("path-pattern", ("/p",)))
+    ours = canonical(("path-pattern~", (EXACT_API,)))
     api = conditions_api(ours) + [
         {"Field": "source-ip", "SourceIpConfig": {"Values": ["10.0.0.0/8"]}}
     ]
@@ -136,6 +237,72 @@ def test_foreign_condition_next_to_ours_keeps_the_rule_different() -> None:
 def test_conditions_api_refuses_unknown_kinds() -> None:
     with pytest.raises(ValueError):
         conditions_api((("source-ip", ("10.0.0.0/8",)),))
+    with pytest.raises(ValueError):
+        conditions_api((("source-ip~", ("10.*",)),))
+
+
+# ----------------------------------------------------------------------------- transforms
+HOST_REWRITE: Transform = ("host-header-rewrite", "^.*$", "new.example.com")
+PREFIX_FOO = Match("PathPrefix", "/foo")
+TRANSFORM_SETS: list[tuple[Transform, ...]] = [
+    (),
+    (HOST_REWRITE,),
+    (full_rewrite("/x"),),
+    (prefix_rewrite(PREFIX_FOO, "/xyz"),),
+    (prefix_rewrite(PREFIX_FOO, ""),),
+    (HOST_REWRITE, prefix_rewrite(PREFIX_FOO, "/xyz")),
+    (HOST_REWRITE, full_rewrite("/x")),
+]
+
+
+@pytest.mark.parametrize(
+    "transforms", TRANSFORM_SETS, ids=lambda t: "+".join(x[0] for x in t) or "none"
+)
+def test_transforms_round_trip_through_the_api_shape(transforms: tuple[Transform, ...]) -> None:
+    assert transforms_canon(transforms_api(transforms)) == transforms
+
+
+def test_transforms_api_uses_the_typed_config_keys() -> None:
+    url = prefix_rewrite(PREFIX_FOO, "/xyz")
+    api = transforms_api((HOST_REWRITE, url))
+
+    rewrites = [{"Regex": url[1], "Replace": url[2]}]
+    assert api == [
+        {
+            "Type": "host-header-rewrite",
+            "HostHeaderRewriteConfig": {
+                "Rewrites": [{"Regex": "^.*$", "Replace": "new.example.com"}]
+            },
+        },
+        {"Type": "url-rewrite", "UrlRewriteConfig": {"Rewrites": rewrites}},
+    ]
+
+
+def test_transforms_in_the_api_shape_rewrite_requests() -> None:
+    api = transforms_api((HOST_REWRITE, prefix_rewrite(PREFIX_FOO, "/xyz")))
+
+    after = apply_transforms(api, Request("a.example.com:8080", "/foo/bar?q=1"))
+    assert (after.host, after.path) == ("new.example.com", "/xyz/bar?q=1")
+
+
+def test_missing_or_empty_transforms_canonicalise_to_none() -> None:
+    assert transforms_canon(None) == ()
+    assert transforms_canon([]) == ()
+    assert transforms_api(()) == []
+
+
+def test_transforms_canon_ignores_the_order_aws_returns_transforms_in() -> None:
+    transforms = (HOST_REWRITE, full_rewrite("/x"))
+
+    assert transforms_canon(list(reversed(transforms_api(transforms)))) == transforms
+
+
+def test_transforms_with_different_replacements_are_different() -> None:
+    one = transforms_canon(transforms_api((full_rewrite("/x"),)))
+    other = transforms_canon(transforms_api((full_rewrite("/y"),)))
+
+    assert one != other
+    assert one != ()
 
 
 # ----------------------------------------------------------------------------- actions

@@ -358,10 +358,9 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
                         rules.append(RuleSpec(conds, acts, source, transforms))
                         origins.append((rule.route, rule.rule_index))
             later = port.groups[gi + 1 :]
-            if group.hostname and later:
-                isolate: tuple[Cond, ...] = (
-                    ("host-header~", (host_regex(group.hostname.lower()),)),
-                )
+            isolation = host_regex(group.hostname.lower()) if group.hostname else ""
+            if group.hostname and later and len(isolation) <= limits.regex_length:
+                isolate: tuple[Cond, ...] = (("host-header~", (isolation,)),)
                 if isolate not in seen:
                     seen.add(isolate)
                     rules.append(

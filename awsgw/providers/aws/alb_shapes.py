@@ -83,7 +83,10 @@ def transforms_canon(api: list[dict[str, Any]] | None) -> tuple[Transform, ...]:
     out: list[Transform] = []
     for t in api or []:
         kind = t["Type"]
-        for rewrite in (t.get(TRANSFORM_KEYS.get(kind, "")) or {}).get("Rewrites", []):
+        if kind not in TRANSFORM_KEYS:
+            out.append((kind, repr(t), ""))  # foreign shapes never equal ours
+            continue
+        for rewrite in (t.get(TRANSFORM_KEYS[kind]) or {}).get("Rewrites", []):
             out.append((kind, rewrite["Regex"], rewrite["Replace"]))
     return tuple(sorted(out))
 

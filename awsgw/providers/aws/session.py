@@ -1,9 +1,11 @@
 """boto3 session and clients: one session injected everywhere, botocore standard retries,
-and a call counter (logical calls by service and operation, reads vs writes)."""
+a call counter (logical calls by service and operation, reads vs writes) and the outcome of
+each logical call (for metrics)."""
 
 from __future__ import annotations
 
 import os
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +14,18 @@ import boto3
 from botocore.config import Config
 
 READ_PREFIXES = ("Describe", "Get", "List")
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "SlowDown",
+    }
+)
 
 
 @dataclass
@@ -44,6 +58,47 @@ class CallCounter:
         self.calls.clear()
 
 
+_CLIENT_LOCK = threading.Lock()
+
+
+@dataclass
+class OutcomeCounter:
+    """Outcome of each logical AWS call (after botocore's retries), by service and operation.
+
+    ``after-call`` gives ``success``, ``throttled``, ``client_error`` (4xx) or
+    ``server_error`` (5xx); ``after-call-error`` (no HTTP answer) gives ``network_error``.
+    """
+
+    outcomes: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(
+        self, event_name: str, http_response: Any = None, parsed: Any = None, **kwargs: Any
+    ) -> None:
+        status = int(getattr(http_response, "status_code", 0) or 0)
+        code = (parsed or {}).get("Error", {}).get("Code", "") if isinstance(parsed, dict) else ""
+        if status < 300:
+            outcome = "success"
+        elif code in THROTTLING_CODES or status == 429:
+            outcome = "throttled"
+        else:
+            outcome = "server_error" if status >= 500 else "client_error"
+        self._count(event_name, outcome)
+
+    def on_error(self, event_name: str, **kwargs: Any) -> None:
+        self._count(event_name, "network_error")
+
+    def _count(self, event_name: str, outcome: str) -> None:
+        # event_name: after-call.<service-id>.<OperationName> (or after-call-error.…)
+        _, service, operation = event_name.split(".", 2)
+        with self._lock:
+            self.outcomes[(service, operation, outcome)] += 1
+
+    def snapshot(self) -> dict[tuple[str, str, str], int]:
+        with self._lock:
+            return dict(self.outcomes)
+
+
 @dataclass
 class Aws:
     """The injected AWS access: a session, its clients, and the call counter."""
@@ -52,6 +107,7 @@ class Aws:
     counter: CallCounter
     config: Config
     _clients: dict[str, Any] = field(default_factory=dict)
+    outcomes: OutcomeCounter = field(default_factory=OutcomeCounter)
 
     @classmethod
     def create(cls, max_attempts: int = 3, **session_kwargs: Any) -> Aws:
@@ -61,13 +117,17 @@ class Aws:
         session = boto3.session.Session(**session_kwargs)
         counter = CallCounter()
         session.events.register("before-call.*.*", counter)
+        outcomes = OutcomeCounter()
+        session.events.register("after-call.*.*", outcomes)
+        session.events.register("after-call-error.*.*", outcomes.on_error)
         config = Config(retries={"mode": "standard", "total_max_attempts": max_attempts})
-        return cls(session, counter, config)
+        return cls(session, counter, config, outcomes=outcomes)
 
     def client(self, service: str) -> Any:
-        if service not in self._clients:
-            self._clients[service] = self.session.client(service, config=self.config)
-        return self._clients[service]
+        with _CLIENT_LOCK:  # boto3 sessions are not safe for concurrent client creation
+            if service not in self._clients:
+                self._clients[service] = self.session.client(service, config=self.config)
+            return self._clients[service]
 
     @property
     def region(self) -> str:

@@ -1,0 +1,14 @@
+"""A stateful fake Kubernetes API server for tests (standard library and PyYAML only).
+
+``FakeKube`` serves core, discovery, coordination, events, Gateway API and multicluster
+resources over HTTP on 127.0.0.1 with the API server's semantics: resourceVersion, generation,
+status subresources, finalizers, patches, paginated lists, watches with history, bookmarks and
+410 Gone. Tests drive it through any Kubernetes client and inspect it with ``requests``,
+``inject``, ``compact`` and ``close_watches``.
+"""
+
+from .errors import ApiError
+from .kube import FakeKube
+from .records import RequestRecord
+
+__all__ = ["ApiError", "FakeKube", "RequestRecord"]

@@ -1,0 +1,416 @@
+"""Offline Gateway API conformance: the upstream v1.6.1 manifests, replayed step by step
+against awsgw and moto, judged from AWS state alone (awsgw's ALB request evaluator).
+
+The echo Deployments of the base manifests become EndpointSlices with distinct pod IPs, so a
+request's backend is the Deployment owning the target IP it lands on. Objects get creation
+timestamps in apply order; a spec change bumps ``metadata.generation``.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from awsgw.core.attach import ALB_CONTROLLER
+from awsgw.core.store import Store
+from awsgw.manifests import parse_document
+from awsgw.objects import KubeObject
+from awsgw.providers.aws.alb import AlbProvider
+from awsgw.providers.aws.alb_evaluate import Outcome, Request, load_listeners
+from awsgw.providers.aws.session import Aws
+from awsgw.reconcilers.gateways import reconcile_all
+from tests.conformance.certs import self_signed_secret
+
+SHARED = Path(os.environ.get("AWSGW_SHARED", Path(__file__).resolve().parents[3] / "shared"))
+CONFORMANCE = SHARED / "gateway-api" / "v1.6.1" / "conformance"
+CLASS_NAME = "awsgw-alb"
+START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+PROGRAMMATIC_SECRETS = [
+    ("gateway-conformance-web-backend", "certificate", ["*"]),
+    ("gateway-conformance-infra", "tls-validity-checks-certificate", ["*", "*.org"]),
+    ("gateway-conformance-infra", "tls-passthrough-checks-certificate", ["abc.example.com"]),
+    ("gateway-conformance-app-backend", "tls-passthrough-checks-certificate", ["abc.example.com"]),
+]
+
+
+def _key(doc: dict[str, Any]) -> tuple[str, str, str]:
+    meta = doc["metadata"]
+    return (doc["kind"], meta.get("namespace", ""), meta["name"])
+
+
+def _spec_part(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k not in ("metadata", "status")}
+
+
+def merge(base: Any, patch: Any) -> Any:
+    """JSON merge patch (RFC 7386)."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    out = dict(base) if isinstance(base, dict) else {}
+    for k, v in patch.items():
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[k] = merge(out.get(k), v)
+    return out
+
+
+@dataclass
+class Cluster:
+    """The objects of a fake cluster, with apply-order timestamps and generations."""
+
+    docs: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    clock: int = 0
+    pod_ips: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Pod IP → (namespace, Deployment name)."""
+    deployment_ips: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def apply(self, doc: dict[str, Any]) -> None:
+        doc = copy.deepcopy(doc)
+        key = _key(doc)
+        old = self.docs.get(key)
+        meta = doc.setdefault("metadata", {})
+        if old is None:
+            self.clock += 1
+            meta["creationTimestamp"] = (START + dt.timedelta(seconds=self.clock)).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"
+            )
+            meta["generation"] = 1
+        else:
+            meta["creationTimestamp"] = old["metadata"]["creationTimestamp"]
+            changed = _spec_part(old) != _spec_part(doc)
+            meta["generation"] = old["metadata"]["generation"] + (1 if changed else 0)
+            if "status" in old:
+                doc["status"] = old["status"]
+        self.docs[key] = doc
+        if doc["kind"] == "Deployment":
+            self._endpoints_for(doc)
+        elif doc["kind"] == "Service" and old is None:
+            for (kind, _, _), d in list(self.docs.items()):
+                if kind == "Deployment":
+                    self._endpoints_for(d)
+
+    def patch(self, kind: str, namespace: str, name: str, change: dict[str, Any]) -> None:
+        self.apply(merge(self.docs[(kind, namespace, name)], change))
+
+    def replace_spec(self, kind: str, namespace: str, name: str, spec: dict[str, Any]) -> None:
+        doc = copy.deepcopy(self.docs[(kind, namespace, name)])
+        doc["spec"] = spec
+        self.apply(doc)
+
+    def delete(self, kind: str, namespace: str, name: str) -> None:
+        self.docs.pop((kind, namespace, name), None)
+
+    def _endpoints_for(self, deployment: dict[str, Any]) -> None:
+        """EndpointSlices for every Service selecting the Deployment's pods."""
+        ns = deployment["metadata"]["namespace"]
+        name = deployment["metadata"]["name"]
+        labels = deployment["spec"]["template"]["metadata"].get("labels", {})
+        replicas = deployment["spec"].get("replicas", 1)
+        if (ns, name) not in self.deployment_ips:
+            index = len(self.deployment_ips) + 1
+            ips = [f"10.{100 + index // 250}.{index % 250}.{i + 1}" for i in range(replicas)]
+            self.deployment_ips[(ns, name)] = ips
+            for ip in ips:
+                self.pod_ips[ip] = (ns, name)
+        ips = self.deployment_ips[(ns, name)]
+        for (kind, sns, sname), svc in list(self.docs.items()):
+            selector = (svc.get("spec") or {}).get("selector") or {}
+            if kind != "Service" or sns != ns or not selector:
+                continue
+            if any(labels.get(k) != v for k, v in selector.items()):
+                continue
+            ports = [
+                {
+                    "name": p.get("name", ""),
+                    "port": p.get("targetPort", p["port"]),
+                    "protocol": p.get("protocol", "TCP"),
+                }
+                for p in svc["spec"].get("ports", [])
+                if isinstance(p.get("targetPort", p["port"]), int)
+            ]
+            self.apply(
+                {
+                    "apiVersion": "discovery.k8s.io/v1",
+                    "kind": "EndpointSlice",
+                    "metadata": {
+                        "name": f"{sname}-{name}",
+                        "namespace": ns,
+                        "labels": {"kubernetes.io/service-name": sname},
+                    },
+                    "addressType": "IPv4",
+                    "ports": ports,
+                    "endpoints": [{"addresses": [ip], "conditions": {"ready": True}} for ip in ips],
+                }
+            )
+
+    def objects(self) -> list[KubeObject]:
+        out = []
+        for i, doc in enumerate(self.docs.values()):
+            obj = parse_document(doc, f"{doc['kind']} {doc['metadata']['name']}")
+            if obj is not None:
+                obj._order = i
+                out.append(obj)
+        return out
+
+
+def load_manifest(relative: str) -> list[dict[str, Any]]:
+    text = (CONFORMANCE / relative).read_text().replace("{GATEWAY_CLASS_NAME}", CLASS_NAME)
+    return [d for d in yaml.safe_load_all(text) if d]
+
+
+def new_cluster(manifests: list[str]) -> Cluster:
+    """The suite's set-up: class, base manifests, programmatic Secrets, then the test's own."""
+    cluster = Cluster()
+    cluster.apply(
+        {
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "GatewayClass",
+            "metadata": {"name": CLASS_NAME},
+            "spec": {"controllerName": ALB_CONTROLLER},
+        }
+    )
+    services_first = sorted(
+        load_manifest("base/manifests.yaml"), key=lambda d: d["kind"] == "Deployment"
+    )
+    for doc in services_first:
+        cluster.apply(doc)
+    for ns, name, hosts in PROGRAMMATIC_SECRETS:
+        cluster.apply(self_signed_secret(ns, name, hosts))
+    for manifest in manifests:
+        docs = load_manifest(manifest)
+        for doc in sorted(docs, key=lambda d: d["kind"] == "Deployment"):
+            cluster.apply(doc)
+    return cluster
+
+
+class Failure(AssertionError):
+    """A conformance expectation that did not hold."""
+
+
+@dataclass
+class Runner:
+    """Reconciles a Cluster into moto and checks expectations against AWS and statuses."""
+
+    cluster: Cluster
+    cluster_name: str
+    vpc_id: str
+    aws: Aws = field(default_factory=lambda: Aws.create(max_attempts=1))
+
+    def reconcile(self) -> None:
+        provider = AlbProvider(self.aws, self.cluster_name, self.vpc_id, wait_active=5)
+        store = Store.of(self.cluster.objects())
+        now = (START + dt.timedelta(seconds=self.cluster.clock + 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        result = reconcile_all(store, {ALB_CONTROLLER: provider}, now)
+        if result.failed:
+            raise Failure(f"AWS failures: {result.failed}")
+        for (kind, key), status in result.statuses.items():
+            ns, _, name = key.rpartition("/")
+            doc = self.cluster.docs.get((kind, ns, name))
+            if doc is not None:
+                doc["status"] = status
+
+    # ------------------------------------------------------------------ status checks
+    def doc(self, kind: str, namespace: str, name: str) -> dict[str, Any]:
+        found = self.cluster.docs.get((kind, namespace, name))
+        if found is None:
+            raise Failure(f"{kind} {namespace}/{name} does not exist")
+        return found
+
+
+def conditions_match(
+    where: str, expected: list[dict[str, Any]], actual: list[dict[str, Any]], generation: int
+) -> None:
+    for cond in actual:
+        if cond.get("observedGeneration") != generation:
+            raise Failure(
+                f"{where}: condition {cond['type']} has observedGeneration "
+                f"{cond.get('observedGeneration')}, want {generation}"
+            )
+    for want in expected:
+        got = next((c for c in actual if c["type"] == want["type"]), None)
+        if got is None:
+            raise Failure(f"{where}: no {want['type']} condition in {actual}")
+        for k in ("status", "reason"):
+            if k in want and str(got[k]) != str(want[k]):
+                raise Failure(
+                    f"{where}: {want['type']} {k} is {got[k]!r}, want {want[k]!r} "
+                    f"({got.get('message')})"
+                )
+
+
+def check_gateway(runner: Runner, want: dict[str, Any], previous_generation: int | None) -> None:
+    doc = runner.doc("Gateway", want["namespace"], want["name"])
+    where = f"Gateway {want['namespace']}/{want['name']}"
+    gen = doc["metadata"]["generation"]
+    status = doc.get("status") or {}
+    conditions_match(where, want.get("conditions", []), status.get("conditions", []), gen)
+    if want.get("addresses"):
+        addresses = status.get("addresses") or []
+        if not addresses or not all(a.get("type") for a in addresses):
+            raise Failure(f"{where}: no typed address in status")
+    if (
+        want.get("generation_changed")
+        and previous_generation is not None
+        and gen == previous_generation
+    ):
+        raise Failure(f"{where}: generation did not change")
+    expected = want.get("listeners")
+    if expected is None:
+        return
+    actual = {ls["name"]: ls for ls in status.get("listeners", [])}
+    strict = any("attachedRoutes" in ls or "supportedKinds" in ls for ls in expected)
+    if strict and len(actual) != len(expected):
+        raise Failure(f"{where}: {len(actual)} listener statuses, want {len(expected)}")
+    for ls in expected:
+        got = actual.get(ls["name"])
+        if got is None:
+            raise Failure(f"{where}: no status for listener {ls['name']}")
+        lw = f"{where} listener {ls['name']}"
+        conditions_match(lw, ls.get("conditions", []), got.get("conditions", []), gen)
+        if "attachedRoutes" in ls and got["attachedRoutes"] != ls["attachedRoutes"]:
+            raise Failure(
+                f"{lw}: attachedRoutes {got['attachedRoutes']}, want {ls['attachedRoutes']}"
+            )
+        if "supportedKinds" in ls:
+            kinds = {
+                (k.get("group", "gateway.networking.k8s.io"), k["kind"])
+                for k in got.get("supportedKinds", [])
+            }
+            wanted = {
+                (k.get("group") or "gateway.networking.k8s.io", k["kind"])
+                for k in ls["supportedKinds"]
+            }
+            if (not wanted and kinds) or not wanted <= kinds:
+                raise Failure(f"{lw}: supportedKinds {sorted(kinds)}, want {sorted(wanted)}")
+
+
+def check_route(runner: Runner, want: dict[str, Any]) -> None:
+    doc = runner.doc(want["kind"], want["namespace"], want["name"])
+    where = f"{want['kind']} {want['namespace']}/{want['name']}"
+    gen = doc["metadata"]["generation"]
+    parents = (doc.get("status") or {}).get("parents", [])
+    for p in parents:
+        conditions_match(where, [], p.get("conditions", []), gen)
+    if want.get("no_accepted_parents"):
+        ours = [p for p in parents if p.get("controllerName") == ALB_CONTROLLER]
+        if len(ours) > 1 or any(
+            c["type"] == "Accepted" and c["status"] == "True" for p in ours for c in p["conditions"]
+        ):
+            raise Failure(f"{where}: want no accepted parent, have {ours}")
+    for expected in want.get("parents", []):
+        gw_ns, _, gw_name = expected["gateway"].partition("/")
+        candidates = [
+            p
+            for p in parents
+            if p.get("controllerName") == ALB_CONTROLLER
+            and p["parentRef"].get("group") == "gateway.networking.k8s.io"
+            and p["parentRef"].get("kind") == "Gateway"
+            and p["parentRef"]["name"] == gw_name
+            and p["parentRef"].get("namespace", want["namespace"]) == gw_ns
+        ]  # like upstream, sectionName and port are not compared
+        errors = []
+        for cand in candidates:
+            try:
+                conditions_match(where, expected.get("conditions", []), cand["conditions"], gen)
+                break
+            except Failure as exc:
+                errors.append(str(exc))
+        else:
+            raise Failure(f"{where}: no parent status matches {expected}: {errors or parents}")
+
+
+# ------------------------------------------------------------------ requests
+
+
+def gateway_lb(runner: Runner, gateway: str) -> dict[str, Any]:
+    ns, _, name = gateway.partition("/")
+    status = runner.doc("Gateway", ns, name).get("status") or {}
+    address = next((a["value"] for a in status.get("addresses", [])), None)
+    if address is None:
+        raise Failure(f"Gateway {gateway} has no address")
+    elbv2 = runner.aws.client("elbv2")
+    for lb in elbv2.describe_load_balancers()["LoadBalancers"]:
+        if lb["DNSName"] == address:
+            return dict(lb)
+    raise Failure(f"no load balancer answers at {address}")
+
+
+def send(runner: Runner, req: dict[str, Any]) -> tuple[Outcome, str]:
+    lb = gateway_lb(runner, req["gateway"])
+    listeners = load_listeners(runner.aws.client("elbv2"), lb["LoadBalancerArn"])
+    port = int(req.get("port", 80))
+    if port not in listeners:
+        raise Failure(f"Gateway {req['gateway']} has no listener on port {port}")
+    host = req.get("host") or lb["DNSName"]
+    headers = tuple((k, str(v)) for k, v in (req.get("headers") or {}).items())
+    request = Request(
+        host=host,
+        path=req.get("path", "/"),
+        method=req.get("method", "GET"),
+        headers=headers,
+        port=port,
+        scheme=req.get("scheme", "http"),
+    )
+    return listeners[port].evaluate(request), host
+
+
+def check_request(runner: Runner, req: dict[str, Any]) -> None:
+    outcome, host = send(runner, req)
+    want = req["expect"]
+    where = (
+        f"{req.get('method', 'GET')} {req.get('scheme', 'http')}://{req.get('host') or '<gw>'}"
+        f":{req.get('port', 80)}{req.get('path', '/')} {req.get('headers') or ''}"
+    )
+    statuses = want.get("statuses") or [want.get("status", 200)]
+    if outcome.status not in statuses:
+        raise Failure(f"{where}: status {outcome.status}, want {statuses} ({outcome})")
+    if "backend" in want:
+        pods = {t.rsplit(":", 1)[0] for _, w, targets in outcome.targets if w > 0 for t in targets}
+        owners = {runner.cluster.pod_ips.get(ip) for ip in pods}
+        expected = (want.get("namespace", "gateway-conformance-infra"), want["backend"])
+        if owners != {expected}:
+            raise Failure(f"{where}: backends {owners}, want {expected}")
+    if "path" in want and outcome.path is not None:
+        got = outcome.path.split("?", 1)[0]
+        if got != want["path"]:
+            raise Failure(f"{where}: backend sees path {got!r}, want {want['path']!r}")
+    if "host" in want:
+        seen = (outcome.host or host).split(":", 1)[0]
+        if seen != want["host"]:
+            raise Failure(f"{where}: backend sees host {seen!r}, want {want['host']!r}")
+    if "redirect" in want:
+        check_redirect(where, want["redirect"], outcome, req)
+    for key in ("request_headers", "absent_request_headers", "response_headers"):
+        if want.get(key):
+            raise Failure(f"{where}: {key} cannot be judged: ALB does not modify headers")
+
+
+def check_redirect(where: str, want: dict[str, Any], outcome: Outcome, req: dict[str, Any]) -> None:
+    if outcome.location is None:
+        raise Failure(f"{where}: no redirect ({outcome})")
+    loc = urlsplit(outcome.location)
+    scheme = loc.scheme
+    port = str(loc.port) if loc.port else {"http": "80", "https": "443"}[scheme]
+    got = {"scheme": scheme, "host": loc.hostname, "port": port, "path": loc.path}
+    for k, v in want.items():
+        expected = str(v)
+        if k == "port" and not expected:
+            continue
+        if got.get(k) != expected:
+            raise Failure(
+                f"{where}: redirect {k} {got.get(k)!r}, want {expected!r} "
+                f"(Location {outcome.location})"
+            )
+
+
+def encode(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
