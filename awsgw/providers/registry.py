@@ -1,0 +1,27 @@
+"""Provider registry: GatewayClass ``controllerName`` → the provider that serves it.
+
+Another cloud or load balancer family is one more entry here (and its own folder).
+"""
+
+from __future__ import annotations
+
+from awsgw.core.attach import ALB_CONTROLLER
+from awsgw.providers.aws.alb import AlbProvider
+from awsgw.providers.aws.alb_compile import AlbLimits
+from awsgw.providers.aws.session import Aws
+from awsgw.providers.base import Provider
+from awsgw.settings import Settings
+
+
+def build_providers(
+    aws: Aws, settings: Settings, cluster: str, wait_active: float = 0.0
+) -> dict[str, Provider]:
+    """Every provider awsgw runs, keyed by the controllerName it serves."""
+    alb = AlbProvider(
+        aws,
+        cluster,
+        settings.vpc_id,
+        AlbLimits(rules_per_listener=settings.alb_rules_per_listener),
+        wait_active=wait_active,
+    )
+    return {ALB_CONTROLLER: alb}
