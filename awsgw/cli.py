@@ -1,9 +1,12 @@
-"""Command line: ``awsgw reconcile | version``.
+"""Command line: ``awsgw reconcile | run | version``.
 
 ``awsgw reconcile -f PATH ... [-o yaml|json] [--aws embedded]`` reads manifests (the whole
 desired state of this cluster), reconciles AWS once and prints a ``kind: List`` of the
 Gateway API objects with ``.status`` filled in. Exit codes: 0 done (routes may still be
 rejected: their status says why), 1 an AWS call failed, 2 bad input or settings.
+
+``awsgw run`` is the controller in a cluster (``awsgw.kube``): it watches the API and keeps
+AWS and statuses in step until SIGTERM.
 """
 
 from __future__ import annotations
@@ -119,6 +122,37 @@ def reconcile(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+def explain_command(args: argparse.Namespace) -> int:
+    """``awsgw explain``: evaluate a request against the live listener rules."""
+    from awsgw.explain import ExplainError, explain
+    from awsgw.providers.aws.alb_evaluate import Request
+
+    try:
+        settings = Settings()
+        cluster = settings.require_cluster()
+        headers = []
+        for item in args.header:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                raise SettingsError(f"--header {item!r}: expected K=V")
+            headers.append((key, value))
+    except (SettingsError, ValidationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    scheme = args.scheme or ("https" if args.port == 443 else "http")
+    request = Request(args.host, args.path, args.method, tuple(headers), args.port, scheme)
+    try:
+        aws = Aws.create(max_attempts=settings.aws_max_attempts)
+        print(explain(aws, cluster, args.gateway, request).render())
+    except ExplainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (BotoCoreError, ClientError) as exc:
+        print(f"error: AWS: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="awsgw", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -147,6 +181,20 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     r.set_defaults(run=reconcile)
+    from awsgw.kube.run import add_parser
+
+    add_parser(sub)
+    e = sub.add_parser(
+        "explain", help="which rule and backends a request reaches on a live load balancer"
+    )
+    e.add_argument("--gateway", required=True, metavar="NS/NAME")
+    e.add_argument("--host", default="", help="Host header (default: the load balancer's name)")
+    e.add_argument("--path", default="/", help="path, with ?query if any")
+    e.add_argument("--method", default="GET")
+    e.add_argument("--header", action="append", default=[], metavar="K=V")
+    e.add_argument("--port", type=int, default=80)
+    e.add_argument("--scheme", choices=("http", "https"), default=None)
+    e.set_defaults(run=explain_command)
     v = sub.add_parser("version", help="print the version")
     v.set_defaults(run=lambda _: print(__version__) or 0)
     return p

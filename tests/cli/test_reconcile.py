@@ -125,6 +125,27 @@ def test_against_a_moto_server_routes_and_repeats_with_zero_writes(moto_endpoint
     assert again.returncode == 0, again.stderr
     assert " 0 writes" in again.stderr
 
+    explained = awsgw(
+        "explain",
+        "--gateway",
+        "shop/web",
+        "--host",
+        "store.example.com",
+        "--path",
+        "/cart/1",
+        "--header",
+        "x-canary=true",
+        env=env,
+    )
+    assert explained.returncode == 0, explained.stderr
+    assert "forward (200)" in explained.stdout
+    assert "10.0.33.12:8080" in explained.stdout
+    moved = awsgw("explain", "--gateway", "shop/web", "--host", "old.example.com", env=env)
+    assert "redirect 301 to http://store.example.com/" in moved.stdout
+    missing = awsgw("explain", "--gateway", "shop/absent", env=env)
+    assert missing.returncode == 1
+    assert "no load balancer of cluster prod for Gateway shop/absent" in missing.stderr
+
 
 def test_unreachable_aws_exits_1() -> None:
     env = clean_env(

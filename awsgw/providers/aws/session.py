@@ -5,9 +5,11 @@ each logical call (for metrics)."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 import boto3
@@ -59,6 +61,33 @@ class CallCounter:
 
 
 _CLIENT_LOCK = threading.Lock()
+
+RECORD_CALLS_ENV = "RECORD_AWSGW_AWS_CALLS"
+"""Test aid, off unless set to a file path: every logical AWS call made through an ``Aws``
+session appends ``<service-id>:<Operation> <calling module>`` to that file (tests/install
+checks the calls against iam/policy.json). Not ``AWSGW_``-prefixed on purpose: test
+harnesses strip ``AWS_*``/``AWSGW_*`` from the environment of the processes they start."""
+
+
+@dataclass(frozen=True)
+class CallRecorder:
+    path: str
+
+    def __call__(self, event_name: str, **kwargs: Any) -> None:
+        _, service, operation = event_name.split(".", 2)
+        with open(self.path, "a", encoding="utf-8") as f:  # one short append: lines stay whole
+            f.write(f"{service}:{operation} {_caller()}\n")
+
+
+def _caller() -> str:
+    """The module that made the call: the first frame outside botocore, boto3 and here."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        module = str(frame.f_globals.get("__name__", ""))
+        if not module.startswith(("botocore.", "boto3.", __name__)):
+            return module
+        frame = frame.f_back
+    return "?"
 
 
 @dataclass
@@ -120,6 +149,8 @@ class Aws:
         outcomes = OutcomeCounter()
         session.events.register("after-call.*.*", outcomes)
         session.events.register("after-call-error.*.*", outcomes.on_error)
+        if os.environ.get(RECORD_CALLS_ENV):
+            session.events.register("before-call.*.*", CallRecorder(os.environ[RECORD_CALLS_ENV]))
         config = Config(retries={"mode": "standard", "total_max_attempts": max_attempts})
         return cls(session, counter, config, outcomes=outcomes)
 

@@ -1,0 +1,259 @@
+"""The controller: reflectors → cache → work queue → worker, under a leader Lease.
+
+Threads: one reflector per watched kind, the lease renewer, one worker (a single worker keeps
+passes over shared AWS state — certificates, garbage collection — strictly ordered), the
+periodic resync and the HTTP server. Only the leader works; every Kubernetes write and every
+AWS write asks ``is_leader()`` right before it is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from awsgw.core.attach import ALB_CONTROLLER
+from awsgw.core.store import Store
+from awsgw.kube.api import KubeApi, KubeError, NotLeader
+from awsgw.kube.cache import Cache
+from awsgw.kube.events import EventRecorder
+from awsgw.kube.leader import LeaderElector, LeaseConfig
+from awsgw.kube.mapping import CLASSES, FULL, affected
+from awsgw.kube.metrics import ControllerMetrics, Family, aws_calls
+from awsgw.kube.queue import WorkQueue
+from awsgw.kube.reflector import Reflector
+from awsgw.kube.resources import WATCHED
+from awsgw.kube.server import HealthServer
+from awsgw.kube.worker import GatewayWorker
+from awsgw.kube.writes import Writer
+from awsgw.objects import KubeObject
+from awsgw.providers.aws.alb import AlbProvider
+from awsgw.providers.aws.alb_compile import AlbLimits
+from awsgw.providers.aws.network import find_vpc
+from awsgw.providers.aws.session import READ_PREFIXES, Aws
+from awsgw.providers.base import Provider
+from awsgw.settings import Settings
+
+log = logging.getLogger("awsgw.kube.controller")
+
+
+def guard_aws_writes(aws: Aws, is_leader: Callable[[], bool]) -> None:
+    """Refuse every AWS call that is not a read (Describe/Get/List) unless we lead, checked
+    right before the call is sent. botocore copies the session's handlers into each client
+    when it is created, so clients that already exist get the handler too."""
+
+    def guard(event_name: str, **kwargs: Any) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        if not operation.startswith(READ_PREFIXES) and not is_leader():
+            raise NotLeader(f"not the leader: AWS {operation} refused")
+
+    aws.session.events.register_first("before-call.*.*", guard)
+    for client in aws._clients.values():
+        client.meta.events.register_first("before-call.*.*", guard)
+
+
+class Controller:
+    def __init__(
+        self, settings: Settings, api: KubeApi, aws: Aws, identity: str, lease_namespace: str
+    ) -> None:
+        self.settings = settings
+        self.api = api
+        self.aws = aws
+        self.cluster = settings.require_cluster()
+        self.identity = identity
+        self._vpc = settings.vpc_id
+        self.stop = threading.Event()
+        self.metrics = ControllerMetrics()
+        api.on_request = lambda verb, res, code: self.metrics.kube_requests.inc(
+            verb=verb, resource=res, code=str(code)
+        )
+        self.queue = WorkQueue(
+            settings.queue_qps, settings.queue_burst, settings.backoff_base, settings.backoff_max
+        )
+        self.cache = Cache(self._on_change)
+        self.reflectors = [
+            Reflector(
+                api,
+                resource,
+                self.cache,
+                self.stop,
+                settings.list_page_size,
+                settings.watch_timeout,
+                on_error=lambda kind: self.metrics.errors.inc(component=f"reflector/{kind}"),
+            )
+            for resource in WATCHED
+        ]
+        self.leader: LeaderElector | None = None
+        if settings.leader_elect:
+            lease = LeaseConfig(
+                settings.lease_name,
+                lease_namespace,
+                identity,
+                settings.lease_duration,
+                settings.lease_renew_deadline,
+                settings.lease_retry_period,
+            )
+            self.leader = LeaderElector(api, lease, on_change=self._leadership)
+        api.may_write = self.is_leader
+        guard_aws_writes(aws, self.is_leader)
+        self.recorder = EventRecorder(
+            api,
+            ALB_CONTROLLER,
+            identity,
+            settings.event_dedupe_window,
+            on_sent=lambda t, r: self.metrics.events.inc(type=t, reason=r),
+        )
+        self.writer = Writer(api, self.cache, lambda k: self.metrics.status_writes.inc(kind=k))
+        self.worker = GatewayWorker(
+            self.cache,
+            self.writer,
+            self.recorder,
+            self._providers,
+            self.queue.add_after,
+            settings.requeue_pending,
+        )
+        self.server = HealthServer(
+            settings.metrics_address, self.healthy, self.ready, self.metrics.registry.render
+        )
+        self.metrics.registry.collector(self._collect)
+        self._threads: list[threading.Thread] = []
+
+    # ------------------------------------------------------------------ wiring
+    def is_leader(self) -> bool:
+        return self.leader is None or self.leader.is_leader()
+
+    def _on_change(
+        self, kind: str, old: KubeObject | None, new: KubeObject | None, store: Store
+    ) -> None:
+        for key in affected(kind, old, new, store):
+            self.queue.add(key)
+
+    def _leadership(self, leading: bool) -> None:
+        if leading:  # catch up on everything that happened while another replica led
+            self.queue.add(CLASSES)
+            self.queue.add(FULL)
+
+    def _providers(self) -> dict[str, Provider]:
+        if self._vpc is None:
+            self._vpc = find_vpc(self.aws, self.cluster)
+        limits = AlbLimits(rules_per_listener=self.settings.alb_rules_per_listener)
+        return {ALB_CONTROLLER: AlbProvider(self.aws, self.cluster, self._vpc, limits)}
+
+    # ------------------------------------------------------------------ health
+    def ready(self) -> bool:
+        return all(r.synced.is_set() for r in self.reflectors)
+
+    def healthy(self) -> bool:
+        return all(t.is_alive() for t in self._threads) or self.stop.is_set()
+
+    def _collect(self) -> list[Family]:
+        depth = Family("awsgw_workqueue_depth", "Keys ready to be processed.", "gauge")
+        depth.set(len(self.queue))
+        delayed = Family("awsgw_workqueue_delayed", "Keys waiting for a retry or requeue.", "gauge")
+        delayed.set(self.queue.delayed)
+        adds = Family("awsgw_workqueue_adds_total", "Keys added to the work queue.", "counter")
+        adds.set(self.queue.adds)
+        retries = Family("awsgw_workqueue_retries_total", "Keys retried after backoff.", "counter")
+        retries.set(self.queue.retries)
+        leader = Family("awsgw_leader", "1 while this replica holds the lease.", "gauge")
+        leader.set(1.0 if self.is_leader() else 0.0)
+        synced = Family("awsgw_cache_synced", "1 once a kind is listed.", "gauge", ("kind",))
+        lists = Family(
+            "awsgw_reflector_lists_total", "Full lists (start and 410).", "counter", ("kind",)
+        )
+        for r in self.reflectors:
+            synced.set(1.0 if r.synced.is_set() else 0.0, kind=r.kind)
+            lists.set(float(r.lists), kind=r.kind)
+        return [aws_calls(self.aws.outcomes.snapshot()), depth, delayed, adds, retries, leader,
+                synced, lists]  # fmt: skip
+
+    # ------------------------------------------------------------------ threads
+    def _spawn(self, name: str, target: Any) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def run(self) -> None:
+        """Serve, sync the caches, then lead (or wait to) until ``stop`` is set."""
+        self.server.start()
+        for r in self.reflectors:
+            self._spawn(f"reflector/{r.kind}", r.run)
+        while not self.ready() and not self.stop.wait(0.05):
+            pass
+        if self.stop.is_set():
+            return
+        log.info("caches synced", extra={"identity": self.identity})
+        if self.leader is not None:
+            self._spawn("leader", lambda: self.leader.run(self.stop) if self.leader else None)
+        else:
+            self._leadership(True)
+        self._spawn("worker", self._work)
+        self._spawn("resync", self._resync)
+        self.stop.wait()
+
+    def _resync(self) -> None:
+        while not self.stop.wait(self.settings.resync_period):
+            self.queue.add(FULL)
+
+    def _work(self) -> None:
+        while not self.stop.is_set():
+            if not self.is_leader():
+                self.stop.wait(0.1)
+                continue
+            key = self.queue.get(timeout=0.5)
+            if key is not None:
+                self.process(key)
+
+    def process(self, key: str) -> None:
+        kind = "full" if key == FULL else "classes" if key == CLASSES else "gateway"
+        started = time.monotonic()
+        result = "success"
+        try:
+            outcome = self.worker.process(key)
+        except NotLeader as exc:
+            log.info("stopped: %s", exc, extra={"key": key})
+            result = "not_leader"
+            self.queue.add(key)
+        except KubeError as exc:  # the API refused or did not answer: no traceback needed
+            log.warning("reconcile failed: Kubernetes API %s", exc, extra={"key": key})
+            self.metrics.errors.inc(component="kube")
+            result = "error"
+            self.queue.add_rate_limited(key)
+        except Exception:
+            log.exception("reconcile failed", extra={"key": key})
+            self.metrics.errors.inc(component="reconcile")
+            result = "error"
+            self.queue.add_rate_limited(key)
+        else:
+            if outcome.retry:
+                result = "retry"
+                self.queue.add_rate_limited(key)
+            else:
+                self.queue.forget(key)
+                if outcome.after is not None:
+                    self.queue.add_after(key, outcome.after)
+        finally:
+            self.queue.done(key)
+            elapsed = time.monotonic() - started
+            self.metrics.reconcile_duration.observe(elapsed, kind=kind)
+            self.metrics.reconciles.inc(kind=kind, result=result)
+            log.info(
+                "reconciled",
+                extra={"key": key, "result": result, "seconds": round(elapsed, 3)},
+            )
+
+    def shutdown(self) -> None:
+        """Stop taking work, let the current key finish (bounded), hand the lease over."""
+        self.stop.set()
+        self.queue.shutdown()
+        for r in self.reflectors:
+            r.close()
+        for t in self._threads:
+            if t.name == "worker":
+                t.join(self.settings.shutdown_grace)
+        if self.leader is not None:
+            self.leader.release()
+        self.server.stop()
+        log.info("stopped", extra={"identity": self.identity})

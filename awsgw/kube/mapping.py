@@ -1,0 +1,121 @@
+"""Which work-queue keys an object change affects (pure: objects and the Store in, keys out).
+
+Keys are Gateway keys (``ns/name``) plus two special ones: ``@classes`` (GatewayClass
+statuses, no AWS work) and ``@full`` (a full pass with garbage collection). Both the old
+and the new version of an object count: a Route moved from Gateway A to B affects both.
+Changes only to ``status``, ``resourceVersion``, ``managedFields`` or ``finalizers`` affect
+nothing: they are our own writes echoing back (or another controller's status).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from awsgw.core.store import SERVICE_NAME_LABEL, Store
+from awsgw.objects import GATEWAY_GROUP, Gateway, GatewayClass, HTTPRoute, KubeObject
+
+FULL = "@full"
+CLASSES = "@classes"
+IGNORED_METADATA = ("resourceVersion", "managedFields", "finalizers")
+
+
+def _essence(obj: KubeObject) -> dict[str, Any]:
+    doc = {k: v for k, v in obj.raw.items() if k != "status"}
+    meta = doc.get("metadata") or {}
+    doc["metadata"] = {k: v for k, v in meta.items() if k not in IGNORED_METADATA}
+    return doc
+
+
+def meaningful(old: KubeObject | None, new: KubeObject | None) -> bool:
+    """Is this change more than an echo of a status or bookkeeping write?"""
+    if old is None or new is None:
+        return True
+    return _essence(old) != _essence(new)
+
+
+def route_parents(route: HTTPRoute) -> set[str]:
+    return {
+        f"{ref.namespace or route.namespace}/{ref.name}"
+        for ref in route.spec.parent_refs
+        if ref.group == GATEWAY_GROUP and ref.kind == "Gateway"
+    }
+
+
+def route_services(route: HTTPRoute) -> set[tuple[str, str]]:
+    """(namespace, name) of every Service a Route's rules send traffic to."""
+    return {
+        (ref.namespace or route.namespace, ref.name)
+        for rule in route.spec.rules
+        for ref in rule.backend_refs
+        if ref.group == "" and ref.kind == "Service"
+    }
+
+
+def certificate_refs(gw: Gateway) -> set[tuple[str, str]]:
+    return {
+        (ref.namespace or gw.namespace, ref.name)
+        for ls in gw.spec.listeners
+        if ls.tls is not None
+        for ref in ls.tls.certificate_refs
+    }
+
+
+def _gateways_of_services(store: Store, services: set[tuple[str, str]]) -> set[str]:
+    return {
+        key
+        for route in store.http_routes()
+        if route_services(route) & services
+        for key in route_parents(route)
+    }
+
+
+def _gateways_of_grants(store: Store, namespace: str) -> set[str]:
+    """Gateways whose Routes or certificates reach into ``namespace`` from elsewhere."""
+    keys = {
+        key
+        for route in store.http_routes()
+        if any(ns == namespace != route.namespace for ns, _ in route_services(route))
+        for key in route_parents(route)
+    }
+    keys |= {
+        gw.key
+        for gw in store.gateways()
+        if any(ns == namespace != gw.namespace for ns, _ in certificate_refs(gw))
+    }
+    return keys
+
+
+def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: Store) -> set[str]:
+    """The keys to enqueue for a change of one object (``old``/``new`` None: added/deleted)."""
+    if not meaningful(old, new):
+        return set()
+    objs = [o for o in (old, new) if o is not None]
+    if kind == "Gateway":
+        return {o.key for o in objs}
+    if kind == "GatewayClass":
+        names = {o.name for o in objs if isinstance(o, GatewayClass)}
+        gateways = {gw.key for gw in store.gateways() if gw.spec.gateway_class_name in names}
+        return {CLASSES} | gateways
+    if kind == "HTTPRoute":
+        return {key for o in objs if isinstance(o, HTTPRoute) for key in route_parents(o)}
+    if kind == "Service":
+        return _gateways_of_services(store, {(o.namespace, o.name) for o in objs})
+    if kind == "EndpointSlice":
+        services = {
+            (o.namespace, o.metadata.labels[SERVICE_NAME_LABEL])
+            for o in objs
+            if SERVICE_NAME_LABEL in o.metadata.labels
+        }
+        return _gateways_of_services(store, services) if services else set()
+    if kind == "ReferenceGrant":
+        return set().union(*(_gateways_of_grants(store, o.namespace) for o in objs))
+    if kind == "Namespace":
+        return {
+            gw.key
+            for gw in store.gateways()
+            if any(ls.allowed_routes.namespaces.from_ == "Selector" for ls in gw.spec.listeners)
+        }
+    if kind == "Secret":
+        secrets = {(o.namespace, o.name) for o in objs}
+        return {gw.key for gw in store.gateways() if certificate_refs(gw) & secrets}
+    return set()

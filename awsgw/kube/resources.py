@@ -1,0 +1,58 @@
+"""The API resources awsgw reads and writes, and their REST paths (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from awsgw.objects import GATEWAY_GROUP
+
+
+@dataclass(frozen=True)
+class Resource:
+    group: str
+    version: str
+    kind: str
+    plural: str
+    namespaced: bool
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    def path(self, namespace: str | None = None, name: str = "", subresource: str = "") -> str:
+        """Collection path (all namespaces when ``namespace`` is None) or object path."""
+        out = f"/apis/{self.group}/{self.version}" if self.group else f"/api/{self.version}"
+        if self.namespaced and namespace is not None:
+            out += f"/namespaces/{namespace}"
+        out += f"/{self.plural}"
+        if name:
+            out += f"/{name}"
+            if subresource:
+                out += f"/{subresource}"
+        return out
+
+
+GATEWAY_CLASSES = Resource(GATEWAY_GROUP, "v1", "GatewayClass", "gatewayclasses", False)
+GATEWAYS = Resource(GATEWAY_GROUP, "v1", "Gateway", "gateways", True)
+HTTP_ROUTES = Resource(GATEWAY_GROUP, "v1", "HTTPRoute", "httproutes", True)
+REFERENCE_GRANTS = Resource(GATEWAY_GROUP, "v1beta1", "ReferenceGrant", "referencegrants", True)
+SERVICES = Resource("", "v1", "Service", "services", True)
+ENDPOINT_SLICES = Resource("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", True)
+NAMESPACES = Resource("", "v1", "Namespace", "namespaces", False)
+SECRETS = Resource("", "v1", "Secret", "secrets", True)
+LEASES = Resource("coordination.k8s.io", "v1", "Lease", "leases", True)
+EVENTS = Resource("events.k8s.io", "v1", "Event", "events", True)
+
+WATCHED = (
+    GATEWAY_CLASSES,
+    GATEWAYS,
+    HTTP_ROUTES,
+    REFERENCE_GRANTS,
+    SERVICES,
+    ENDPOINT_SLICES,
+    NAMESPACES,
+    SECRETS,
+)
+"""What the reflectors list and watch (in this order)."""
+
+BY_KIND = {r.kind: r for r in (*WATCHED, LEASES, EVENTS)}

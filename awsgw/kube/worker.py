@@ -1,0 +1,265 @@
+"""Process one work-queue key: a Gateway, ``@classes`` or ``@full``.
+
+The same core and provider as ``awsgw reconcile``: a snapshot of the cache is the Store, and
+``reconcile(store, providers, now, only=key)`` does the cloud work. Around it, the Kubernetes
+lifecycle: the finalizer goes on before any AWS resource can be created; a Gateway being
+deleted (or no longer of our class) has its AWS resources deleted first and the finalizer
+removed after; statuses are patched only when they changed; Events say what users should
+know.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from awsgw.core.attach import ALB_CONTROLLER, attach
+from awsgw.core.status import class_statuses
+from awsgw.core.store import Store
+from awsgw.kube.api import NotLeader
+from awsgw.kube.cache import Cache
+from awsgw.kube.events import EventRecorder
+from awsgw.kube.mapping import CLASSES, FULL
+from awsgw.kube.resources import GATEWAYS
+from awsgw.kube.writes import FINALIZER, Conflict, Writer
+from awsgw.objects import Gateway, GatewayClass, KubeObject
+from awsgw.providers.base import Provider
+from awsgw.reconcilers.gateways import PassResult, reconcile
+
+log = logging.getLogger("awsgw.kube.worker")
+QUOTA_HINTS = ("TooMany", "LimitExceeded", "quota")
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    retry: bool = False
+    """Failed: retry with the key's backoff."""
+    after: float | None = None
+    """Done for now; look again after this many seconds (a load balancer still provisioning)."""
+
+
+def _condition(status: dict[str, Any] | None, kind: str) -> dict[str, Any]:
+    for c in (status or {}).get("conditions") or []:
+        if isinstance(c, dict) and c.get("type") == kind:
+            return c
+    return {}
+
+
+def _deleting(doc: dict[str, Any]) -> bool:
+    return bool((doc.get("metadata") or {}).get("deletionTimestamp"))
+
+
+class GatewayWorker:
+    def __init__(
+        self,
+        cache: Cache,
+        writer: Writer,
+        recorder: EventRecorder,
+        providers: Callable[[], dict[str, Provider]],
+        enqueue_after: Callable[[str, float], None],
+        requeue_pending: float = 15.0,
+        now: Callable[[], str] = utc_now,
+    ) -> None:
+        self.cache = cache
+        self.writer = writer
+        self.recorder = recorder
+        self.providers = providers
+        self.enqueue_after = enqueue_after
+        self.requeue_pending = requeue_pending
+        self.now = now
+
+    def process(self, key: str) -> Outcome:
+        if key == CLASSES:
+            return self.classes()
+        if key == FULL:
+            return self.full_pass()
+        return self.gateway(key)
+
+    # ------------------------------------------------------------------ one Gateway
+    def _controller(self, gw: Gateway) -> str | None:
+        gc = self.cache.get("GatewayClass", gw.spec.gateway_class_name)
+        return gc.spec.controller_name if isinstance(gc, GatewayClass) else None
+
+    def gateway(self, key: str) -> Outcome:
+        unreadable = self.cache.invalid("Gateway").get(key)
+        if unreadable is not None:
+            return self._unreadable(key, unreadable)
+        gw = self.cache.get("Gateway", key)
+        if not isinstance(gw, Gateway):  # gone from the API: whatever it left in AWS goes
+            return self._run(key, None, self.cache.snapshot())
+        ours = self._controller(gw) == ALB_CONTROLLER
+        if gw.metadata.deletion_timestamp is None and ours:
+            try:
+                gw = self.writer.finalizer(gw, present=True)
+            except Conflict as exc:
+                log.info("finalizer not added yet: %s", exc, extra={"gateway": key})
+                return Outcome(retry=True)
+        elif FINALIZER not in gw.metadata.finalizers and not self._status_only(gw):
+            return Outcome()  # not ours and never was: nothing to do
+        return self._run(key, gw, self.cache.snapshot())
+
+    def _status_only(self, gw: Gateway) -> bool:
+        """A live Gateway of a class we answer for without AWS (reserved controllers)."""
+        controller = self._controller(gw) or ""
+        return gw.metadata.deletion_timestamp is None and controller.startswith("awsgw.io/")
+
+    def _unreadable(self, key: str, doc: dict[str, Any]) -> Outcome:
+        if not _deleting(doc):
+            log.warning("Gateway is unreadable: AWS left as it is", extra={"gateway": key})
+            return Outcome()
+        store = self.cache.snapshot()
+        store.remove("Gateway", key)
+        result = self._reconcile(store, key, None)
+        if key in result.deleted and not result.failed:
+            try:
+                self.writer.raw_finalizer(GATEWAYS, doc, present=False)
+            except Conflict:
+                return Outcome(retry=True)
+        return Outcome(retry=bool(result.failed))
+
+    def _run(self, key: str, gw: Gateway | None, store: Store) -> Outcome:
+        result = self._reconcile(store, key, gw)
+        conflicts = self._write_statuses(store, result)
+        self._gateway_events(store, result)
+        if gw is not None and key in result.deleted and not result.failed:
+            if gw.metadata.deletion_timestamp is not None:
+                self.recorder.record(gw, "Normal", "Deleted", "AWS resources deleted", "Delete")
+            try:
+                self.writer.finalizer(gw, present=False)
+            except Conflict:
+                conflicts = True
+        return self._outcome(store, result, conflicts, only=key)
+
+    def _reconcile(self, store: Store, only: str | None, gw: Gateway | None) -> PassResult:
+        try:
+            result = reconcile(store, self.providers(), self.now(), only=only)
+            for key in result.deleted:
+                log.info("AWS resources deleted", extra={"gateway": key})
+            return result
+        except NotLeader:
+            raise
+        except Exception as exc:  # AWS unreachable, throttled past retries, ...
+            if gw is not None:
+                self.recorder.record(gw, "Warning", self._reason(str(exc)), f"AWS: {exc}")
+            raise
+
+    # ------------------------------------------------------------------ passes
+    def full_pass(self) -> Outcome:
+        """Every Gateway, then garbage collection; finalizers first, so nothing is created
+        for a Gateway without one. Skipped while a Gateway is unreadable (GC would take it
+        for deleted): each readable Gateway is queued on its own instead."""
+        unreadable = self.cache.invalid("Gateway")
+        if unreadable:
+            log.warning("full pass skipped: unreadable Gateways %s", sorted(unreadable), extra={})
+            for key in self.cache.keys("Gateway"):
+                self.enqueue_after(key, 0)
+            return Outcome()
+        conflicts = False
+        for gw in self.cache.snapshot().gateways():
+            if gw.metadata.deletion_timestamp is None and self._controller(gw) == ALB_CONTROLLER:
+                try:
+                    self.writer.finalizer(gw, present=True)
+                except Conflict:
+                    conflicts = True
+        if conflicts:
+            return Outcome(retry=True)
+        store = self.cache.snapshot()
+        result = self._reconcile(store, None, None)
+        conflicts = self._write_statuses(store, result)
+        self._gateway_events(store, result)
+        for key in result.deleted:
+            gone = store.get("Gateway", key, Gateway)
+            failed = any(f.startswith(f"Gateway {key}:") for f in result.failed)
+            if gone is not None and FINALIZER in gone.metadata.finalizers and not failed:
+                try:
+                    self.writer.finalizer(gone, present=False)
+                except Conflict:
+                    conflicts = True
+        return self._outcome(store, result, conflicts, only=None)
+
+    def classes(self) -> Outcome:
+        """GatewayClass statuses: pure, no AWS."""
+        store = self.cache.snapshot()
+        conflicts = False
+        for name, status in class_statuses(attach(store), self.now()).items():
+            gc = store.get("GatewayClass", name, GatewayClass)
+            if gc is None:
+                continue
+            try:
+                self.writer.status(gc, status)
+            except Conflict:
+                conflicts = True
+        return Outcome(retry=conflicts)
+
+    # ------------------------------------------------------------------ results
+    def _write_statuses(self, store: Store, result: PassResult) -> bool:
+        conflicts = False
+        for (kind, key), status in sorted(result.statuses.items()):
+            obj = store.get(kind, key, KubeObject)
+            if obj is None:
+                continue
+            try:
+                self.writer.status(obj, status)
+            except Conflict as exc:
+                log.info("status not written: %s", exc, extra={"object": f"{kind} {key}"})
+                conflicts = True
+        return conflicts
+
+    @staticmethod
+    def _reason(message: str) -> str:
+        return "QuotaExceeded" if any(h in message for h in QUOTA_HINTS) else "AWSError"
+
+    def _gateway_events(self, store: Store, result: PassResult) -> None:
+        for failure in result.failed:
+            key = failure.removeprefix("Gateway ").split(":", 1)[0]
+            gw = store.get("Gateway", key, Gateway)
+            if gw is not None:
+                self.recorder.record(gw, "Warning", self._reason(failure), failure)
+        for (kind, key), status in result.statuses.items():
+            if kind == "HTTPRoute":
+                self._quota_events(store, status)
+            if kind != "Gateway":
+                continue
+            gw = store.get("Gateway", key, Gateway)
+            before = gw.raw.get("status") if gw else None
+            now = _condition(status, "Programmed")
+            if gw is None or now.get("status") != "True":
+                continue
+            if _condition(before, "Programmed").get("status") != "True":
+                address = ", ".join(a.get("value", "") for a in status.get("addresses", []))
+                self.recorder.record(
+                    gw, "Normal", "Programmed", f"Load balancer {address} is active".strip()
+                )
+                self.recorder.forget(gw, "AWSError")
+
+    def _quota_events(self, store: Store, status: dict[str, Any]) -> None:
+        """Rules dropped for an ALB quota: a Warning on the Gateway, once per window."""
+        for parent in status.get("parents") or []:
+            notes = [str(c.get("message", "")) for c in parent.get("conditions") or []]
+            ref = parent.get("parentRef") or {}
+            gw = store.get("Gateway", f"{ref.get('namespace')}/{ref.get('name')}", Gateway)
+            for note in notes:
+                if gw is not None and "quota" in note:
+                    self.recorder.record(gw, "Warning", "QuotaExceeded", note)
+
+    def _outcome(
+        self, store: Store, result: PassResult, conflicts: bool, only: str | None
+    ) -> Outcome:
+        pending = [
+            key
+            for (kind, key), status in result.statuses.items()
+            if kind == "Gateway" and _condition(status, "Programmed").get("reason") == "Pending"
+        ]
+        for key in pending:
+            if key != only:
+                self.enqueue_after(key, self.requeue_pending)
+        if result.failed or conflicts:
+            return Outcome(retry=True)
+        return Outcome(after=self.requeue_pending if only in pending else None)

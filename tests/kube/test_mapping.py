@@ -1,0 +1,168 @@
+"""Which Gateways an object change affects."""
+
+from __future__ import annotations
+
+import copy
+
+from awsgw.core.store import Store
+from awsgw.kube.mapping import CLASSES, affected, meaningful
+from awsgw.manifests import parse_document
+from awsgw.objects import KubeObject
+from tests.support import GATEWAY_CLASS, objects, service
+
+WORLD = (
+    GATEWAY_CLASS
+    + """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: web, namespace: infra}
+spec:
+  gatewayClassName: alb
+  listeners:
+  - name: http
+    port: 80
+    protocol: HTTP
+    allowedRoutes: {namespaces: {from: Selector, selector: {matchLabels: {shared: "yes"}}}}
+  - name: https
+    port: 443
+    protocol: HTTPS
+    tls: {certificateRefs: [{name: wildcard, namespace: certs}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: api, namespace: shop}
+spec:
+  gatewayClassName: alb
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: other, namespace: shop}
+spec:
+  gatewayClassName: someone-else
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: store, namespace: shop}
+spec:
+  parentRefs: [{name: api}, {name: web, namespace: infra}]
+  rules:
+  - backendRefs: [{name: store, port: 80}, {name: legacy, namespace: old, port: 80}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: blog, namespace: shop}
+spec:
+  parentRefs: [{name: api}]
+  rules:
+  - backendRefs: [{name: blog, port: 80}]
+"""
+    + service("shop", "store", 80, ["10.0.0.1"])
+)
+
+
+def world() -> Store:
+    return Store.of(objects(WORLD))
+
+
+def obj(doc: dict[str, object]) -> KubeObject:
+    parsed = parse_document(copy.deepcopy(doc), "test")
+    assert parsed is not None
+    return parsed
+
+
+def changed(o: KubeObject, **spec: object) -> KubeObject:
+    doc = copy.deepcopy(o.raw)
+    doc.setdefault("spec", {}).update(spec)
+    return obj(doc)
+
+
+def test_route_change_affects_old_and_new_parents() -> None:
+    store = world()
+    route = store.get("HTTPRoute", "shop/blog", KubeObject)
+    assert route is not None
+    moved = changed(route, parentRefs=[{"name": "web", "namespace": "infra"}])
+    assert affected("HTTPRoute", route, moved, store) == {"shop/api", "infra/web"}
+    assert affected("HTTPRoute", None, route, store) == {"shop/api"}
+    assert affected("HTTPRoute", route, None, store) == {"shop/api"}
+
+
+def test_service_and_endpoint_slices_affect_gateways_of_routes_using_them() -> None:
+    store = world()
+    svc = store.get("Service", "shop/store", KubeObject)
+    slices = store.endpoint_slices("shop", "store")
+    assert svc is not None and slices
+    assert affected("Service", None, svc, store) == {"shop/api", "infra/web"}
+    edited = copy.deepcopy(slices[0].raw)
+    edited["endpoints"] = [{"addresses": ["10.0.0.9"]}]
+    assert affected("EndpointSlice", slices[0], obj(edited), store) == {"shop/api", "infra/web"}
+    missing = obj({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "legacy",
+                   "namespace": "old"}, "spec": {"ports": [{"port": 80}]}})  # fmt: skip
+    assert affected("Service", None, missing, store) == {"shop/api", "infra/web"}
+    unused = obj({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "x",
+                  "namespace": "shop"}})  # fmt: skip
+    assert affected("Service", None, unused, store) == set()
+    unlabelled = obj({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                      "metadata": {"name": "s", "namespace": "shop"}})  # fmt: skip
+    assert affected("EndpointSlice", None, unlabelled, store) == set()
+
+
+def test_grants_affect_gateways_reaching_into_their_namespace() -> None:
+    store = world()
+    grant = {
+        "apiVersion": "gateway.networking.k8s.io/v1beta1",
+        "kind": "ReferenceGrant",
+        "spec": {"from": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute",
+                           "namespace": "shop"}], "to": [{"group": "", "kind": "Service"}]},
+    }  # fmt: skip
+    into_old = obj({**grant, "metadata": {"name": "g", "namespace": "old"}})
+    into_certs = obj({**grant, "metadata": {"name": "g", "namespace": "certs"}})
+    into_shop = obj({**grant, "metadata": {"name": "g", "namespace": "shop"}})
+    assert affected("ReferenceGrant", None, into_old, store) == {"shop/api", "infra/web"}
+    assert affected("ReferenceGrant", None, into_certs, store) == {"infra/web"}
+    assert affected("ReferenceGrant", None, into_shop, store) == set(), "same namespace: no grant"
+
+
+def test_secrets_namespaces_and_classes() -> None:
+    store = world()
+    cert = obj({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "wildcard",
+                "namespace": "certs"}, "type": "kubernetes.io/tls"})  # fmt: skip
+    assert affected("Secret", None, cert, store) == {"infra/web"}
+    other = obj(
+        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x", "namespace": "certs"}}
+    )
+    assert affected("Secret", None, other, store) == set()
+    ns = obj({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}})
+    labelled = obj({"apiVersion": "v1", "kind": "Namespace",
+                    "metadata": {"name": "team", "labels": {"shared": "yes"}}})  # fmt: skip
+    assert affected("Namespace", ns, labelled, store) == {"infra/web"}, "Selector listeners only"
+    gc = store.get("GatewayClass", "alb", KubeObject)
+    assert gc is not None
+    assert affected("GatewayClass", None, gc, store) == {CLASSES, "infra/web", "shop/api"}
+
+
+def test_gateway_change_affects_itself_only() -> None:
+    store = world()
+    gw = store.get("Gateway", "shop/api", KubeObject)
+    assert gw is not None
+    assert affected("Gateway", gw, changed(gw, listeners=[{"name": "h", "port": 81,
+                    "protocol": "HTTP"}]), store) == {"shop/api"}  # fmt: skip
+    assert affected("Gateway", gw, None, store) == {"shop/api"}
+
+
+def test_status_and_bookkeeping_echoes_affect_nothing() -> None:
+    store = world()
+    gw = store.get("Gateway", "shop/api", KubeObject)
+    assert gw is not None
+    doc = copy.deepcopy(gw.raw)
+    doc["status"] = {"conditions": [{"type": "Programmed", "status": "True"}]}
+    doc["metadata"].update(resourceVersion="99", finalizers=["awsgw.io/gateway-resources"])
+    echo = obj(doc)
+    assert not meaningful(gw, echo)
+    assert affected("Gateway", gw, echo, store) == set()
+    doc["metadata"]["labels"] = {"team": "a"}
+    assert affected("Gateway", gw, obj(doc), store) == {"shop/api"}, "labels are not echoes"
+    doc["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z"
+    assert meaningful(echo, obj(doc))

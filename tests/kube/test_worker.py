@@ -1,0 +1,270 @@
+"""The worker's Kubernetes lifecycle around a reconcile, with an in-memory API and a fake
+provider: finalizer first, statuses only when changed, Events without floods, deletion in
+order, hands off what is not ours or cannot be read."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import pytest
+import yaml
+
+from awsgw.core.attach import ALB_CONTROLLER, RuleProblem
+from awsgw.core.model import GatewayModel
+from awsgw.core.status import GatewayObservation
+from awsgw.kube.api import KubeApi
+from awsgw.kube.cache import Cache
+from awsgw.kube.controller import guard_aws_writes
+from awsgw.kube.events import EventRecorder
+from awsgw.kube.mapping import CLASSES, FULL
+from awsgw.kube.resources import BY_KIND, EVENTS, GATEWAYS
+from awsgw.kube.worker import GatewayWorker, Outcome
+from awsgw.kube.writes import FINALIZER, Writer
+from awsgw.providers.aws.session import Aws
+from tests.conftest import MotoVpc
+from tests.kube.fakes import Clock, MemoryApi
+from tests.support import GATEWAY_CLASS, service
+
+WORLD = (
+    GATEWAY_CLASS
+    + """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: web, namespace: shop, uid: gw-1}
+spec:
+  gatewayClassName: alb
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: store, namespace: shop}
+spec:
+  parentRefs: [{name: web}]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /a}}]
+    backendRefs: [{name: store, port: 80}]
+  - backendRefs: [{name: store, port: 80}]
+"""
+    + service("shop", "store", 80, ["10.0.0.1"])
+)
+
+
+class FakeProvider:
+    """Records calls; sees the API so it can tell whether the finalizer was there first."""
+
+    def __init__(self, api: MemoryApi) -> None:
+        self.api = api
+        self.calls: list[tuple[Any, ...]] = []
+        self.have: set[str] = set()
+        self.fail: str | None = None
+        self.fail_delete = False
+        self.state = "active"
+        self.problem: str | None = None
+
+    def refresh(self) -> None:
+        pass
+
+    def plan(self, model: GatewayModel) -> tuple[str, list[RuleProblem]]:
+        found = [RuleProblem(model.key, "HTTPRoute shop/store", 1, self.problem)]
+        return model.key, found if self.problem else []
+
+    def ensure(self, key: str) -> GatewayObservation:
+        ns, _, name = key.partition("/")
+        doc = self.api.get(GATEWAYS, ns, name) or {}
+        self.calls.append(("ensure", key, tuple(doc["metadata"].get("finalizers") or ())))
+        if self.fail:
+            return GatewayObservation(key, False, "Pending", f"AWS error: {self.fail}", failed=True)
+        self.have.add(key)
+        if self.state != "active":
+            return GatewayObservation(key, False, "Pending", "load balancer is provisioning")
+        return GatewayObservation(key, True, "Programmed", "active", "web-1.elb.amazonaws.com")
+
+    def ensure_deleted(self, key: str) -> None:
+        self.calls.append(("delete", key))
+        if self.fail_delete:
+            raise RuntimeError("DependencyViolation")
+        self.have.discard(key)
+
+    def owned(self) -> set[str]:
+        return set(self.have)
+
+    def finish(self) -> None:
+        self.calls.append(("finish",))
+
+
+class World:
+    def __init__(self, text: str = WORLD) -> None:
+        self.api = MemoryApi()
+        self.cache = Cache()
+        for doc in yaml.safe_load_all(text):
+            if doc:
+                self.load(doc)
+        self.provider = FakeProvider(self.api)
+        self.later: list[tuple[str, float]] = []
+        recorder = EventRecorder(cast(KubeApi, self.api), ALB_CONTROLLER, "me", 600, Clock())
+        self.worker = GatewayWorker(
+            self.cache,
+            Writer(cast(KubeApi, self.api), self.cache),
+            recorder,
+            lambda: {ALB_CONTROLLER: self.provider},
+            lambda key, delay: self.later.append((key, delay)),
+            requeue_pending=15.0,
+            now=lambda: "2026-01-01T00:00:00Z",
+        )
+
+    def load(self, doc: dict[str, Any]) -> None:
+        resource = BY_KIND[doc["kind"]]
+        self.cache.upsert(resource, self.api.put(resource, doc))
+
+    def gateway(self) -> dict[str, Any] | None:
+        return self.api.get(GATEWAYS, "shop", "web")
+
+    def events(self) -> list[tuple[str, str]]:
+        return [
+            (e["type"], e["reason"]) for k, e in self.api.objects.items() if k[0] == EVENTS.plural
+        ]
+
+    def mark_deleted(self) -> None:
+        doc = self.gateway()
+        assert doc is not None
+        doc["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z"
+        self.load(doc)
+
+
+def test_finalizer_first_then_aws_then_statuses_and_a_programmed_event() -> None:
+    w = World()
+    assert w.worker.process("shop/web") == Outcome()
+    assert w.provider.calls == [("ensure", "shop/web", (FINALIZER,))]
+    assert w.api.writes[0] == ("patch", "gateways", "web")
+    assert {(verb, res, name.split(".")[0]) for verb, res, name in w.api.writes[1:]} == {
+        ("patch", "gateways", "web/status"),
+        ("patch", "httproutes", "store/status"),
+        ("patch", "gatewayclasses", "alb/status"),
+        ("create", "events", "web"),
+    }
+    gw = w.gateway()
+    assert gw is not None and gw["status"]["addresses"][0]["value"].endswith("amazonaws.com")
+    assert w.events() == [("Normal", "Programmed")]
+
+
+def test_a_second_pass_with_nothing_changed_writes_nothing() -> None:
+    w = World()
+    w.worker.process("shop/web")
+    writes = list(w.api.writes)
+    assert w.worker.process("shop/web") == Outcome()
+    assert w.api.writes == writes
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [("Throttling: Rate exceeded", "AWSError"), ("TooManyLoadBalancers", "QuotaExceeded")],
+)
+def test_aws_failures_retry_with_one_warning(error: str, reason: str) -> None:
+    w = World()
+    w.provider.fail = error
+    for _ in range(5):
+        assert w.worker.process("shop/web") == Outcome(retry=True)
+    assert w.events() == [("Warning", reason)]
+    gw = w.gateway()
+    assert gw is not None
+    programmed = [c for c in gw["status"]["conditions"] if c["type"] == "Programmed"][0]
+    assert programmed["status"] == "False" and error in programmed["message"]
+
+
+def test_rules_past_a_quota_warn_on_the_gateway() -> None:
+    w = World()
+    w.provider.problem = "port 80 needs 120 ALB rules; the listener quota is 100"
+    w.worker.process("shop/web")
+    assert ("Warning", "QuotaExceeded") in w.events()
+
+
+def test_a_provisioning_load_balancer_is_looked_at_again() -> None:
+    w = World()
+    w.provider.state = "provisioning"
+    assert w.worker.process("shop/web") == Outcome(after=15.0)
+
+
+def test_deletion_deletes_aws_first_then_the_finalizer() -> None:
+    w = World()
+    w.worker.process("shop/web")
+    w.mark_deleted()
+    w.provider.fail_delete = True
+    assert w.worker.process("shop/web") == Outcome(retry=True)
+    gw = w.gateway()
+    assert gw is not None and FINALIZER in gw["metadata"]["finalizers"], "kept while AWS remains"
+    assert ("Warning", "AWSError") in w.events()
+    w.provider.fail_delete = False
+    assert w.worker.process("shop/web") == Outcome()
+    assert w.gateway() is None, "finalizer removed: the API deleted the object"
+    assert w.provider.calls[-1] == ("delete", "shop/web")
+    assert ("Normal", "Deleted") in w.events()
+
+
+def test_gateways_of_other_controllers_are_left_alone() -> None:
+    w = World(WORLD.replace("gatewayClassName: alb", "gatewayClassName: other"))
+    assert w.worker.process("shop/web") == Outcome()
+    assert w.provider.calls == [] and w.api.writes == []
+
+
+def test_an_unreadable_gateway_leaves_aws_as_it_is() -> None:
+    w = World()
+    w.worker.process("shop/web")
+    calls = len(w.provider.calls)
+    doc = w.gateway()
+    assert doc is not None
+    doc["spec"]["listeners"][0]["port"] = 70000
+    w.load(doc)
+    assert w.worker.process("shop/web") == Outcome()
+    assert w.worker.process(FULL) == Outcome()
+    assert len(w.provider.calls) == calls, "neither ensured nor taken for deleted"
+    assert ("shop/web", 0) in w.later, "the full pass queues readable Gateways one by one"
+
+
+def test_full_pass_adds_finalizers_first_and_collects_garbage() -> None:
+    w = World()
+    w.provider.have = {"gone/gw"}
+    assert w.worker.process(FULL) == Outcome()
+    assert w.provider.calls == [
+        ("ensure", "shop/web", (FINALIZER,)),
+        ("delete", "gone/gw"),
+        ("finish",),
+    ]
+
+
+def test_class_statuses_need_no_aws() -> None:
+    w = World()
+    assert w.worker.process(CLASSES) == Outcome()
+    assert w.provider.calls == []
+    assert w.api.writes == [("patch", "gatewayclasses", "alb/status")]
+
+
+def test_aws_writes_are_refused_unless_leading(aws_env: MotoVpc) -> None:
+    from awsgw.kube.api import NotLeader
+
+    aws = Aws.create(max_attempts=1)
+    ec2 = aws.client("ec2")  # created before the guard: it must be guarded too
+    leading = {"now": False}
+    guard_aws_writes(aws, lambda: leading["now"])
+    ec2.describe_vpcs()
+    with pytest.raises(NotLeader):
+        ec2.create_vpc(CidrBlock="10.1.0.0/16")
+    with pytest.raises(NotLeader):
+        aws.client("elbv2").delete_load_balancer(LoadBalancerArn="arn:x")
+    leading["now"] = True
+    ec2.create_vpc(CidrBlock="10.1.0.0/16")
+    assert ("ec2", "CreateVpc") in aws.counter.calls
+    assert aws.counter.calls[("ec2", "CreateVpc")] == 1, "refused calls are not counted"
+
+
+def test_an_unreadable_gateway_being_deleted_is_still_cleaned_up() -> None:
+    w = World()
+    w.worker.process("shop/web")
+    doc = w.gateway()
+    assert doc is not None
+    doc["spec"]["listeners"][0]["port"] = 70000
+    doc["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z"
+    w.load(doc)
+    assert w.worker.process("shop/web") == Outcome()
+    assert w.provider.calls[-1] == ("delete", "shop/web")
+    assert w.gateway() is None, "finalizer removed from the raw document"
