@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.alias_generators import to_camel
 
 GATEWAY_GROUP = "gateway.networking.k8s.io"
+MULTICLUSTER_GROUP = "multicluster.x-k8s.io"
 Port = Annotated[int, Field(ge=1, le=65535)]
 
 
@@ -268,6 +269,44 @@ class HTTPRoute(KubeObject):
     spec: HTTPRouteSpec
 
 
+# ---------------------------------------------------------------- GRPCRoute
+
+
+class GRPCMethodMatch(K8sModel):
+    type: Literal["Exact", "RegularExpression"] = "Exact"
+    service: str | None = None
+    method: str | None = None
+
+
+class GRPCRouteMatch(K8sModel):
+    method: GRPCMethodMatch | None = None
+    headers: list[HTTPHeaderMatch] = Field(default_factory=list)
+
+
+class GRPCRouteRule(K8sModel):
+    """Filters are kept as generic ``HTTPRouteFilter`` (type plus fields); GRPCRoute filter
+    types (RequestHeaderModifier, RequestMirror, ...) have no redirect or rewrite."""
+
+    name: str | None = None
+    matches: list[GRPCRouteMatch] = Field(default_factory=list)
+    filters: list[HTTPRouteFilter] = Field(default_factory=list)
+    backend_refs: list[HTTPBackendRef] = Field(default_factory=list)
+
+
+class GRPCRouteSpec(K8sModel):
+    parent_refs: list[ParentReference] = Field(default_factory=list)
+    hostnames: list[str] = Field(default_factory=list)
+    rules: list[GRPCRouteRule] = Field(default_factory=lambda: [GRPCRouteRule()])
+
+
+class GRPCRoute(KubeObject):
+    spec: GRPCRouteSpec
+
+
+Route = HTTPRoute | GRPCRoute
+"""The Route kinds awsgw attaches to Gateways."""
+
+
 # ---------------------------------------------------------------- ReferenceGrant
 
 
@@ -346,15 +385,44 @@ class Secret(KubeObject):
     string_data: dict[str, str] = Field(default_factory=dict)
 
 
+# ---------------------------------------------------------------- Multi-Cluster Services (KEP-1645)
+
+
+class ServiceExport(KubeObject):
+    """Exports the Service of the same namespace and name to the cluster set."""
+
+
+class ServiceImportPort(K8sModel):
+    name: str | None = None
+    port: Port
+    protocol: str = "TCP"
+    app_protocol: str | None = None
+
+
+class ServiceImportSpec(K8sModel):
+    type: str = "ClusterSetIP"
+    ports: list[ServiceImportPort] = Field(default_factory=list)
+    ips: list[str] = Field(default_factory=list)
+
+
+class ServiceImport(KubeObject):
+    """A Service exported by some cluster of the set, as seen in this one."""
+
+    spec: ServiceImportSpec = Field(default_factory=ServiceImportSpec)
+
+
 KINDS: dict[tuple[str, str], type[KubeObject]] = {
     (GATEWAY_GROUP, "GatewayClass"): GatewayClass,
     (GATEWAY_GROUP, "Gateway"): Gateway,
     (GATEWAY_GROUP, "HTTPRoute"): HTTPRoute,
+    (GATEWAY_GROUP, "GRPCRoute"): GRPCRoute,
     (GATEWAY_GROUP, "ReferenceGrant"): ReferenceGrant,
     ("", "Namespace"): Namespace,
     ("", "Service"): Service,
     ("", "Secret"): Secret,
     ("discovery.k8s.io", "EndpointSlice"): EndpointSlice,
+    (MULTICLUSTER_GROUP, "ServiceExport"): ServiceExport,
+    (MULTICLUSTER_GROUP, "ServiceImport"): ServiceImport,
 }
 """(API group, kind) → model. Gateway API versions v1 and v1beta1 share one model."""
 
@@ -362,4 +430,5 @@ SUPPORTED_VERSIONS: dict[str, set[str]] = {
     GATEWAY_GROUP: {"v1", "v1beta1"},
     "": {"v1"},
     "discovery.k8s.io": {"v1"},
+    MULTICLUSTER_GROUP: {"v1alpha1"},
 }

@@ -5,18 +5,26 @@ Pure: Store in, ``Attachment`` out. Same input, same output: no clock, no AWS.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from awsgw.core import hostnames as hn
 from awsgw.core.backends import ResolvedBackend, resolve_backend
+from awsgw.core.capabilities import ALB_CONTROLLER as ALB_CONTROLLER  # re-exported
+from awsgw.core.capabilities import CAPABILITIES, RESERVED_CONTROLLERS, capabilities
 from awsgw.core.conditions import Condition
 from awsgw.core.listeners import ListenerState, validate_listeners
 from awsgw.core.refs import selects
 from awsgw.core.store import Store
-from awsgw.objects import GATEWAY_GROUP, Gateway, GatewayClass, HTTPRoute, ParentReference
+from awsgw.objects import GATEWAY_GROUP, Gateway, GatewayClass, ParentReference, Route
 
-ALB_CONTROLLER = "awsgw.io/alb"
-RESERVED_CONTROLLERS = ("awsgw.io/nlb", "awsgw.io/lattice")
+RESOLVED_REASONS = ("BackendNotFound", "RefNotPermitted", "InvalidKind")
+"""RuleProblem reasons that are ResolvedRefs reasons (the rest make rules unprogrammable)."""
+
+
+def route_id(route: Route) -> str:
+    """A Route's key in an ``Attachment``: ``ns/name`` for HTTPRoutes (as it always was),
+    ``Kind ns/name`` for other kinds (an HTTPRoute and a GRPCRoute may share a name)."""
+    return route.key if route.kind == "HTTPRoute" else f"{route.kind} {route.key}"
 
 
 @dataclass
@@ -53,7 +61,7 @@ class GatewayState:
 class Placement:
     """A Route attached to one listener of one Gateway, with the hostnames it serves there."""
 
-    route: HTTPRoute
+    route: Route
     gateway_key: str
     listener: str
     hostnames: tuple[tuple[str, str | None], ...]
@@ -87,12 +95,15 @@ class ParentState:
 
 @dataclass(frozen=True)
 class RuleProblem:
-    """A Route rule a provider could not program as written (it answers 500 or is dropped)."""
+    """A Route rule a provider could not program as written (it answers 500 or is dropped),
+    or, with a ResolvedRefs ``reason`` (``RESOLVED_REASONS``), a reference only the provider
+    could check (the rule is programmed; the reference's share answers an error)."""
 
     gateway: str
     route: str  # "Kind ns/name"
     rule_index: int
     message: str
+    reason: str = "UnsupportedValue"
 
 
 @dataclass
@@ -103,17 +114,24 @@ class Attachment:
     placements: dict[str, list[Placement]]
     """Gateway key → Routes placed on its listeners."""
     backends: dict[str, list[list[ResolvedBackend]]]
-    """Route key → per rule, per backendRef: the resolved backend."""
+    """Route id → per rule, per backendRef: the resolved backend (for its first parent's
+    controller; ``backends_for`` gives them per controller)."""
+    by_controller: dict[tuple[str, str], list[list[ResolvedBackend]]] = field(default_factory=dict)
+
+    def backends_for(self, route: Route, controller: str) -> list[list[ResolvedBackend]]:
+        """Per rule, per backendRef: the backends as a controller's Gateways resolve them."""
+        found = self.by_controller.get((route_id(route), controller))
+        return found if found is not None else self.backends[route_id(route)]
 
 
 def _class_state(gc: GatewayClass) -> ClassState | None:
     controller = gc.spec.controller_name
-    if controller == ALB_CONTROLLER:
+    if controller in CAPABILITIES:
         if gc.spec.parameters_ref is not None:
             return ClassState(
                 gc, False, "InvalidParameters", "spec.parametersRef: awsgw takes no parameters"
             )
-        return ClassState(gc, True, "Accepted", "Accepted by awsgw (Application Load Balancer)")
+        return ClassState(gc, True, "Accepted", CAPABILITIES[controller].accepted)
     if controller in RESERVED_CONTROLLERS:
         return ClassState(
             gc, False, "Unsupported", f"controller {controller} is not implemented in this version"
@@ -122,7 +140,9 @@ def _class_state(gc: GatewayClass) -> ClassState | None:
 
 
 def _gateway_state(gw: Gateway, cls: ClassState, store: Store) -> GatewayState:
-    state = GatewayState(gw, cls.gateway_class.spec.controller_name, validate_listeners(gw, store))
+    controller = cls.gateway_class.spec.controller_name
+    caps = capabilities(controller)
+    state = GatewayState(gw, controller, validate_listeners(gw, store, caps))
     if not cls.accepted:
         state.accepted = (False, "Invalid", f"GatewayClass {cls.gateway_class.name}: {cls.message}")
     elif gw.spec.infrastructure and gw.spec.infrastructure.parameters_ref:
@@ -132,22 +152,14 @@ def _gateway_state(gw: Gateway, cls: ClassState, store: Store) -> GatewayState:
             "spec.infrastructure.parametersRef: awsgw takes no parameters",
         )
     elif any(a.value for a in gw.spec.addresses):
-        state.accepted = (
-            False,
-            "UnsupportedAddress",
-            "spec.addresses: an Application Load Balancer takes no static address; "
-            "AWS assigns its DNS name",
-        )
+        state.accepted = (False, "UnsupportedAddress", caps.no_static_address)
     elif not any(ls.valid for ls in state.listeners):
         state.accepted = (False, "ListenersNotValid", "No listener is valid")
     elif not all(ls.usable for ls in state.listeners):
         state.accepted = (True, "ListenersNotValid", "Some listeners are not valid")
     wanted = {a.type for a in gw.spec.addresses} - {"Hostname"}
     if state.accepted[0] and wanted:
-        state.address_problem = (
-            f"spec.addresses: type {', '.join(sorted(wanted))} cannot be assigned; an "
-            "Application Load Balancer has a DNS name (Hostname) and no fixed IP address"
-        )
+        state.address_problem = caps.no_address_type.format(types=", ".join(sorted(wanted)))
     if not state.accepted[0]:
         state.programmed = (False, "Invalid", state.accepted[2])
         for ls in state.listeners:
@@ -155,7 +167,7 @@ def _gateway_state(gw: Gateway, cls: ClassState, store: Store) -> GatewayState:
     return state
 
 
-def _namespace_allowed(ls: ListenerState, gw: Gateway, route: HTTPRoute, store: Store) -> bool:
+def _namespace_allowed(ls: ListenerState, gw: Gateway, route: Route, store: Store) -> bool:
     ns = ls.listener.allowed_routes.namespaces
     if ns.from_ == "All":
         return True
@@ -165,7 +177,7 @@ def _namespace_allowed(ls: ListenerState, gw: Gateway, route: HTTPRoute, store: 
 
 
 def _place(
-    route: HTTPRoute, ref: ParentReference, gws: GatewayState, store: Store
+    route: Route, ref: ParentReference, gws: GatewayState, store: Store
 ) -> tuple[tuple[bool, str, str], list[Placement]]:
     """Try to attach a Route through one parentRef: its Accepted condition and placements."""
     gw = gws.gateway
@@ -212,9 +224,11 @@ def _place(
     return (True, "Accepted", "Route is accepted"), placements
 
 
-def _resolve_all(route: HTTPRoute, store: Store) -> list[list[ResolvedBackend]]:
+def _resolve_all(route: Route, store: Store, controller: str) -> list[list[ResolvedBackend]]:
+    caps = capabilities(controller)
+    kinds, text = caps.backend_kinds, caps.backend_kinds_text()
     return [
-        [resolve_backend(route, ref, store) for ref in rule.backend_refs]
+        [resolve_backend(route, ref, store, kinds, text) for ref in rule.backend_refs]
         for rule in route.spec.rules
     ]
 
@@ -238,9 +252,9 @@ def attach(store: Store) -> Attachment:
         if gw.spec.gateway_class_name in classes and gw.metadata.deletion_timestamp is None
     }
     result = Attachment(classes, gateways, {}, {k: [] for k in gateways}, {})
-    for route in store.http_routes():
+    for route in store.routes():
         parents: list[ParentState] = []
-        backends = _resolve_all(route, store)
+        resolved: dict[str, list[list[ResolvedBackend]]] = {}
         for ref in route.spec.parent_refs:
             if ref.group != GATEWAY_GROUP or ref.kind != "Gateway":
                 continue
@@ -248,6 +262,9 @@ def attach(store: Store) -> Attachment:
             gws = gateways.get(key)
             if gws is None:
                 continue
+            if gws.controller not in resolved:
+                resolved[gws.controller] = _resolve_all(route, store, gws.controller)
+            backends = resolved[gws.controller]
             accepted, placements = _place(route, ref, gws, store)
             parents.append(
                 ParentState(ref, key, gws.controller, accepted, _resolved_condition(backends))
@@ -256,8 +273,10 @@ def attach(store: Store) -> Attachment:
                 if p not in result.placements[key]:
                     result.placements[key].append(p)
         if parents:
-            result.route_parents[route.key] = parents
-            result.backends[route.key] = backends
+            result.route_parents[route_id(route)] = parents
+            result.backends[route_id(route)] = resolved[parents[0].controller]
+            for controller, backends in resolved.items():
+                result.by_controller[(route_id(route), controller)] = backends
     _count_attached(result)
     return result
 
@@ -273,9 +292,9 @@ def _count_attached(attachment: Attachment) -> None:
         for ls in gws.listeners:
             ls.attached_routes = len(
                 {
-                    p.route.key
+                    route_id(p.route)
                     for p in attachment.placements[key]
-                    if p.listener == ls.listener.name and p.route.key in accepted
+                    if p.listener == ls.listener.name and route_id(p.route) in accepted
                 }
             )
 
@@ -283,11 +302,16 @@ def _count_attached(attachment: Attachment) -> None:
 def apply_problems(attachment: Attachment, store: Store, problems: list[RuleProblem]) -> None:
     """Fold in what a provider could not program: a Route some of whose rules failed is
     PartiallyInvalid; one all of whose rules failed is no longer Accepted (and no longer
-    counted in attachedRoutes)."""
-    for route in store.http_routes():
+    counted in attachedRoutes). References only the provider could check make ResolvedRefs
+    False (the first such problem names the reason)."""
+    for route in store.routes():
         name = f"{route.kind} {route.key}"
-        for parent in attachment.route_parents.get(route.key, []):
-            mine = [p for p in problems if p.route == name and p.gateway == parent.gateway_key]
+        for parent in attachment.route_parents.get(route_id(route), []):
+            found = [p for p in problems if p.route == name and p.gateway == parent.gateway_key]
+            refs = [p for p in found if p.reason in RESOLVED_REASONS]
+            if refs and parent.resolved[0]:
+                parent.resolved = (False, refs[0].reason, refs[0].message)
+            mine = [p for p in found if p.reason not in RESOLVED_REASONS]
             if not parent.accepted[0] or not mine:
                 continue
             bad = sorted({p.rule_index for p in mine})
@@ -301,3 +325,14 @@ def apply_problems(attachment: Attachment, store: Store, problems: list[RuleProb
             else:
                 parent.partially_invalid = f"Dropped Rule(s) {bad}: {detail}"
     _count_attached(attachment)
+
+
+def apply_notes(attachment: Attachment, notes: dict[tuple[str, str], str]) -> None:
+    """Append provider notes, by (``Kind ns/name``, controller), to the Accepted message of
+    the Route's accepted parents of that controller."""
+    for rid, parents in attachment.route_parents.items():
+        name = rid if " " in rid else f"HTTPRoute {rid}"
+        for parent in parents:
+            note = notes.get((name, parent.controller))
+            if note and parent.accepted[0]:
+                parent.accepted = (True, parent.accepted[1], f"{parent.accepted[2]}; {note}")

@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from awsgw.core.refs import granted
 from awsgw.core.store import Store
-from awsgw.objects import GATEWAY_GROUP, HTTPBackendRef, KubeObject, Service, ServicePort
+from awsgw.objects import (
+    GATEWAY_GROUP,
+    MULTICLUSTER_GROUP,
+    HTTPBackendRef,
+    KubeObject,
+    Service,
+    ServicePort,
+)
+
+SERVICE_ONLY = frozenset({("", "Service")})
 
 
 @dataclass(frozen=True)
 class BackendKey:
-    """A Service port: what a shared target group stands for."""
+    """A Service port (or a ServiceImport port): what a shared target group stands for."""
 
     namespace: str
     name: str
     port: int
+    kind: str = "Service"
+    """``Service``, or ``ServiceImport`` (targets live in the clusters that export it)."""
 
     def __str__(self) -> str:
-        return f"{self.namespace}/{self.name}:{self.port}"
+        prefix = "" if self.kind == "Service" else f"{self.kind} "
+        return f"{prefix}{self.namespace}/{self.name}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -29,26 +42,35 @@ class ResolvedBackend:
     """(ResolvedRefs reason, message) when the reference is invalid."""
 
 
-def resolve_backend(route: KubeObject, ref: HTTPBackendRef, store: Store) -> ResolvedBackend:
+def resolve_backend(
+    route: KubeObject,
+    ref: HTTPBackendRef,
+    store: Store,
+    kinds: frozenset[tuple[str, str]] = SERVICE_ONLY,
+    kinds_text: str = "core Services",
+) -> ResolvedBackend:
+    """Check one backendRef: kind (among ``kinds``), ReferenceGrant, existence and port."""
     ns = ref.namespace or route.namespace
     what = f"backendRef {ref.group or 'core'}/{ref.kind} {ns}/{ref.name}"
 
     def bad(reason: str, message: str) -> ResolvedBackend:
         return ResolvedBackend(ref.weight, None, (reason, f"{what}: {message}"))
 
-    if ref.group != "" or ref.kind != "Service":
-        return bad("InvalidKind", "only core Services are supported")
+    if (ref.group, ref.kind) not in kinds:
+        return bad("InvalidKind", f"only {kinds_text} are supported")
     if not granted(
         store,
         from_group=GATEWAY_GROUP,
         from_kind=route.kind,
         from_namespace=route.namespace,
-        to_group="",
-        to_kind="Service",
+        to_group=ref.group,
+        to_kind=ref.kind,
         to_namespace=ns,
         to_name=ref.name,
     ):
         return bad("RefNotPermitted", "no ReferenceGrant allows this cross-namespace reference")
+    if (ref.group, ref.kind) == (MULTICLUSTER_GROUP, "ServiceImport"):
+        return _resolve_import(ref, ns, store, bad)
     service = store.service(ns, ref.name)
     if service is None:
         return bad("BackendNotFound", "Service not found")
@@ -61,6 +83,20 @@ def resolve_backend(route: KubeObject, ref: HTTPBackendRef, store: Store) -> Res
     return ResolvedBackend(ref.weight, BackendKey(ns, ref.name, ref.port))
 
 
+def _resolve_import(
+    ref: HTTPBackendRef, ns: str, store: Store, bad: Callable[[str, str], ResolvedBackend]
+) -> ResolvedBackend:
+    """A ServiceImport port; whether some cluster really exports it only a provider knows."""
+    imported = store.service_import(ns, ref.name)
+    if imported is None:
+        return bad("BackendNotFound", "ServiceImport not found")
+    if ref.port is None:
+        return bad("BackendNotFound", "port is required for a ServiceImport")
+    if imported.spec.ports and all(p.port != ref.port for p in imported.spec.ports):
+        return bad("BackendNotFound", f"ServiceImport has no port {ref.port}")
+    return ResolvedBackend(ref.weight, BackendKey(ns, ref.name, ref.port, "ServiceImport"))
+
+
 def service_port(service: Service, port: int) -> ServicePort | None:
     return next((p for p in service.spec.ports if p.port == port), None)
 
@@ -69,8 +105,11 @@ def ready_targets(store: Store, key: BackendKey) -> tuple[tuple[str, int], ...]:
     """(IPv4, port) pairs of ready endpoints behind a Service port, sorted.
 
     The EndpointSlice port is the one named like the Service port; an endpoint whose
-    ``ready`` condition is unset counts as ready (EndpointSlice API).
+    ``ready`` condition is unset counts as ready (EndpointSlice API). A ServiceImport has no
+    local targets.
     """
+    if key.kind != "Service":
+        return ()
     service = store.service(key.namespace, key.name)
     sp = service_port(service, key.port) if service else None
     if sp is None:

@@ -2,6 +2,8 @@
 
 ``ALB_SUPPORTED`` is published in the GatewayClass ``status.supportedFeatures``; the offline
 conformance run checks it is exactly the set of features whose every test passes.
+``LATTICE_SUPPORTED`` is what a VPC Lattice class publishes (checked by the Lattice tests,
+not by an offline conformance run).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ ALB_SUPPORTED = tuple(
         )
     )
 )
+
+LATTICE_SUPPORTED = tuple(sorted((*CORE, "GRPCRoute", "HTTPRouteMethodMatching")))
 
 ALB_UNSUPPORTED: dict[str, str] = {
     "BackendTLSPolicy": "TLS to backends is not configured from BackendTLSPolicy",
@@ -64,6 +68,8 @@ ALB_UNSUPPORTED: dict[str, str] = {
 }
 
 
-def supported_features_status() -> list[dict[str, str]]:
-    """``status.supportedFeatures`` of an ALB GatewayClass, sorted by name."""
-    return [{"name": name} for name in ALB_SUPPORTED]
+def supported_features_status(
+    features: tuple[str, ...] = ALB_SUPPORTED,
+) -> list[dict[str, str]]:
+    """``status.supportedFeatures`` of a GatewayClass (ALB's by default), sorted by name."""
+    return [{"name": name} for name in sorted(features)]

@@ -10,16 +10,14 @@ import base64
 import binascii
 from dataclasses import dataclass, field
 
+from awsgw.core.capabilities import ALB, Capabilities
 from awsgw.core.conditions import Condition
 from awsgw.core.refs import granted
 from awsgw.core.store import Store
 from awsgw.objects import GATEWAY_GROUP, Gateway, Listener, RouteGroupKind
 
-ROUTE_KINDS_BY_PROTOCOL: dict[str, tuple[str, ...]] = {
-    "HTTP": ("HTTPRoute",),
-    "HTTPS": ("HTTPRoute",),
-}
-"""What an ALB listener can carry, by Gateway listener protocol."""
+ROUTE_KINDS_BY_PROTOCOL: dict[str, tuple[str, ...]] = dict(ALB.route_kinds)
+"""What an ALB listener can carry, by Gateway listener protocol (see ``capabilities``)."""
 
 
 @dataclass
@@ -86,14 +84,20 @@ def _pem_ok(data: dict[str, str], key: str, marker: str) -> bool:
     return f"-----BEGIN {marker}" in text or (marker == "PRIVATE" and "PRIVATE KEY-----" in text)
 
 
-def _certificates(gw: Gateway, listener: Listener, state: ListenerState, store: Store) -> None:
+def _certificates(
+    gw: Gateway, listener: Listener, state: ListenerState, store: Store, caps: Capabilities
+) -> None:
     tls = listener.tls
     where = f"spec.listeners[{listener.name}].tls"
     if tls is None or not tls.certificate_refs:
         state.resolved = (False, "InvalidCertificateRef", f"{where}.certificateRefs: required")
         return
     if tls.mode != "Terminate":
-        state.accepted = (False, "UnsupportedProtocol", f"{where}.mode: ALB only terminates TLS")
+        state.accepted = (
+            False,
+            "UnsupportedProtocol",
+            f"{where}.mode: {caps.short} only terminates TLS",
+        )
         return
     for i, ref in enumerate(tls.certificate_refs):
         ns = ref.namespace or gw.namespace
@@ -160,23 +164,23 @@ def _conflicts(states: list[ListenerState]) -> None:
                     )
 
 
-def validate_listeners(gw: Gateway, store: Store) -> list[ListenerState]:
+def validate_listeners(gw: Gateway, store: Store, caps: Capabilities = ALB) -> list[ListenerState]:
     """One ``ListenerState`` per listener of the Gateway, conditions filled in."""
     states = []
     for listener in gw.spec.listeners:
-        allowed = ROUTE_KINDS_BY_PROTOCOL.get(listener.protocol)
+        allowed = caps.route_kinds.get(listener.protocol)
         state = ListenerState(listener=listener, supported_kinds=[])
         if allowed is None:
             state.accepted = (
                 False,
                 "UnsupportedProtocol",
                 f"spec.listeners[{listener.name}].protocol: {listener.protocol} is not "
-                "supported by an Application Load Balancer (HTTP, HTTPS)",
+                f"supported by {caps.product} ({', '.join(caps.route_kinds)})",
             )
         else:
             _kinds(listener, state, allowed)
             if listener.protocol == "HTTPS":
-                _certificates(gw, listener, state, store)
+                _certificates(gw, listener, state, store, caps)
         states.append(state)
     _conflicts(states)
     for s in states:

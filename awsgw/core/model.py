@@ -129,3 +129,29 @@ class GatewayModel:
     ports: list[PortModel]
     targets: dict[BackendKey, tuple[tuple[str, int], ...]]
     """Every valid backend the rules use → its ready (IP, port) targets."""
+    routes: tuple[RouteRef, ...] = ()
+    """Routes placed on the Gateway, oldest first (the Gateway API tie-break order)."""
+
+
+@dataclass(frozen=True)
+class ExportModel:
+    """One port of a Service this cluster exports to the cluster set (ServiceExport)."""
+
+    namespace: str
+    name: str
+    port: int
+    targets: tuple[tuple[str, int], ...]
+    """Ready (IP, port) endpoints behind the port."""
+
+
+@dataclass(frozen=True)
+class PassModel:
+    """What a provider whose resources span Gateways sees of a whole reconcile pass."""
+
+    gateways: dict[str, GatewayModel]
+    """Accepted Gateways of the provider's controller → their model."""
+    known: frozenset[str]
+    """Every Gateway key of the controller (accepted or not): their resources are kept."""
+    exports: tuple[ExportModel, ...] = ()
+    has_class: bool = False
+    """Some GatewayClass names the controller (else it may skip the cloud entirely)."""

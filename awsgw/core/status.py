@@ -10,9 +10,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from awsgw.core.attach import Attachment, GatewayState, ParentState
+from awsgw.core.capabilities import capabilities
 from awsgw.core.conditions import Condition, render
 from awsgw.core.features import supported_features_status
 from awsgw.objects import GATEWAY_GROUP, KubeObject
+
+
+@dataclass(frozen=True)
+class RouteNote:
+    """What a provider tells about one Route it programmed (e.g. its own DNS name)."""
+
+    route: str
+    """``Kind ns/name``."""
+    message: str
+    """Appended to the Accepted message of the Route's parents of this controller."""
+    annotations: tuple[tuple[str, str], ...] = ()
+    """Annotations the runtime may set on the Route (key, value)."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +39,8 @@ class GatewayObservation:
     address: str | None = None
     failed: bool = False
     """A cloud call failed (as opposed to a problem the status explains)."""
+    routes: tuple[RouteNote, ...] = ()
+    """Per-Route results of Gateways whose Routes get cloud resources of their own."""
 
 
 def _previous(obj: KubeObject) -> dict[str, Any]:
@@ -115,7 +130,8 @@ def class_statuses(attachment: Attachment, now: str) -> dict[str, dict[str, Any]
         before = _previous(cs.gateway_class)
         status = {**before, "conditions": render(cs.conditions(), before.get("conditions"), now)}
         if cs.accepted:
-            status["supportedFeatures"] = supported_features_status()
+            features = capabilities(cs.gateway_class.spec.controller_name).features
+            status["supportedFeatures"] = supported_features_status(features)
         else:
             status.pop("supportedFeatures", None)
         out[name] = status

@@ -13,12 +13,16 @@ from awsgw.objects import (
     EndpointSlice,
     Gateway,
     GatewayClass,
+    GRPCRoute,
     HTTPRoute,
     KubeObject,
     Namespace,
     ReferenceGrant,
+    Route,
     Secret,
     Service,
+    ServiceExport,
+    ServiceImport,
 )
 
 T = TypeVar("T", bound=KubeObject)
@@ -62,6 +66,19 @@ class Store:
 
     def http_routes(self) -> list[HTTPRoute]:
         return self.all("HTTPRoute", HTTPRoute)
+
+    def grpc_routes(self) -> list[GRPCRoute]:
+        return self.all("GRPCRoute", GRPCRoute)
+
+    def routes(self) -> list[Route]:
+        """Every Route awsgw attaches: HTTPRoutes, then GRPCRoutes."""
+        return [*self.http_routes(), *self.grpc_routes()]
+
+    def service_exports(self) -> list[ServiceExport]:
+        return self.all("ServiceExport", ServiceExport)
+
+    def service_import(self, namespace: str, name: str) -> ServiceImport | None:
+        return self.get("ServiceImport", f"{namespace}/{name}", ServiceImport)
 
     def reference_grants(self, namespace: str) -> list[ReferenceGrant]:
         return [g for g in self.all("ReferenceGrant", ReferenceGrant) if g.namespace == namespace]

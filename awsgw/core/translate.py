@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 from awsgw.core import hostnames as hn
@@ -24,11 +25,13 @@ from awsgw.core.model import (
 )
 from awsgw.core.store import Store
 from awsgw.objects import (
+    GRPCRouteMatch,
+    GRPCRouteRule,
     HTTPPathModifier,
-    HTTPRoute,
     HTTPRouteFilter,
     HTTPRouteMatch,
     HTTPRouteRule,
+    Route,
 )
 
 WELL_KNOWN_PORTS = {"http": 80, "https": 443}
@@ -50,6 +53,28 @@ def _match(m: HTTPRouteMatch) -> Match:
         query=tuple(KeyValueMatch(q.type, q.name, q.value) for q in m.query_params),
         method=m.method,
     )
+
+
+def grpc_match(m: GRPCRouteMatch) -> Match:
+    """A GRPCRoute match as the HTTP/2 request it selects: ``POST /<service>/<method>``.
+
+    Service and method: an Exact path; service only: a PathPrefix; method only, or a
+    RegularExpression match: a RegularExpression path (which providers may refuse). The
+    spec's precedence (service characters, then method characters, then headers) is the
+    HTTP precedence of these paths."""
+    headers = tuple(KeyValueMatch(h.type, h.name, h.value) for h in m.headers)
+    method = m.method
+    if method is None or (method.service is None and method.method is None):
+        return Match("PathPrefix", "/", headers)
+    if method.type == "Exact" and method.service and method.method:
+        return Match("Exact", f"/{method.service}/{method.method}", headers)
+    if method.type == "Exact" and method.service:
+        return Match("PathPrefix", f"/{method.service}", headers)
+    if method.type == "Exact":
+        service, name = "[^/]+", re.escape(method.method or "")
+    else:
+        service, name = method.service or "[^/]+", method.method or "[^/]+"
+    return Match("RegularExpression", f"/{service}/{name}", headers)
 
 
 def _path_value(p: HTTPPathModifier | None) -> str | None:
@@ -75,7 +100,9 @@ def _redirect(f: HTTPRouteFilter, listener_port: int) -> Redirect | None:
     )
 
 
-def _action(rule: HTTPRouteRule, backends: list[ResolvedBackend], listener_port: int) -> Action:
+def _action(
+    rule: HTTPRouteRule | GRPCRouteRule, backends: list[ResolvedBackend], listener_port: int
+) -> Action:
     redirect = next(
         (_redirect(f, listener_port) for f in rule.filters if f.type == "RequestRedirect"), None
     )
@@ -97,7 +124,7 @@ def _action(rule: HTTPRouteRule, backends: list[ResolvedBackend], listener_port:
     )
 
 
-def _route_order(route: HTTPRoute) -> tuple[str, int, str]:
+def _route_order(route: Route) -> tuple[str, int, str]:
     """Oldest first, then ``namespace/name``; without timestamps, read order is age."""
     created = route.metadata.creation_timestamp
     return (created or "", 0 if created else route.order, route.key)
@@ -114,11 +141,16 @@ def _rules_for(
     if not classes:
         classes[hn.precedence_key(None)] = []
     out = []
+    rules: list[HTTPRouteRule | GRPCRouteRule] = list(route.spec.rules)
     for host_key, names in sorted(classes.items()):
-        for ri, rule in enumerate(route.spec.rules):
+        for ri, rule in enumerate(rules):
             action = _action(rule, backends[ri], listener_port)
-            for mi, m in enumerate(rule.matches or [HTTPRouteMatch()]):
-                match = _match(m)
+            matches: list[Match] = (
+                [grpc_match(m) for m in rule.matches or [GRPCRouteMatch()]]
+                if isinstance(rule, GRPCRouteRule)
+                else [_match(m) for m in rule.matches or [HTTPRouteMatch()]]
+            )
+            for mi, match in enumerate(matches):
                 key = (host_key, match_key(match), _route_order(route), ri, mi)
                 ref = RouteRef(route.kind, route.key)
                 out.append((key, Rule(ref, ri, mi, tuple(names), match, action)))
@@ -159,7 +191,8 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
         keyed = []
         for p in placements:
             if p.listener == listener.name:
-                keyed += _rules_for(p, attachment.backends[p.route.key], listener.port)
+                backends = attachment.backends_for(p.route, gws.controller)
+                keyed += _rules_for(p, backends, listener.port)
         group.rules = [rule for _, rule in sorted(keyed, key=lambda kr: kr[0])]
         port.groups.append(group)
     for port in ports.values():
@@ -174,4 +207,12 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
     annotations = dict(gw.metadata.annotations)
     if gw.spec.infrastructure:
         annotations.update(gw.spec.infrastructure.annotations)
-    return GatewayModel(gw.key, annotations, sorted(ports.values(), key=lambda p: p.port), targets)
+    routes = tuple(
+        RouteRef(r.kind, r.key)
+        for r in sorted(
+            {p.route.key + p.route.kind: p.route for p in placements}.values(), key=_route_order
+        )
+    )
+    return GatewayModel(
+        gw.key, annotations, sorted(ports.values(), key=lambda p: p.port), targets, routes
+    )

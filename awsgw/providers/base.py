@@ -6,10 +6,10 @@ idempotent and leave their inputs untouched; ``plan`` is pure.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from awsgw.core.attach import RuleProblem
-from awsgw.core.model import GatewayModel
+from awsgw.core.model import GatewayModel, PassModel
 from awsgw.core.status import GatewayObservation
 
 
@@ -31,3 +31,15 @@ class Provider(Protocol):
 
     def finish(self) -> None:
         """After a full pass over every Gateway: clean shared leftovers."""
+
+
+@runtime_checkable
+class PassAware(Protocol):
+    """Optional: a provider whose resources span Gateways (one cloud resource per Route on
+    several Gateways) or exist without any (exported Services) sees the whole pass first.
+
+    ``prepare`` runs once per pass, after ``refresh`` and before any ``plan``: it may write
+    Gateway-independent resources and returns the messages of cloud calls that failed."""
+
+    def prepare(self, scope: PassModel) -> list[str]:
+        """Take the pass's models and exports; ensure what belongs to no single Gateway."""

@@ -5,9 +5,10 @@ Another cloud or load balancer family is one more entry here (and its own folder
 
 from __future__ import annotations
 
-from awsgw.core.attach import ALB_CONTROLLER
+from awsgw.core.capabilities import ALB_CONTROLLER, LATTICE_CONTROLLER
 from awsgw.providers.aws.alb import AlbProvider
 from awsgw.providers.aws.alb_compile import AlbLimits
+from awsgw.providers.aws.lattice import LatticeProvider
 from awsgw.providers.aws.session import Aws
 from awsgw.providers.base import Provider
 from awsgw.settings import Settings
@@ -24,4 +25,5 @@ def build_providers(
         AlbLimits(rules_per_listener=settings.alb_rules_per_listener),
         wait_active=wait_active,
     )
-    return {ALB_CONTROLLER: alb}
+    lattice = LatticeProvider(aws, cluster, settings.vpc_id, settings.lattice_security_groups)
+    return {ALB_CONTROLLER: alb, LATTICE_CONTROLLER: lattice}

@@ -11,11 +11,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsgw.core.attach import RuleProblem, apply_problems, attach
+from awsgw.core.attach import (
+    Attachment,
+    RuleProblem,
+    apply_notes,
+    apply_problems,
+    attach,
+    route_id,
+)
+from awsgw.core.model import GatewayModel, PassModel
+from awsgw.core.multicluster import build_exports
 from awsgw.core.status import GatewayObservation, class_statuses, gateway_status, route_status
 from awsgw.core.store import Store
 from awsgw.core.translate import build_model
-from awsgw.providers.base import Provider
+from awsgw.providers.base import PassAware, Provider
 
 log = logging.getLogger("awsgw.reconcile")
 
@@ -27,6 +36,8 @@ class PassResult:
     statuses: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    annotations: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    """Annotations providers report for objects, by (kind, key), e.g. a Route's DNS name."""
 
 
 def reconcile_all(
@@ -58,13 +69,19 @@ def reconcile(
     attachment = attach(store)
     for provider in providers.values():
         provider.refresh()
+    models: dict[str, GatewayModel] = {
+        key: build_model(gws, attachment, store)
+        for key, gws in attachment.gateways.items()
+        if gws.controller in providers and gws.accepted[0]
+    }
+    _prepare(store, attachment, models, providers, result)
     seen: dict[str, GatewayObservation] = {}
     problems: list[RuleProblem] = []
     for key, gws in attachment.gateways.items():
         chosen = providers.get(gws.controller)
-        if chosen is None or not gws.accepted[0]:
+        if chosen is None or key not in models:
             continue
-        desired, found = chosen.plan(build_model(gws, attachment, store))
+        desired, found = chosen.plan(models[key])
         problems += found
         if only is not None and key != only:
             continue
@@ -82,13 +99,15 @@ def reconcile(
             progress(f"Gateway {key}: gone, deleting its cloud resources")
             try:
                 provider.ensure_deleted(key)
-                result.deleted.append(key)
+                if key not in result.deleted:
+                    result.deleted.append(key)
             except Exception as exc:  # reported; the pass goes on
                 log.exception("deleting resources of %s failed", key)
                 result.failed.append(f"Gateway {key}: delete failed: {exc}")
         if only is None:
             provider.finish()
     apply_problems(attachment, store, problems)
+    _route_notes(attachment, seen, result)
     for name, status in class_statuses(attachment, now).items():
         result.statuses[("GatewayClass", name)] = status
     for key, gws in attachment.gateways.items():
@@ -96,9 +115,46 @@ def reconcile(
             result.statuses[("Gateway", key)] = gateway_status(gws, seen.get(key), now)
     controllers = {gws.controller for gws in attachment.gateways.values()}
     controllers |= {cs.gateway_class.spec.controller_name for cs in attachment.classes.values()}
-    for route in store.http_routes():
-        parents = attachment.route_parents.get(route.key)
+    for route in store.routes():
+        parents = attachment.route_parents.get(route_id(route))
         if not parents or (only is not None and all(p.gateway_key != only for p in parents)):
             continue
         result.statuses[(route.kind, route.key)] = route_status(route, parents, controllers, now)
     return result
+
+
+def _prepare(
+    store: Store,
+    attachment: Attachment,
+    models: dict[str, GatewayModel],
+    providers: dict[str, Provider],
+    result: PassResult,
+) -> None:
+    """Show providers that span Gateways the whole pass (see ``PassAware``)."""
+    exports = None
+    for controller, provider in providers.items():
+        if not isinstance(provider, PassAware):
+            continue
+        if exports is None:
+            exports = build_exports(store)
+        gateways = attachment.gateways.items()
+        known = frozenset(k for k, g in gateways if g.controller == controller)
+        mine = {k: m for k, m in models.items() if k in known}
+        has_class = any(
+            c.gateway_class.spec.controller_name == controller for c in attachment.classes.values()
+        )
+        result.failed += provider.prepare(PassModel(mine, known, exports, has_class))
+
+
+def _route_notes(
+    attachment: Attachment, seen: dict[str, GatewayObservation], result: PassResult
+) -> None:
+    """Per-Route notes of the providers: into Accepted messages and ``result.annotations``."""
+    notes: dict[tuple[str, str], str] = {}
+    for key, observation in seen.items():
+        controller = attachment.gateways[key].controller
+        for note in observation.routes:
+            notes[(note.route, controller)] = note.message
+            kind, _, route_key = note.route.partition(" ")
+            result.annotations.setdefault((kind, route_key), {}).update(note.annotations)
+    apply_notes(attachment, notes)

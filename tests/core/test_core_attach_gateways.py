@@ -56,13 +56,13 @@ def test_gateways_of_an_unknown_class_are_ignored() -> None:
     assert att.gateways == {}
 
 
-@pytest.mark.parametrize("controller", ["awsgw.io/nlb", "awsgw.io/lattice"])
+@pytest.mark.parametrize("controller", ["awsgw.io/nlb"])
 def test_reserved_controller_classes_are_not_accepted(controller: str) -> None:
     att = attach(store(gateway_class("reserved", controller)))
     assert att.classes["reserved"].accepted is False
 
 
-@pytest.mark.parametrize("controller", ["awsgw.io/nlb", "awsgw.io/lattice"])
+@pytest.mark.parametrize("controller", ["awsgw.io/nlb"])
 def test_gateways_of_a_reserved_class_are_not_accepted(controller: str) -> None:
     att = attach(store(gateway_class("reserved", controller), gateway(class_name="reserved")))
     assert att.gateways[f"{INFRA}/gw"].accepted[0] is False

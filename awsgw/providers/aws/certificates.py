@@ -1,5 +1,8 @@
 """TLS certificates from Secrets, imported into ACM: tagged with the owner, reused by
-fingerprint, re-imported when the Secret changes, deleted when no listener uses them."""
+fingerprint, re-imported when the Secret changes, deleted when no listener uses them.
+
+Each provider keeps its own set: a ``purpose`` (tag ``awsgw.io/certificate-for``) separates
+them, so one provider never deletes what another uses (ALB's have no such tag)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from awsgw.providers.aws.tags import CLUSTER_TAG, tag_list
 
 SECRET_TAG = "awsgw.io/secret"
 FINGERPRINT_TAG = "awsgw.io/fingerprint"
+PURPOSE_TAG = "awsgw.io/certificate-for"
 
 
 def fingerprint(cert: Certificate) -> str:
@@ -23,10 +27,11 @@ def fingerprint(cert: Certificate) -> str:
 class Certificates:
     aws: Aws
     cluster: str
+    purpose: str | None = None
     _owned: dict[str, dict[str, str]] | None = field(default=None, repr=False)
 
     def owned(self) -> dict[str, dict[str, str]]:
-        """ARN → tags of every certificate this cluster imported."""
+        """ARN → tags of every certificate this cluster imported for this purpose."""
         if self._owned is None:
             acm = self.aws.client("acm")
             found: dict[str, dict[str, str]] = {}
@@ -37,7 +42,9 @@ class Certificates:
                         t["Key"]: t.get("Value", "")
                         for t in acm.list_tags_for_certificate(CertificateArn=arn).get("Tags", [])
                     }
-                    if tags.get(CLUSTER_TAG) == self.cluster:
+                    if tags.get(CLUSTER_TAG) == self.cluster and tags.get(PURPOSE_TAG) == (
+                        self.purpose
+                    ):
                         found[arn] = tags
             self._owned = found
         return self._owned
@@ -48,21 +55,19 @@ class Certificates:
         for arn, tags in self.owned().items():
             if tags.get(FINGERPRINT_TAG) == fp:
                 return arn
+        tags = {CLUSTER_TAG: self.cluster, SECRET_TAG: f"{cert.namespace}/{cert.name}"}
+        tags[FINGERPRINT_TAG] = fp
+        if self.purpose is not None:
+            tags[PURPOSE_TAG] = self.purpose
         kwargs: dict[str, Any] = {
             "Certificate": cert.leaf.encode(),
             "PrivateKey": cert.private_key.encode(),
-            "Tags": tag_list(
-                {
-                    CLUSTER_TAG: self.cluster,
-                    SECRET_TAG: f"{cert.namespace}/{cert.name}",
-                    FINGERPRINT_TAG: fp,
-                }
-            ),
+            "Tags": tag_list(tags),
         }
         if cert.chain:
             kwargs["CertificateChain"] = cert.chain.encode()
         arn = str(self.aws.client("acm").import_certificate(**kwargs)["CertificateArn"])
-        self.owned()[arn] = {CLUSTER_TAG: self.cluster, FINGERPRINT_TAG: fp}
+        self.owned()[arn] = tags
         return arn
 
     def delete_unused(self, in_use: set[str]) -> None:
