@@ -43,3 +43,11 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[MotoVpc]:
     with mock_aws():
         vpc, subnets = make_vpc(None, CLUSTER)
         yield MotoVpc(CLUSTER, vpc, subnets)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Record the AWS calls awsgw makes and the requests `awsgw run` sends to FakeKube in
+    every test; at the end, check them against iam/policy.json and the chart's RBAC."""
+    from tests.install.plugin import PermissionChecks
+
+    config.pluginmanager.register(PermissionChecks(config), "awsgw-permission-checks")

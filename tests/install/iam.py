@@ -1,0 +1,396 @@
+"""How AWS authorizes each call awsgw makes, and an evaluator for ``iam/policy.json``.
+
+The model writes down, for exactly the API operations awsgw calls, what the Service
+Authorization Reference ("Actions, resources, and condition keys for Elastic Load Balancing
+V2", "... for Amazon EC2", "... for AWS Certificate Manager") and the Elastic Load Balancing
+guide ("Elastic Load Balancing API permissions", "API permissions to tag resources during
+creation") say:
+
+- the IAM action of the operation, the resource it is authorized against (``*`` when the
+  action has no resource type) and the condition keys of the request: ``aws:RequestTag/*``
+  from the tags the request carries, ``aws:ResourceTag/*`` from the tags the resource has;
+- tag-on-create: a create carrying tags is authorized a second time as
+  ``elasticloadbalancing:AddTags`` (with ``elasticloadbalancing:CreateAction``),
+  ``ec2:CreateTags`` (with ``ec2:CreateAction``) or ``acm:AddTagsToCertificate`` (ACM has no
+  create-action key) on the new resource;
+- actions a service checks on the caller's behalf: CreateLoadBalancer needs EC2 describes and
+  ``iam:CreateServiceLinkedRole``; CreateTargetGroup, RegisterTargets and SetSubnets need EC2
+  describes.
+
+An operation awsgw calls that is missing here fails the permission checks: add it here and
+to iam/policy.json in the same change.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICY = ROOT / "iam" / "policy.json"
+CLUSTER_TAG = "awsgw.io/cluster"
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+IAM_PREFIX = {"elastic-load-balancing-v2": "elasticloadbalancing", "ec2": "ec2", "acm": "acm"}
+"""botocore service ids (the middle of ``before-call.<id>.<Operation>``) to IAM prefixes."""
+SLR_ARN = (
+    f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/elasticloadbalancing.amazonaws.com/"
+    "AWSServiceRoleForElasticLoadBalancing"
+)
+
+Params = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One authorization AWS performs for a call."""
+
+    operation: str
+    action: str
+    resource: str
+    context: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def keys(self) -> dict[str, str]:
+        return dict(self.context)
+
+    def __str__(self) -> str:
+        via = "" if self.action == self.operation else f" (for {self.operation})"
+        keys = ", ".join(f"{k}={v}" for k, v in self.context) or "no condition keys"
+        return f"{self.action} on {self.resource}{via} [{keys}]"
+
+
+def _elb(resource: str) -> str:
+    return f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:{resource}"
+
+
+def _child(parent: str, kind: str) -> str:
+    """The ARN of a resource about to be created under ``parent`` (not known yet)."""
+    sep = ":loadbalancer/" if kind == "listener" else ":listener/"
+    head, _, path = parent.partition(sep)
+    return f"{head}:{kind}/{path}/new"
+
+
+def _tag_list(params: Params) -> dict[str, str]:
+    return {t["Key"]: t.get("Value", "") for t in params.get("Tags") or []}
+
+
+def _tag_specifications(params: Params) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for s in params.get("TagSpecifications") or [] for t in s["Tags"]}
+
+
+def _sg(params: Params) -> list[str]:
+    return [f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{params['GroupId']}"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """How one API operation is authorized."""
+
+    resources: Callable[[Params], list[str]] | None = None
+    """ARNs the action is authorized against; None: the action has no resource type."""
+    created: Callable[[Params], str] | None = None
+    """The new resource of a create (tag-on-create is authorized against it)."""
+    tags: Callable[[Params], dict[str, str]] | None = None
+    """The tags the request carries (aws:RequestTag/*)."""
+    tag_action: tuple[str, str] | None = None
+    """Tag-on-create: (action, create-action condition key or "")."""
+    dependent: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
+    """(action, resource, condition keys) the service checks on the caller's behalf."""
+    also: Callable[[Params], list[str]] = field(default=lambda params: [])
+    """More resources the same action is authorized against (CreateSecurityGroup: the VPC)."""
+
+
+def _describes(*names: str) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
+    return tuple((f"ec2:{n}", "*", ()) for n in names)
+
+
+_ELB_TAG = ("elasticloadbalancing:AddTags", "elasticloadbalancing:CreateAction")
+OPERATIONS: dict[str, Operation] = {
+    # ---- Elastic Load Balancing V2: reads (no resource-level permissions needed)
+    **{
+        f"elasticloadbalancing:{name}": Operation()
+        for name in (
+            "DescribeListenerCertificates",
+            "DescribeListeners",
+            "DescribeLoadBalancers",
+            "DescribeRules",
+            "DescribeTags",
+            "DescribeTargetGroups",
+            "DescribeTargetHealth",
+        )
+    },
+    # ---- creates: tagged in the create call itself
+    "elasticloadbalancing:CreateLoadBalancer": Operation(
+        resources=lambda p: [_elb(f"loadbalancer/app/{p['Name']}/new")],
+        created=lambda p: _elb(f"loadbalancer/app/{p['Name']}/new"),
+        tags=_tag_list,
+        tag_action=_ELB_TAG,
+        dependent=(
+            *_describes(
+                "DescribeAccountAttributes",
+                "DescribeAddresses",
+                "DescribeInternetGateways",
+                "DescribeSecurityGroups",
+                "DescribeSubnets",
+                "DescribeVpcs",
+            ),
+            (
+                "iam:CreateServiceLinkedRole",
+                SLR_ARN,
+                (("iam:AWSServiceName", "elasticloadbalancing.amazonaws.com"),),
+            ),
+        ),
+    ),
+    "elasticloadbalancing:CreateTargetGroup": Operation(
+        resources=lambda p: [_elb(f"targetgroup/{p['Name']}/new")],
+        created=lambda p: _elb(f"targetgroup/{p['Name']}/new"),
+        tags=_tag_list,
+        tag_action=_ELB_TAG,
+        dependent=_describes("DescribeInternetGateways", "DescribeVpcs"),
+    ),
+    # which ARN a child create is checked against (the parent's, the new one's) is not
+    # spelled out: the model checks both, so the policy must grant both
+    "elasticloadbalancing:CreateListener": Operation(
+        resources=lambda p: [p["LoadBalancerArn"], _child(p["LoadBalancerArn"], "listener")],
+        created=lambda p: _child(p["LoadBalancerArn"], "listener"),
+        tags=_tag_list,
+        tag_action=_ELB_TAG,
+    ),
+    "elasticloadbalancing:CreateRule": Operation(
+        resources=lambda p: [p["ListenerArn"], _child(p["ListenerArn"], "listener-rule")],
+        created=lambda p: _child(p["ListenerArn"], "listener-rule"),
+        tags=_tag_list,
+        tag_action=_ELB_TAG,
+    ),
+    # ---- changes and deletes of existing resources: their tags are in the context
+    **{
+        f"elasticloadbalancing:{name}": Operation(resources=lambda p: [p["LoadBalancerArn"]])
+        for name in ("SetSecurityGroups", "DeleteLoadBalancer")
+    },
+    "elasticloadbalancing:SetSubnets": Operation(
+        resources=lambda p: [p["LoadBalancerArn"]], dependent=_describes("DescribeSubnets")
+    ),
+    **{
+        f"elasticloadbalancing:{name}": Operation(resources=lambda p: [p["TargetGroupArn"]])
+        for name in ("DeregisterTargets", "DeleteTargetGroup")
+    },
+    "elasticloadbalancing:RegisterTargets": Operation(
+        resources=lambda p: [p["TargetGroupArn"]],
+        dependent=_describes(
+            "DescribeInstances", "DescribeInternetGateways", "DescribeSubnets", "DescribeVpcs"
+        ),
+    ),
+    **{
+        f"elasticloadbalancing:{name}": Operation(resources=lambda p: [p["ListenerArn"]])
+        for name in (
+            "ModifyListener",
+            "DeleteListener",
+            "AddListenerCertificates",
+            "RemoveListenerCertificates",
+        )
+    },
+    **{
+        f"elasticloadbalancing:{name}": Operation(resources=lambda p: [p["RuleArn"]])
+        for name in ("ModifyRule", "DeleteRule")
+    },
+    "elasticloadbalancing:SetRulePriorities": Operation(
+        resources=lambda p: [r["RuleArn"] for r in p["RulePriorities"]]
+    ),
+    # ---- EC2
+    "ec2:DescribeSubnets": Operation(),
+    "ec2:DescribeSecurityGroups": Operation(),
+    "ec2:CreateSecurityGroup": Operation(
+        resources=lambda p: [f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/new"],
+        created=lambda p: f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/new",
+        tags=_tag_specifications,
+        tag_action=("ec2:CreateTags", "ec2:CreateAction"),
+        also=lambda p: [f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc/{p['VpcId']}"],
+    ),
+    **{
+        f"ec2:{name}": Operation(resources=_sg)
+        for name in (
+            "AuthorizeSecurityGroupIngress",
+            "RevokeSecurityGroupIngress",
+            "DeleteSecurityGroup",
+        )
+    },
+    # ---- ACM
+    "acm:ListCertificates": Operation(),
+    "acm:ListTagsForCertificate": Operation(resources=lambda p: [p["CertificateArn"]]),
+    "acm:ImportCertificate": Operation(
+        resources=lambda p: [f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/new"],
+        created=lambda p: f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/new",
+        tags=_tag_list,
+        tag_action=("acm:AddTagsToCertificate", ""),
+    ),
+    "acm:DeleteCertificate": Operation(resources=lambda p: [p["CertificateArn"]]),
+}
+
+
+def operation_name(service_id: str, operation: str) -> str:
+    """``elastic-load-balancing-v2``, ``CreateRule`` → ``elasticloadbalancing:CreateRule``."""
+    return f"{IAM_PREFIX.get(service_id, service_id)}:{operation}"
+
+
+def required_actions(name: str) -> set[str]:
+    """Every IAM action one call of the operation needs (itself, tag-on-create, dependents)."""
+    op = OPERATIONS[name]
+    actions = {name, *(a for a, _, _ in op.dependent)}
+    if op.tag_action:
+        actions.add(op.tag_action[0])
+    return actions
+
+
+def requests_for(
+    name: str, params: Params, tags_of: Callable[[str], dict[str, str]]
+) -> list[Request]:
+    """The authorizations AWS performs for one call with these parameters; ``tags_of`` reads
+    the tags an existing resource has right before the call."""
+    op = OPERATIONS[name]
+    carried = op.tags(params) if op.tags else {}
+    request_keys = [(f"aws:RequestTag/{k}", v) for k, v in sorted(carried.items())]
+    out = []
+    for arn in [*(op.resources(params) if op.resources else ["*"]), *op.also(params)]:
+        keys = list(request_keys)
+        if arn != "*" and not arn.endswith("/new") and ":vpc/" not in arn:
+            keys += [(f"aws:ResourceTag/{k}", v) for k, v in sorted(tags_of(arn).items())]
+        out.append(Request(name, name, arn, tuple(keys)))
+    if op.tag_action and op.created and carried:
+        action, key = op.tag_action
+        extra = [(key, name.split(":", 1)[1])] if key else []
+        out.append(Request(name, action, op.created(params), tuple(request_keys + extra)))
+    out += [Request(name, action, arn, keys) for action, arn, keys in op.dependent]
+    return out
+
+
+# ---------------------------------------------------------------------------- the evaluator
+def load_policy(path: Path = POLICY) -> dict[str, Any]:
+    policy: dict[str, Any] = json.loads(path.read_text())
+    return policy
+
+
+def _list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def statements(policy: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for st in policy["Statement"]:
+        unsupported = {"NotAction", "NotResource", "Principal", "NotPrincipal"} & set(st)
+        if unsupported:
+            raise ValueError(f"statement {st.get('Sid')}: {sorted(unsupported)} not modelled")
+        out.append(st)
+    return out
+
+
+_OPERATORS: dict[str, Callable[[str, str], bool]] = {
+    "StringEquals": lambda have, want: have == want,
+    "StringLike": fnmatchcase,
+}
+
+
+def _conditions_hold(condition: Mapping[str, Mapping[str, Any]], keys: dict[str, str]) -> bool:
+    for operator, block in condition.items():
+        if operator not in _OPERATORS:
+            raise ValueError(f"condition operator {operator} is not modelled")
+        test = _OPERATORS[operator]
+        for key, wanted in block.items():
+            have = keys.get(key)  # a missing key never matches (no ...IfExists here)
+            if have is None or not any(test(have, w) for w in _list(wanted)):
+                return False
+    return True
+
+
+def _resource_matches(resource: str, patterns: list[str]) -> bool:
+    if resource == "*":  # an action without resource type: only Resource "*" grants it
+        return "*" in patterns
+    return any(fnmatchcase(resource, p) for p in patterns)
+
+
+def matching_statements(policy: Mapping[str, Any], request: Request) -> list[int]:
+    """Indexes of the statements that grant the request (explicit Deny is not used)."""
+    found = []
+    for i, st in enumerate(statements(policy)):
+        if st["Effect"] != "Allow":
+            raise ValueError(f"statement {st.get('Sid')}: only Allow is modelled")
+        if not any(fnmatchcase(request.action, a) for a in _list(st["Action"])):
+            continue
+        if not _resource_matches(request.resource, _list(st["Resource"])):
+            continue
+        if _conditions_hold(st.get("Condition", {}), request.keys):
+            found.append(i)
+    return found
+
+
+def allowed(policy: Mapping[str, Any], request: Request) -> bool:
+    return bool(matching_statements(policy, request))
+
+
+def granted_actions(policy: Mapping[str, Any]) -> set[str]:
+    """Every Action entry of the policy (patterns kept as written)."""
+    return {a for st in statements(policy) for a in _list(st["Action"])}
+
+
+# ---------------------------------------------------------------------------- the checks
+def check_requests(policy: Mapping[str, Any], requests: Iterable[Request]) -> list[str]:
+    """Problems: a request the policy denies."""
+    return [f"denied: {r}" for r in requests if not allowed(policy, r)]
+
+
+def without(policy: Mapping[str, Any], index: int, key: str, value: str) -> dict[str, Any]:
+    """A copy of the policy with one Action or Resource entry of one statement taken out
+    (the statement too, when that was its last)."""
+    mutated = copy.deepcopy(dict(policy))
+    st = mutated["Statement"][index]
+    kept = [v for v in _list(st[key]) if v != value]
+    if kept:
+        st[key] = kept
+    else:
+        del mutated["Statement"][index]
+    return mutated
+
+
+def check_needed(policy: Mapping[str, Any], requests: Iterable[Request]) -> list[str]:
+    """Problems: an Action or Resource entry that no request needs (without it, every
+    request is still allowed), duplicates included."""
+    requests = list(requests)
+    problems = []
+    for i, st in enumerate(statements(policy)):
+        sid = st.get("Sid", f"#{i}")
+        for key in ("Action", "Resource"):
+            for value in _list(st[key]):
+                if not check_requests(without(policy, i, key, value), requests):
+                    problems.append(f"unused: statement {sid} grants {key} {value}, not needed")
+    return problems
+
+
+def check_operations(
+    policy: Mapping[str, Any], operations: Iterable[str], all_ran: bool
+) -> list[str]:
+    """Action-level check of the operations a test run performed: each needs actions the
+    policy grants; on a run of every test, each granted action must be needed by one."""
+    problems = []
+    needed: set[str] = set()
+    granted = granted_actions(policy)
+    for name in sorted(set(operations)):
+        if name not in OPERATIONS:
+            problems.append(
+                f"awsgw calls {name}, which tests/install/iam.py does not model: add it there "
+                "and to iam/policy.json"
+            )
+            continue
+        for action in sorted(required_actions(name)):
+            needed.add(action)
+            if not any(fnmatchcase(action, g) for g in granted):
+                problems.append(f"awsgw calls {name}, which needs {action}: not in iam/policy.json")
+    if all_ran:
+        for action in sorted(granted):
+            if not any(fnmatchcase(n, action) for n in needed):
+                problems.append(f"iam/policy.json grants {action}, which no call of awsgw needs")
+    return problems
