@@ -91,10 +91,13 @@ def reconcile(
         if observation.failed:
             result.failed.append(f"Gateway {key}: {observation.message}")
         progress(f"Gateway {key}: {observation.reason} {observation.address or ''}".rstrip())
-    for provider in providers.values():
-        gone = provider.owned() - set(attachment.gateways)
+    for controller, provider in providers.items():
+        # A Gateway is gone for a provider when it is absent, being deleted, or now of
+        # another controller's class (its old resources must not linger).
+        kept = {k for k, g in attachment.gateways.items() if g.controller == controller}
+        gone = provider.owned() - kept
         if only is not None:
-            gone = {only} if only not in attachment.gateways else set()
+            gone = {only} - kept
         for key in sorted(gone):
             progress(f"Gateway {key}: gone, deleting its cloud resources")
             try:
@@ -115,12 +118,31 @@ def reconcile(
             result.statuses[("Gateway", key)] = gateway_status(gws, seen.get(key), now)
     controllers = {gws.controller for gws in attachment.gateways.values()}
     controllers |= {cs.gateway_class.spec.controller_name for cs in attachment.classes.values()}
+    controllers |= set(providers)
     for route in store.routes():
-        parents = attachment.route_parents.get(route_id(route))
-        if not parents or (only is not None and all(p.gateway_key != only for p in parents)):
+        parents = attachment.route_parents.get(route_id(route), [])
+        stale = _stale_parents(route, controllers, attachment)
+        touched = {p.gateway_key for p in parents} | stale
+        if not touched or (only is not None and only not in touched):
             continue
         result.statuses[(route.kind, route.key)] = route_status(route, parents, controllers, now)
     return result
+
+
+def _stale_parents(route: Any, controllers: set[str], attachment: Attachment) -> set[str]:
+    """Gateways a Route's status still lists for our controllers that are no longer ours
+    (deleted, or of another class): their entries must go."""
+    status = route.raw.get("status") if isinstance(route.raw, dict) else None
+    entries = (status or {}).get("parents") or [] if isinstance(status, dict) else []
+    stale = set()
+    for entry in entries:
+        if entry.get("controllerName") not in controllers:
+            continue
+        ref = entry.get("parentRef") or {}
+        key = f"{ref.get('namespace') or route.namespace}/{ref.get('name')}"
+        if key not in attachment.gateways:
+            stale.add(key)
+    return stale
 
 
 def _prepare(

@@ -288,3 +288,31 @@ def test_many_hostnames_split_into_rules_within_condition_limits(aws_env: MotoVp
     for host in hosts:
         out = h.send("shop/web", host, "/cart/x", headers=(("x-canary", "yes"),))
         assert backend_ips(out) == {"10.0.2.1:8080"}
+
+
+def test_gateway_moved_to_another_controllers_class_loses_its_alb(aws_env: MotoVpc) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    h.run(STATE)
+    nlb_class = GATEWAY_CLASS.replace("name: alb", "name: nlb").replace(
+        "awsgw.io/alb", "awsgw.io/nlb"
+    )
+    moved = STATE.replace("gatewayClassName: alb", "gatewayClassName: nlb") + nlb_class
+    result = h.run(moved)
+    assert result.deleted == ["shop/web"]
+    assert h.elbv2.describe_load_balancers()["LoadBalancers"] == []
+
+
+def test_route_status_drops_the_parent_entry_of_a_deleted_gateway(aws_env: MotoVpc) -> None:
+    from tests.support import objects
+
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    first = h.run(STATE)
+    route_status = first.statuses[("HTTPRoute", "shop/store")]
+    foreign = {"parentRef": {"name": "x"}, "controllerName": "example.com/other", "conditions": []}
+    route_status["parents"].append(foreign)
+    route_doc = next(o for o in objects(ROUTE) if o.kind == "HTTPRoute").raw
+    route_doc["status"] = route_status
+    import yaml
+
+    result = h.run(GATEWAY_CLASS + BACKENDS + "---\n" + yaml.safe_dump(route_doc))
+    assert result.statuses[("HTTPRoute", "shop/store")]["parents"] == [foreign]
