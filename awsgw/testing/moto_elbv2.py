@@ -8,6 +8,9 @@ of each type, each with one rewrite (``ValidationError`` otherwise).
 ("A condition value must be specified"): accepted when ``Values`` is absent, each regex at
 most 128 characters; both at once is a ``ValidationError``.
 
+``ModifyListener`` with ``Certificates`` replaces the default certificate only; the SNI
+certificates added with ``AddListenerCertificates`` stay (moto drops them all).
+
 ``SetRulePriorities`` is one change: "You can reorder the rules as long as there are no
 priority conflicts in the new order", so a priority held by a rule that the same call moves
 away is free (moto refuses it with ``PriorityInUse``).
@@ -212,6 +215,21 @@ def install() -> None:
             rule.priority = int(rp["Priority"])
         return rules
 
+    original_modify_listener = backend.modify_listener
+
+    def modify_listener(self: Any, arn: str, *args: Any, **kwargs: Any) -> Any:
+        listener = self.describe_listeners(load_balancer_arn=None, listener_arns=[arn])[0]
+        before = list(listener.certificates or [])
+        old_default = before[0] if before else None
+        result = original_modify_listener(self, arn, *args, **kwargs)
+        certificates = kwargs.get("certificates") or (args[3] if len(args) > 3 else None)
+        if certificates:
+            new_default = certificates[0]["CertificateArn"]
+            sni = [c for c in before if c not in (old_default, new_default)]
+            listener.certificates = [new_default, *sni]
+        return result
+
+    backend.modify_listener = modify_listener  # type: ignore[method-assign]
     backend.set_rule_priorities = set_rule_priorities  # type: ignore[method-assign]
     responses.ELBV2Response.create_rule = response_create_rule  # type: ignore[method-assign]
     responses.ELBV2Response.modify_rule = response_modify_rule  # type: ignore[method-assign]
