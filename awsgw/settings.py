@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     kube_connect_timeout: float = Field(default=5.0, gt=0)
     kube_read_timeout: float = Field(default=30.0, gt=0)
     list_page_size: int = Field(default=500, ge=1)
+    missing_crd_retry: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds between looks at an optional CRD the API does not serve "
+        "(GRPCRoute, ServiceExport, ServiceImport).",
+    )
     queue_qps: float = Field(default=10.0, gt=0, description="Reconciles per second, at most.")
     queue_burst: int = Field(default=100, ge=1)
     backoff_base: float = Field(default=1.0, gt=0, description="First retry delay of a key.")

@@ -82,6 +82,7 @@ class Controller:
                 settings.list_page_size,
                 settings.watch_timeout,
                 on_error=lambda kind: self.metrics.errors.inc(component=f"reflector/{kind}"),
+                absent_retry=settings.missing_crd_retry,
             )
             for resource in WATCHED
         ]

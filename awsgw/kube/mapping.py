@@ -3,6 +3,8 @@
 Keys are Gateway keys (``ns/name``) plus two special ones: ``@classes`` (GatewayClass
 statuses, no AWS work) and ``@full`` (a full pass with garbage collection). Both the old
 and the new version of an object count: a Route moved from Gateway A to B affects both.
+ServiceExports (and the Services and endpoints they export) are published by every pass,
+whether or not any Gateway uses them: their changes map to ``@full``.
 Changes only to ``status``, ``resourceVersion``, ``managedFields`` or ``finalizers`` affect
 nothing: they are our own writes echoing back (or another controller's status).
 """
@@ -12,7 +14,16 @@ from __future__ import annotations
 from typing import Any
 
 from awsgw.core.store import SERVICE_NAME_LABEL, Store
-from awsgw.objects import GATEWAY_GROUP, Gateway, GatewayClass, HTTPRoute, KubeObject
+from awsgw.objects import (
+    GATEWAY_GROUP,
+    MULTICLUSTER_GROUP,
+    Gateway,
+    GatewayClass,
+    GRPCRoute,
+    HTTPRoute,
+    KubeObject,
+    Route,
+)
 
 FULL = "@full"
 CLASSES = "@classes"
@@ -33,7 +44,10 @@ def meaningful(old: KubeObject | None, new: KubeObject | None) -> bool:
     return _essence(old) != _essence(new)
 
 
-def route_parents(route: HTTPRoute) -> set[str]:
+ROUTE_KINDS = ("HTTPRoute", "GRPCRoute")
+
+
+def route_parents(route: Route) -> set[str]:
     return {
         f"{ref.namespace or route.namespace}/{ref.name}"
         for ref in route.spec.parent_refs
@@ -41,14 +55,24 @@ def route_parents(route: HTTPRoute) -> set[str]:
     }
 
 
-def route_services(route: HTTPRoute) -> set[tuple[str, str]]:
-    """(namespace, name) of every Service a Route's rules send traffic to."""
+def route_backends(route: Route, group: str = "", kind: str = "Service") -> set[tuple[str, str]]:
+    """(namespace, name) of every backend of a kind a Route's rules send traffic to."""
     return {
         (ref.namespace or route.namespace, ref.name)
         for rule in route.spec.rules
         for ref in rule.backend_refs
-        if ref.group == "" and ref.kind == "Service"
+        if ref.group == group and ref.kind == kind
     }
+
+
+def route_services(route: Route) -> set[tuple[str, str]]:
+    """(namespace, name) of every Service a Route's rules send traffic to."""
+    return route_backends(route)
+
+
+def route_imports(route: Route) -> set[tuple[str, str]]:
+    """(namespace, name) of every ServiceImport a Route's rules send traffic to."""
+    return route_backends(route, MULTICLUSTER_GROUP, "ServiceImport")
 
 
 def certificate_refs(gw: Gateway) -> set[tuple[str, str]]:
@@ -61,10 +85,23 @@ def certificate_refs(gw: Gateway) -> set[tuple[str, str]]:
 
 
 def _gateways_of_services(store: Store, services: set[tuple[str, str]]) -> set[str]:
+    keys = {
+        key
+        for route in store.routes()
+        if route_services(route) & services
+        for key in route_parents(route)
+    }
+    exported = {(e.namespace, e.name) for e in store.service_exports()}
+    if services & exported:  # its export target groups follow it, whoever routes to it
+        keys.add(FULL)
+    return keys
+
+
+def _gateways_of_imports(store: Store, imports: set[tuple[str, str]]) -> set[str]:
     return {
         key
-        for route in store.http_routes()
-        if route_services(route) & services
+        for route in store.routes()
+        if route_imports(route) & imports
         for key in route_parents(route)
     }
 
@@ -73,8 +110,11 @@ def _gateways_of_grants(store: Store, namespace: str) -> set[str]:
     """Gateways whose Routes or certificates reach into ``namespace`` from elsewhere."""
     keys = {
         key
-        for route in store.http_routes()
-        if any(ns == namespace != route.namespace for ns, _ in route_services(route))
+        for route in store.routes()
+        if any(
+            ns == namespace != route.namespace
+            for ns, _ in route_services(route) | route_imports(route)
+        )
         for key in route_parents(route)
     }
     keys |= {
@@ -96,10 +136,15 @@ def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: S
         names = {o.name for o in objs if isinstance(o, GatewayClass)}
         gateways = {gw.key for gw in store.gateways() if gw.spec.gateway_class_name in names}
         return {CLASSES} | gateways
-    if kind == "HTTPRoute":
-        return {key for o in objs if isinstance(o, HTTPRoute) for key in route_parents(o)}
+    if kind in ROUTE_KINDS:
+        routes = [o for o in objs if isinstance(o, HTTPRoute | GRPCRoute)]
+        return {key for o in routes for key in route_parents(o)}
     if kind == "Service":
         return _gateways_of_services(store, {(o.namespace, o.name) for o in objs})
+    if kind == "ServiceExport":
+        return {FULL}
+    if kind == "ServiceImport":
+        return _gateways_of_imports(store, {(o.namespace, o.name) for o in objs})
     if kind == "EndpointSlice":
         services = {
             (o.namespace, o.metadata.labels[SERVICE_NAME_LABEL])

@@ -4,6 +4,10 @@ A paginated list (its resourceVersion is the point the watch resumes from), then
 with bookmarks and server-side timeouts, each resumed from the last resourceVersion seen.
 410 Gone (the version fell out of the server's history, as an HTTP status or an ERROR event)
 re-lists; any other failure backs off exponentially with jitter and tries again.
+
+An optional resource (a CRD that may not be installed) answering 404 is taken as empty: the
+reflector counts as synced (readiness does not wait for it), says so once in the log, and
+looks again every ``absent_retry`` seconds until the CRD appears.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class Reflector:
         backoff: tuple[float, float] = (0.5, 30.0),
         on_error: Callable[[str], None] = lambda what: None,
         rng: random.Random | None = None,
+        absent_retry: float = 60.0,
     ) -> None:
         self.api = api
         self.resource = resource
@@ -48,6 +53,9 @@ class Reflector:
         self.backoff = backoff
         self.on_error = on_error
         self.rng = rng or random.Random()
+        self.absent_retry = absent_retry
+        self.absent = False
+        """The API does not serve this (optional) resource: its CRD is not installed."""
         self.synced = threading.Event()
         self.resource_version: str | None = None
         self.lists = 0
@@ -71,19 +79,44 @@ class Reflector:
             except Gone:
                 log.info("resourceVersion too old, listing again", extra={"kind": self.kind})
                 self.resource_version = None
+            except KubeError as exc:
+                if exc.status == 404 and self.resource.optional:
+                    self._absent()
+                else:
+                    self._failed(exc)
             except Exception as exc:
-                if self.stop.is_set():
-                    break
-                self.failures += 1
-                self.on_error(self.kind)
-                delay = self.delay()
-                log.warning(
-                    "list/watch failed (%s), retrying in %.1fs",
-                    exc,
-                    delay,
-                    extra={"kind": self.kind, "failures": self.failures},
-                )
-                self.stop.wait(delay)
+                self._failed(exc)
+
+    def _failed(self, exc: Exception) -> None:
+        if self.stop.is_set():
+            return
+        self.failures += 1
+        self.on_error(self.kind)
+        delay = self.delay()
+        log.warning(
+            "list/watch failed (%s), retrying in %.1fs",
+            exc,
+            delay,
+            extra={"kind": self.kind, "failures": self.failures},
+        )
+        self.stop.wait(delay)
+
+    def _absent(self) -> None:
+        """The resource is not served: none of it exists here; look again slowly."""
+        if not self.absent:
+            log.warning(
+                "%s not served by the API (CRD not installed?): none assumed, "
+                "checking again every %.0fs",
+                self.resource.plural,
+                self.absent_retry,
+                extra={"kind": self.kind, "apiVersion": self.resource.api_version},
+            )
+        self.absent = True
+        self.failures = 0
+        self.resource_version = None
+        self.cache.replace(self.resource, [])
+        self.synced.set()
+        self.stop.wait(self.absent_retry)
 
     def delay(self) -> float:
         """Exponential backoff with jitter: uniformly in [½, 1] of base × 2^(failures-1)."""
@@ -112,6 +145,9 @@ class Reflector:
                 break
         self.cache.replace(self.resource, items)
         self.lists += 1
+        if self.absent:
+            log.info("now served by the API", extra={"kind": self.kind})
+            self.absent = False
         self.synced.set()
         log.debug("listed", extra={"kind": self.kind, "count": len(items), "rv": version})
         return version

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from awsgw.objects import GATEWAY_GROUP
+from awsgw.objects import GATEWAY_GROUP, MULTICLUSTER_GROUP
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,8 @@ class Resource:
     kind: str
     plural: str
     namespaced: bool
+    optional: bool = False
+    """A CRD that may not be installed: a 404 on list means "none here", not an error."""
 
     @property
     def api_version(self) -> str:
@@ -35,11 +37,18 @@ class Resource:
 GATEWAY_CLASSES = Resource(GATEWAY_GROUP, "v1", "GatewayClass", "gatewayclasses", False)
 GATEWAYS = Resource(GATEWAY_GROUP, "v1", "Gateway", "gateways", True)
 HTTP_ROUTES = Resource(GATEWAY_GROUP, "v1", "HTTPRoute", "httproutes", True)
+GRPC_ROUTES = Resource(GATEWAY_GROUP, "v1", "GRPCRoute", "grpcroutes", True, optional=True)
 REFERENCE_GRANTS = Resource(GATEWAY_GROUP, "v1beta1", "ReferenceGrant", "referencegrants", True)
 SERVICES = Resource("", "v1", "Service", "services", True)
 ENDPOINT_SLICES = Resource("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", True)
 NAMESPACES = Resource("", "v1", "Namespace", "namespaces", False)
 SECRETS = Resource("", "v1", "Secret", "secrets", True)
+SERVICE_EXPORTS = Resource(
+    MULTICLUSTER_GROUP, "v1alpha1", "ServiceExport", "serviceexports", True, optional=True
+)
+SERVICE_IMPORTS = Resource(
+    MULTICLUSTER_GROUP, "v1alpha1", "ServiceImport", "serviceimports", True, optional=True
+)
 LEASES = Resource("coordination.k8s.io", "v1", "Lease", "leases", True)
 EVENTS = Resource("events.k8s.io", "v1", "Event", "events", True)
 
@@ -47,12 +56,17 @@ WATCHED = (
     GATEWAY_CLASSES,
     GATEWAYS,
     HTTP_ROUTES,
+    GRPC_ROUTES,
     REFERENCE_GRANTS,
     SERVICES,
     ENDPOINT_SLICES,
     NAMESPACES,
     SECRETS,
+    SERVICE_EXPORTS,
+    SERVICE_IMPORTS,
 )
-"""What the reflectors list and watch (in this order)."""
+"""What the reflectors list and watch (in this order). GRPCRoute (Gateway API standard
+channel since v1.1) and the Multi-Cluster Services CRDs are optional: a cluster without them
+is a cluster without such objects."""
 
 BY_KIND = {r.kind: r for r in (*WATCHED, LEASES, EVENTS)}

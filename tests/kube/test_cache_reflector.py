@@ -3,15 +3,18 @@ objects skipped without crashing (and without hiding the last good version)."""
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from typing import Any, cast
+
+import pytest
 
 from awsgw.core.store import Store
 from awsgw.kube.api import KubeApi, KubeError
 from awsgw.kube.cache import Cache
 from awsgw.kube.reflector import Gone, Reflector
-from awsgw.kube.resources import GATEWAYS, SERVICES
+from awsgw.kube.resources import GATEWAYS, SERVICE_EXPORTS, SERVICES
 from awsgw.objects import KubeObject
 from tests.kube.fakes import MemoryApi
 
@@ -162,3 +165,67 @@ def test_write_through_only_when_the_cache_has_not_moved() -> None:
     cache.write_through(GATEWAYS, gw("a", "2", port=81), based_on="2")
     a = cache.get("Gateway", "shop/a")
     assert a is not None and a.metadata.resource_version == "3"
+
+
+def export(name: str, rv: str) -> dict[str, Any]:
+    return {"metadata": {"name": name, "namespace": "shop", "resourceVersion": rv}}
+
+
+def test_an_optional_crd_that_is_not_installed_is_empty_and_synced(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """404 on list: no objects, synced (readiness does not wait), one warning, a slow retry;
+    once the CRD is installed the objects arrive."""
+    api, cache = MemoryApi(), Cache()
+    stop = threading.Event()
+    api.pages = [
+        KubeError(404, "the server could not find the requested resource"),
+        KubeError(404, "the server could not find the requested resource"),
+        {"metadata": {"resourceVersion": "7"}, "items": [export("store", "3")]},
+    ]
+    waits: list[float] = []
+    r = Reflector(cast(KubeApi, api), SERVICE_EXPORTS, cache, stop, absent_retry=42.0)
+    r.stop = cast(threading.Event, _Recorder(stop, waits))
+    r.watch = lambda: stop.set() or 0  # type: ignore[method-assign]
+    with caplog.at_level(logging.INFO, logger="awsgw.kube.reflector"):
+        r.run()
+    assert waits[:2] == [42.0, 42.0] and 42.0 not in waits[2:], "slow retries, no backoff"
+    assert r.failures == 0 and not r.absent and r.synced.is_set()
+    assert cache.keys("ServiceExport") == ["shop/store"]
+    warnings = [m for m in caplog.messages if "not served" in m]
+    assert len(warnings) == 1, caplog.messages
+    assert "now served by the API" in caplog.messages
+
+
+def test_a_required_resource_answering_404_is_an_error() -> None:
+    api, cache = MemoryApi(), Cache()
+    stop = threading.Event()
+    api.pages = [KubeError(404, "not found")]
+    errors: list[str] = []
+
+    def failed(kind: str) -> None:
+        errors.append(kind)
+        stop.set()
+
+    r = Reflector(cast(KubeApi, api), GATEWAYS, cache, stop, on_error=failed)
+    r.backoff = (0.01, 0.01)
+    r.run()
+    assert errors == ["Gateway"] and not r.synced.is_set()
+
+
+class _Recorder:
+    """A stop event whose waits are recorded (and return at once)."""
+
+    def __init__(self, event: threading.Event, waits: list[float]) -> None:
+        self.event = event
+        self.waits = waits
+
+    def is_set(self) -> bool:
+        return self.event.is_set()
+
+    def set(self) -> None:
+        self.event.set()
+
+    def wait(self, seconds: float) -> bool:
+        self.waits.append(seconds)
+        return self.event.is_set()

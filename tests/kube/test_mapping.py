@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from awsgw.core.store import Store
-from awsgw.kube.mapping import CLASSES, affected, meaningful
+from awsgw.kube.mapping import CLASSES, FULL, affected, meaningful
 from awsgw.manifests import parse_document
 from awsgw.objects import KubeObject
 from tests.support import GATEWAY_CLASS, objects, service
@@ -166,3 +166,73 @@ def test_status_and_bookkeeping_echoes_affect_nothing() -> None:
     assert affected("Gateway", gw, obj(doc), store) == {"shop/api"}, "labels are not echoes"
     doc["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z"
     assert meaningful(echo, obj(doc))
+
+
+LATTICE = """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: mesh, namespace: infra}
+spec:
+  gatewayClassName: lattice
+  listeners: [{name: https, port: 443, protocol: HTTPS}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: echo, namespace: shop}
+spec:
+  parentRefs: [{name: mesh, namespace: infra}]
+  rules:
+  - backendRefs: [{name: grpc, port: 50051}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: cart, namespace: shop}
+spec:
+  parentRefs: [{name: mesh, namespace: infra}]
+  rules:
+  - backendRefs: [{group: multicluster.x-k8s.io, kind: ServiceImport, name: cart, port: 80}]
+---
+apiVersion: multicluster.x-k8s.io/v1alpha1
+kind: ServiceExport
+metadata: {name: store, namespace: shop}
+"""
+
+
+def test_grpc_routes_affect_their_parents_and_reach_services() -> None:
+    store = Store.of(objects(WORLD + LATTICE))
+    route = store.get("GRPCRoute", "shop/echo", KubeObject)
+    assert route is not None
+    moved = changed(route, parentRefs=[{"name": "api"}])
+    assert affected("GRPCRoute", route, moved, store) == {"infra/mesh", "shop/api"}
+    assert affected("GRPCRoute", route, None, store) == {"infra/mesh"}
+    grpc = obj({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "grpc",
+                "namespace": "shop"}})  # fmt: skip
+    assert affected("Service", None, grpc, store) == {"infra/mesh"}
+
+
+def test_exports_and_what_they_export_run_a_full_pass() -> None:
+    store = Store.of(objects(WORLD + LATTICE))
+    export = store.get("ServiceExport", "shop/store", KubeObject)
+    assert export is not None
+    assert affected("ServiceExport", None, export, store) == {FULL}
+    assert affected("ServiceExport", export, None, store) == {FULL}
+    svc = store.get("Service", "shop/store", KubeObject)
+    slices = store.endpoint_slices("shop", "store")
+    assert svc is not None and slices
+    assert affected("Service", None, svc, store) == {"shop/api", "infra/web", FULL}
+    edited = copy.deepcopy(slices[0].raw)
+    edited["endpoints"] = [{"addresses": ["10.0.0.9"]}]
+    assert FULL in affected("EndpointSlice", slices[0], obj(edited), store)
+    unexported = Store.of(objects(WORLD))
+    assert FULL not in affected("Service", None, svc, unexported)
+
+
+def test_imports_affect_the_gateways_of_routes_using_them() -> None:
+    store = Store.of(objects(WORLD + LATTICE))
+    imported = obj({"apiVersion": "multicluster.x-k8s.io/v1alpha1", "kind": "ServiceImport",
+                    "metadata": {"name": "cart", "namespace": "shop"},
+                    "spec": {"ports": [{"port": 80}]}})  # fmt: skip
+    assert affected("ServiceImport", None, imported, store) == {"infra/mesh"}
+    other = obj({**imported.raw, "metadata": {"name": "other", "namespace": "shop"}})
+    assert affected("ServiceImport", None, other, store) == set()
