@@ -1,9 +1,11 @@
 """Command line: ``awsgw reconcile | run | version``.
 
 ``awsgw reconcile -f PATH ... [-o yaml|json] [--aws embedded]`` reads manifests (the whole
-desired state of this cluster), reconciles AWS once and prints a ``kind: List`` of the
-Gateway API objects with ``.status`` filled in. Exit codes: 0 done (routes may still be
-rejected: their status says why), 1 an AWS call failed, 2 bad input or settings.
+desired state of this cluster), reconciles AWS once with every provider of the registry
+(ALB, VPC Lattice) and prints a ``kind: List`` of the Gateway API objects with ``.status``
+filled in (and, on Routes, the annotations providers report, such as a VPC Lattice service's
+DNS name). Exit codes: 0 done (routes may still be rejected: their status says why), 1 an
+AWS call failed, 2 bad input or settings.
 
 ``awsgw run`` is the controller in a cluster (``awsgw.kube``): it watches the API and keeps
 AWS and statuses in step until SIGTERM.
@@ -26,14 +28,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from awsgw import __version__
-from awsgw.core.attach import ALB_CONTROLLER
 from awsgw.core.store import Store
 from awsgw.manifests import ManifestError, load
 from awsgw.objects import GATEWAY_GROUP, KubeObject
-from awsgw.providers.aws.alb import AlbProvider
-from awsgw.providers.aws.alb_compile import AlbLimits
 from awsgw.providers.aws.network import NetworkError
 from awsgw.providers.aws.session import Aws
+from awsgw.providers.registry import build_providers
 from awsgw.reconcilers.gateways import PassResult, reconcile_all
 from awsgw.settings import Settings, SettingsError
 
@@ -57,12 +57,17 @@ class Progress:
 
 
 def render_list(objects: list[KubeObject], result: PassResult) -> dict[str, Any]:
-    """The Gateway API objects as read, each with the status this pass computed."""
+    """The Gateway API objects as read (HTTPRoutes and GRPCRoutes included), each with the
+    status this pass computed and the annotations providers reported for it."""
     items = []
     for obj in objects:
         if not obj.api_version.startswith(GATEWAY_GROUP + "/"):
             continue
         doc = copy.deepcopy(obj.raw)
+        annotations = result.annotations.get((obj.kind, obj.key))
+        if annotations:
+            meta = doc.setdefault("metadata", {})
+            meta["annotations"] = {**(meta.get("annotations") or {}), **annotations}
         status = result.statuses.get((obj.kind, obj.key))
         if status is not None:
             doc["status"] = status
@@ -97,14 +102,8 @@ def reconcile(args: argparse.Namespace) -> int:
         with _aws_target(args.aws, settings) as effective:
             cluster = effective.require_cluster()
             aws = Aws.create(max_attempts=effective.aws_max_attempts)
-            provider = AlbProvider(
-                aws,
-                cluster,
-                effective.vpc_id,
-                AlbLimits(rules_per_listener=effective.alb_rules_per_listener),
-                wait_active=args.wait,
-            )
-            result = reconcile_all(Store.of(objects), {ALB_CONTROLLER: provider}, _now(), progress)
+            providers = build_providers(aws, effective, cluster, wait_active=args.wait)
+            result = reconcile_all(Store.of(objects), providers, _now(), progress)
             progress(f"AWS calls: {aws.counter.reads} reads, {aws.counter.writes} writes")
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)

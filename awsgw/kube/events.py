@@ -60,9 +60,16 @@ class EventRecorder:
             self._sent.pop((_identity(obj), reason), None)
 
     def record(
-        self, obj: KubeObject, type_: str, reason: str, note: str, action: str = "Reconcile"
+        self,
+        obj: KubeObject,
+        type_: str,
+        reason: str,
+        note: str,
+        action: str = "Reconcile",
+        controller: str | None = None,
     ) -> bool:
-        """Create the Event unless one of this reason was sent for the object recently."""
+        """Create the Event unless one of this reason was sent for the object recently;
+        ``controller`` names the reporting controller when it is not the default one."""
         if not self._due((_identity(obj), reason)):
             return False
         namespace = obj.metadata.namespace or "default"
@@ -74,7 +81,7 @@ class EventRecorder:
                 "namespace": namespace,
             },
             "eventTime": micro_time(),
-            "reportingController": self.controller,
+            "reportingController": controller or self.controller,
             "reportingInstance": self.instance[:128],
             "action": action,
             "reason": reason,

@@ -4,8 +4,8 @@ The same core and provider as ``awsgw reconcile``: a snapshot of the cache is th
 ``reconcile(store, providers, now, only=key)`` does the cloud work. Around it, the Kubernetes
 lifecycle: the finalizer goes on before any AWS resource can be created; a Gateway being
 deleted (or no longer of our class) has its AWS resources deleted first and the finalizer
-removed after; statuses are patched only when they changed; Events say what users should
-know.
+removed after; statuses, and the annotations providers report for Routes (a VPC Lattice
+service's DNS name), are patched only when they changed; Events say what users should know.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from awsgw.core.attach import ALB_CONTROLLER, attach
+from awsgw.core.attach import attach
+from awsgw.core.capabilities import CAPABILITIES, LATTICE_CONTROLLER
 from awsgw.core.status import class_statuses
 from awsgw.core.store import Store
 from awsgw.kube.api import NotLeader
@@ -26,11 +27,14 @@ from awsgw.kube.mapping import CLASSES, FULL
 from awsgw.kube.resources import GATEWAYS
 from awsgw.kube.writes import FINALIZER, Conflict, Writer
 from awsgw.objects import Gateway, GatewayClass, KubeObject
+from awsgw.providers.aws.lattice_names import DNS_ANNOTATION
 from awsgw.providers.base import Provider
 from awsgw.reconcilers.gateways import PassResult, reconcile
 
 log = logging.getLogger("awsgw.kube.worker")
 QUOTA_HINTS = ("TooMany", "LimitExceeded", "quota")
+MANAGED = frozenset(CAPABILITIES)
+"""Controllers whose Gateways get cloud resources, hence the finalizer (ALB, VPC Lattice)."""
 
 
 def utc_now() -> str:
@@ -94,7 +98,7 @@ class GatewayWorker:
         gw = self.cache.get("Gateway", key)
         if not isinstance(gw, Gateway):  # gone from the API: whatever it left in AWS goes
             return self._run(key, None, self.cache.snapshot())
-        ours = self._controller(gw) == ALB_CONTROLLER
+        ours = self._controller(gw) in MANAGED
         if gw.metadata.deletion_timestamp is None and ours:
             try:
                 gw = self.writer.finalizer(gw, present=True)
@@ -127,10 +131,13 @@ class GatewayWorker:
     def _run(self, key: str, gw: Gateway | None, store: Store) -> Outcome:
         result = self._reconcile(store, key, gw)
         conflicts = self._write_statuses(store, result)
+        conflicts |= self._write_annotations(store, result)
         self._gateway_events(store, result)
         if gw is not None and key in result.deleted and not result.failed:
             if gw.metadata.deletion_timestamp is not None:
-                self.recorder.record(gw, "Normal", "Deleted", "AWS resources deleted", "Delete")
+                note = "AWS resources deleted"
+                controller = self._controller(gw)
+                self.recorder.record(gw, "Normal", "Deleted", note, "Delete", controller)
             try:
                 self.writer.finalizer(gw, present=False)
             except Conflict:
@@ -147,7 +154,8 @@ class GatewayWorker:
             raise
         except Exception as exc:  # AWS unreachable, throttled past retries, ...
             if gw is not None:
-                self.recorder.record(gw, "Warning", self._reason(str(exc)), f"AWS: {exc}")
+                reason, controller = self._reason(str(exc)), self._controller(gw)
+                self.recorder.record(gw, "Warning", reason, f"AWS: {exc}", controller=controller)
             raise
 
     # ------------------------------------------------------------------ passes
@@ -163,7 +171,7 @@ class GatewayWorker:
             return Outcome()
         conflicts = False
         for gw in self.cache.snapshot().gateways():
-            if gw.metadata.deletion_timestamp is None and self._controller(gw) == ALB_CONTROLLER:
+            if gw.metadata.deletion_timestamp is None and self._controller(gw) in MANAGED:
                 try:
                     self.writer.finalizer(gw, present=True)
                 except Conflict:
@@ -173,6 +181,7 @@ class GatewayWorker:
         store = self.cache.snapshot()
         result = self._reconcile(store, None, None)
         conflicts = self._write_statuses(store, result)
+        conflicts |= self._write_annotations(store, result)
         self._gateway_events(store, result)
         for key in result.deleted:
             gone = store.get("Gateway", key, Gateway)
@@ -212,6 +221,32 @@ class GatewayWorker:
                 conflicts = True
         return conflicts
 
+    def _write_annotations(self, store: Store, result: PassResult) -> bool:
+        """The annotations providers report for Routes (merged into what the Route has).
+        The object is read from the cache: a status write just before moved it on."""
+        conflicts = False
+        for (kind, key), wanted in sorted(result.annotations.items()):
+            obj = self.cache.get(kind, key) or store.get(kind, key, KubeObject)
+            if obj is None or not wanted:
+                continue
+            try:
+                written = self.writer.annotations(obj, wanted)
+            except Conflict as exc:
+                log.info("annotations not written: %s", exc, extra={"object": f"{kind} {key}"})
+                conflicts = True
+                continue
+            dns = wanted.get(DNS_ANNOTATION)
+            if written and dns and obj.metadata.annotations.get(DNS_ANNOTATION) != dns:
+                self.recorder.forget(obj, "LatticeService")  # one Event per DNS name
+                self.recorder.record(
+                    obj,
+                    "Normal",
+                    "LatticeService",
+                    f"VPC Lattice service DNS name {dns} (annotation {DNS_ANNOTATION})",
+                    controller=LATTICE_CONTROLLER,
+                )
+        return conflicts
+
     @staticmethod
     def _reason(message: str) -> str:
         return "QuotaExceeded" if any(h in message for h in QUOTA_HINTS) else "AWSError"
@@ -221,9 +256,11 @@ class GatewayWorker:
             key = failure.removeprefix("Gateway ").split(":", 1)[0]
             gw = store.get("Gateway", key, Gateway)
             if gw is not None:
-                self.recorder.record(gw, "Warning", self._reason(failure), failure)
+                self.recorder.record(
+                    gw, "Warning", self._reason(failure), failure, controller=self._controller(gw)
+                )
         for (kind, key), status in result.statuses.items():
-            if kind == "HTTPRoute":
+            if kind in ("HTTPRoute", "GRPCRoute"):
                 self._quota_events(store, status)
             if kind != "Gateway":
                 continue
@@ -234,9 +271,9 @@ class GatewayWorker:
                 continue
             if _condition(before, "Programmed").get("status") != "True":
                 address = ", ".join(a.get("value", "") for a in status.get("addresses", []))
-                self.recorder.record(
-                    gw, "Normal", "Programmed", f"Load balancer {address} is active".strip()
-                )
+                note = f"Load balancer {address} is active" if address else now.get("message", "")
+                controller = self._controller(gw)
+                self.recorder.record(gw, "Normal", "Programmed", note, controller=controller)
                 self.recorder.forget(gw, "AWSError")
 
     def _quota_events(self, store: Store, status: dict[str, Any]) -> None:

@@ -1,6 +1,7 @@
-"""Writes to the API: status patches (only when changed) and the Gateway finalizer.
+"""Writes to the API: status patches (only when changed), annotations providers report for
+Routes (only when changed) and the Gateway finalizer.
 
-Both carry the resourceVersion the change was computed from (a merge patch's
+All carry the resourceVersion the change was computed from (a merge patch's
 ``metadata.resourceVersion``; a JSON patch's ``replace`` of it), so a concurrent change makes
 the API answer 409 Conflict and the key is retried against the newer object.
 """
@@ -39,6 +40,12 @@ def status_patch(current: dict[str, Any] | None, desired: dict[str, Any]) -> dic
     patch: dict[str, Any] = dict(desired)
     patch.update({k: None for k in current if k not in desired})
     return patch
+
+
+def annotations_patch(current: dict[str, str], wanted: dict[str, str]) -> dict[str, str] | None:
+    """The annotations of ``wanted`` whose value differs from ``current``; None if none."""
+    patch = {k: v for k, v in sorted(wanted.items()) if current.get(k) != v}
+    return patch or None
 
 
 def finalizer_patch(doc: dict[str, Any], present: bool) -> list[dict[str, Any]] | None:
@@ -86,6 +93,29 @@ class Writer:
             raise
         self.on_status(obj.kind)
         log.info("status written", extra={"object": f"{obj.kind} {obj.key}"})
+        self.cache.write_through(resource, answer, based_on)
+        return True
+
+    def annotations(self, obj: KubeObject, wanted: dict[str, str]) -> bool:
+        """Set these annotations (a metadata merge patch of just them) if any differs;
+        whether a write was sent. Other annotations are left as they are."""
+        patch = annotations_patch(obj.metadata.annotations, wanted)
+        if patch is None:
+            return False
+        resource = BY_KIND[obj.kind]
+        based_on = obj.metadata.resource_version
+        body = {"metadata": {"resourceVersion": based_on, "annotations": patch}}
+        try:
+            answer = self.api.patch(resource, obj.metadata.namespace, obj.name, body, "merge")
+        except KubeError as exc:
+            if exc.status == 404:
+                return False
+            if exc.status in CONFLICT:
+                raise Conflict(f"{obj.kind} {obj.key} changed: {exc}") from exc
+            raise
+        log.info(
+            "annotations written", extra={"object": f"{obj.kind} {obj.key}", "keys": sorted(patch)}
+        )
         self.cache.write_through(resource, answer, based_on)
         return True
 

@@ -19,6 +19,7 @@ from awsgw.core.attach import (
     attach,
     route_id,
 )
+from awsgw.core.capabilities import capabilities
 from awsgw.core.model import GatewayModel, PassModel
 from awsgw.core.multicluster import build_exports
 from awsgw.core.status import GatewayObservation, class_statuses, gateway_status, route_status
@@ -85,7 +86,7 @@ def reconcile(
         problems += found
         if only is not None and key != only:
             continue
-        progress(f"Gateway {key}: ensuring load balancer")
+        progress(f"Gateway {key}: ensuring its {capabilities(gws.controller).short} resources")
         observation = chosen.ensure(desired)
         seen[key] = observation
         if observation.failed:

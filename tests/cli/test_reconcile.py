@@ -12,13 +12,16 @@ from typing import Any
 
 import boto3
 import pytest
+import yaml
 
 from awsgw.embedded import make_vpc, moto_server
 from awsgw.providers.aws.alb_evaluate import Request, load_listeners
+from tests.conformance.certs import self_signed_secret
 from tests.support import condition
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICKSTART = ROOT / "examples" / "quickstart"
+LATTICE = ROOT / "examples" / "lattice"
 
 
 def awsgw(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -160,3 +163,60 @@ def test_unreachable_aws_exits_1() -> None:
     done = awsgw("reconcile", "-f", str(QUICKSTART), env=env)
     assert done.returncode == 1
     assert "error: AWS" in done.stderr
+
+
+MESH = """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: awsgw-lattice}
+spec: {controllerName: awsgw.io/lattice}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: mesh, namespace: infra}
+spec:
+  gatewayClassName: awsgw-lattice
+  listeners:
+  - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}
+  - name: https
+    port: 443
+    protocol: HTTPS
+    tls: {certificateRefs: [{name: mesh}]}
+    allowedRoutes: {namespaces: {from: All}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: echo, namespace: shop}
+spec:
+  parentRefs: [{name: mesh, namespace: infra}]
+  rules:
+  - matches: [{method: {service: echo.Echo, method: Say}}]
+    backendRefs: [{name: inventory, port: 8080}]
+"""
+
+
+def test_lattice_on_embedded_aws_prints_routes_with_their_dns_name(tmp_path: Path) -> None:
+    """Both providers of the registry: the Lattice example's HTTPRoute and a GRPCRoute on its
+    Gateway (given an HTTPS listener), next to the ALB quickstart; each Lattice Route is
+    printed with its status and its service's DNS name."""
+    mesh = tmp_path / "mesh.yaml"
+    mesh.write_text(MESH + "---\n" + yaml.safe_dump(self_signed_secret("infra", "mesh", ["*"])))
+    done = awsgw(
+        "reconcile", "-f", str(LATTICE / "inventory.yaml"), "-f", str(mesh), "-f", str(QUICKSTART),
+        "--aws", "embedded", "-o", "json", env=clean_env(),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    found = items(done.stdout)
+    for kind, key in (("HTTPRoute", "shop/inventory"), ("GRPCRoute", "shop/echo")):
+        route = found[(kind, key)]
+        [parent] = route["status"]["parents"]
+        assert parent["controllerName"] == "awsgw.io/lattice"
+        accepted = condition(parent, "Accepted")
+        dns = route["metadata"]["annotations"]["awsgw.io/lattice-dns"]
+        assert accepted["status"] == "True" and dns and dns in accepted["message"], route
+    assert len({found[k]["metadata"]["annotations"]["awsgw.io/lattice-dns"]
+                for k in (("HTTPRoute", "shop/inventory"), ("GRPCRoute", "shop/echo"))}) == 2
+    for gw in ("infra/mesh", "shop/web"):
+        assert condition(found[("Gateway", gw)]["status"], "Programmed")["status"] == "True"
+    assert "annotations" not in found[("HTTPRoute", "shop/store")]["metadata"], "ALB: none"

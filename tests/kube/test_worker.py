@@ -10,14 +10,15 @@ import pytest
 import yaml
 
 from awsgw.core.attach import ALB_CONTROLLER, RuleProblem
+from awsgw.core.capabilities import LATTICE_CONTROLLER
 from awsgw.core.model import GatewayModel
-from awsgw.core.status import GatewayObservation
-from awsgw.kube.api import KubeApi
+from awsgw.core.status import GatewayObservation, RouteNote
+from awsgw.kube.api import KubeApi, NotLeader
 from awsgw.kube.cache import Cache
 from awsgw.kube.controller import guard_aws_writes
 from awsgw.kube.events import EventRecorder
 from awsgw.kube.mapping import CLASSES, FULL
-from awsgw.kube.resources import BY_KIND, EVENTS, GATEWAYS
+from awsgw.kube.resources import BY_KIND, EVENTS, GATEWAYS, HTTP_ROUTES
 from awsgw.kube.worker import GatewayWorker, Outcome
 from awsgw.kube.writes import FINALIZER, Writer
 from awsgw.providers.aws.session import Aws
@@ -61,6 +62,7 @@ class FakeProvider:
         self.fail_delete = False
         self.state = "active"
         self.problem: str | None = None
+        self.notes: tuple[RouteNote, ...] = ()
 
     def refresh(self) -> None:
         pass
@@ -78,6 +80,8 @@ class FakeProvider:
         self.have.add(key)
         if self.state != "active":
             return GatewayObservation(key, False, "Pending", "load balancer is provisioning")
+        if self.notes:  # VPC Lattice: no address, a DNS name per Route
+            return GatewayObservation(key, True, "Programmed", "network joined", routes=self.notes)
         return GatewayObservation(key, True, "Programmed", "active", "web-1.elb.amazonaws.com")
 
     def ensure_deleted(self, key: str) -> None:
@@ -94,7 +98,7 @@ class FakeProvider:
 
 
 class World:
-    def __init__(self, text: str = WORLD) -> None:
+    def __init__(self, text: str = WORLD, controller: str = ALB_CONTROLLER) -> None:
         self.api = MemoryApi()
         self.cache = Cache()
         for doc in yaml.safe_load_all(text):
@@ -107,7 +111,7 @@ class World:
             self.cache,
             Writer(cast(KubeApi, self.api), self.cache),
             recorder,
-            lambda: {ALB_CONTROLLER: self.provider},
+            lambda: {controller: self.provider},
             lambda key, delay: self.later.append((key, delay)),
             requeue_pending=15.0,
             now=lambda: "2026-01-01T00:00:00Z",
@@ -268,3 +272,52 @@ def test_an_unreadable_gateway_being_deleted_is_still_cleaned_up() -> None:
     assert w.worker.process("shop/web") == Outcome()
     assert w.provider.calls[-1] == ("delete", "shop/web")
     assert w.gateway() is None, "finalizer removed from the raw document"
+
+
+DNS = "awsgw.io/lattice-dns"
+LATTICE_WORLD = WORLD.replace("controllerName: awsgw.io/alb", "controllerName: awsgw.io/lattice")
+
+
+def lattice_world(dns: str = "store-shop-1.7d67968.vpc-lattice-svcs.us-east-1.on.aws") -> World:
+    w = World(LATTICE_WORLD, controller=LATTICE_CONTROLLER)
+    w.provider.notes = (RouteNote("HTTPRoute shop/store", f"VPC Lattice service at {dns}",
+                                  ((DNS, dns),)),)  # fmt: skip
+    return w
+
+
+def test_a_lattice_gateway_gets_the_finalizer_and_its_routes_their_dns_name_once() -> None:
+    w = lattice_world()
+    assert w.worker.process("shop/web") == Outcome()
+    assert w.provider.calls == [("ensure", "shop/web", (FINALIZER,))]
+    route = w.api.get(HTTP_ROUTES, "shop", "store")
+    assert route is not None
+    assert route["metadata"]["annotations"] == {DNS: w.provider.notes[0].annotations[0][1]}
+    assert ("patch", "httproutes", "store") in w.api.writes
+    assert sorted(w.events()) == [("Normal", "LatticeService"), ("Normal", "Programmed")]
+    note = next(e for k, e in w.api.objects.items() if k[0] == EVENTS.plural
+                and e["reason"] == "LatticeService")  # fmt: skip
+    assert "vpc-lattice-svcs" in note["note"] and note["regarding"]["kind"] == "HTTPRoute"
+    assert note["reportingController"] == LATTICE_CONTROLLER
+    writes = list(w.api.writes)
+    assert w.worker.process("shop/web") == Outcome()
+    assert w.worker.process(FULL) == Outcome()
+    assert w.api.writes == writes, "nothing changed: no patch, no Event"
+
+
+def test_a_new_dns_name_is_written_and_announced_again() -> None:
+    w = lattice_world()
+    w.worker.process("shop/web")
+    w.provider.notes = (RouteNote("HTTPRoute shop/store", "moved", ((DNS, "new.on.aws"),)),)
+    w.worker.process("shop/web")
+    route = w.api.get(HTTP_ROUTES, "shop", "store")
+    assert route is not None and route["metadata"]["annotations"][DNS] == "new.on.aws"
+    assert w.events().count(("Normal", "LatticeService")) == 2
+
+
+def test_annotations_are_written_by_the_leader_only() -> None:
+    w = lattice_world()
+    w.api.may_write = lambda: False
+    with pytest.raises(NotLeader):
+        w.worker.process("shop/web")
+    route = w.api.get(HTTP_ROUTES, "shop", "store")
+    assert route is not None and "annotations" not in route["metadata"]

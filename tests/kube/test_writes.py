@@ -1,4 +1,5 @@
-"""Status patches only when changed; finalizer patches guarded by resourceVersion."""
+"""Status and annotation patches only when changed; finalizer patches guarded by
+resourceVersion."""
 
 from __future__ import annotations
 
@@ -9,8 +10,15 @@ import pytest
 
 from awsgw.kube.api import KubeApi, NotLeader
 from awsgw.kube.cache import Cache
-from awsgw.kube.resources import GATEWAYS
-from awsgw.kube.writes import FINALIZER, Conflict, Writer, finalizer_patch, status_patch
+from awsgw.kube.resources import GATEWAYS, HTTP_ROUTES
+from awsgw.kube.writes import (
+    FINALIZER,
+    Conflict,
+    Writer,
+    annotations_patch,
+    finalizer_patch,
+    status_patch,
+)
 from awsgw.objects import Gateway
 from tests.kube.fakes import MemoryApi
 
@@ -95,3 +103,34 @@ def test_finalizer_race_is_a_conflict_and_not_leader_refuses() -> None:
     api.may_write = lambda: False
     with pytest.raises(NotLeader):
         writer.finalizer(gateway(cache), present=True)
+
+
+def test_annotations_patch_only_what_differs_and_keeps_the_rest() -> None:
+    assert annotations_patch({"a": "1", "b": "2"}, {"a": "1"}) is None
+    assert annotations_patch({"a": "1"}, {"a": "2", "c": "3"}) == {"a": "2", "c": "3"}
+    api, cache, writer = setup()
+    route = {
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "HTTPRoute",
+        "metadata": {"name": "store", "namespace": "shop", "annotations": {"team": "a"}},
+        "spec": {"parentRefs": [{"name": "web"}]},
+    }
+    cache.upsert(HTTP_ROUTES, api.put(HTTP_ROUTES, route))
+    current = cache.get("HTTPRoute", "shop/store")
+    assert current is not None
+    assert writer.annotations(current, {"awsgw.io/lattice-dns": "store.example"})
+    assert api.writes[-1] == ("patch", "httproutes", "store"), "metadata, not status"
+    stored = api.get(HTTP_ROUTES, "shop", "store")
+    assert stored is not None
+    assert stored["metadata"]["annotations"] == {
+        "team": "a",
+        "awsgw.io/lattice-dns": "store.example",
+    }
+    fresh = cache.get("HTTPRoute", "shop/store")
+    assert fresh is not None and not writer.annotations(fresh, {"awsgw.io/lattice-dns":
+                                                                "store.example"})  # fmt: skip
+    with pytest.raises(Conflict):  # computed from an older version
+        writer.annotations(current, {"awsgw.io/lattice-dns": "other.example"})
+    api.may_write = lambda: False
+    with pytest.raises(NotLeader):
+        writer.annotations(fresh, {"awsgw.io/lattice-dns": "other.example"})

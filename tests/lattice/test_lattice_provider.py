@@ -334,3 +334,13 @@ def test_each_route_is_its_own_service_reached_by_its_own_name(cluster: Cluster)
     assert ips(cluster.send(store, "/exact")) == V2
     assert ips(cluster.send(second, "/exact")) == V1
     assert len(cluster.lattice.list_target_groups()["items"]) == 2  # shared per Service port
+
+
+def test_a_second_lattice_gateway_names_the_network_the_vpc_joined_this_pass(
+    cluster: Cluster,
+) -> None:
+    result = cluster.run(STATE + gateway(name="other"))
+    assert condition(result.statuses[("Gateway", "infra/mesh")], "Programmed")["status"] == "True"
+    programmed = condition(result.statuses[("Gateway", "infra/other")], "Programmed")
+    assert programmed["status"] == "False"
+    assert "service network mesh;" in programmed["message"], programmed

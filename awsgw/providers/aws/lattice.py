@@ -199,7 +199,12 @@ class LatticeProvider:
             created = self.client.create_service_network_vpc_association(
                 vpcIdentifier=vpc, **kwargs
             )
-            link = {**created, "vpcId": vpc, "serviceNetworkId": network["id"]}
+            link = {
+                **created,
+                "vpcId": vpc,
+                "serviceNetworkId": network["id"],
+                "serviceNetworkName": network.get("name"),
+            }
             self.inv.vpc_links[link["id"]] = link
             self.inv.tags[link["arn"]] = tags
         status = link.get("status", "ACTIVE")
