@@ -92,18 +92,21 @@ def reconcile(
         if observation.failed:
             result.failed.append(f"Gateway {key}: {observation.message}")
         progress(f"Gateway {key}: {observation.reason} {observation.address or ''}".rstrip())
+    served = {k for k, g in attachment.gateways.items() if g.controller in providers}
     for controller, provider in providers.items():
         # A Gateway is gone for a provider when it is absent, being deleted, or now of
-        # another controller's class (its old resources must not linger).
+        # another controller's class (its old resources must not linger). It is deleted
+        # (``result.deleted``: its finalizer may go) only when no provider serves it.
         kept = {k for k, g in attachment.gateways.items() if g.controller == controller}
-        gone = provider.owned() - kept
+        owned = provider.owned()
+        gone = owned - kept
         if only is not None:
-            gone = {only} - kept
+            gone = {only} - kept if only in owned or only not in served else set()
         for key in sorted(gone):
             progress(f"Gateway {key}: gone, deleting its cloud resources")
             try:
                 provider.ensure_deleted(key)
-                if key not in result.deleted:
+                if key not in served and key not in result.deleted:
                     result.deleted.append(key)
             except Exception as exc:  # reported; the pass goes on
                 log.exception("deleting resources of %s failed", key)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from awsgw.core.store import Store
 from awsgw.providers.aws.session import Aws
+from awsgw.providers.base import Provider
 from awsgw.providers.registry import build_providers
-from awsgw.reconcilers.gateways import reconcile_all
+from awsgw.reconcilers.gateways import reconcile, reconcile_all
 from awsgw.settings import Settings
 from tests.conftest import MotoVpc
 from tests.lattice.support import LATTICE_CLASS, gateway, service_import
@@ -63,3 +64,30 @@ def test_registry_serves_alb_and_lattice_side_by_side(aws_env: MotoVpc) -> None:
     aws.counter.reset()
     reconcile_all(Store.of(objects(STATE)), build_providers(aws, settings, aws_env.cluster), NOW)
     assert aws.counter.writes == 0, aws.counter.write_calls()
+
+
+def test_a_pass_for_one_gateway_leaves_the_other_providers_gateways_alone(
+    aws_env: MotoVpc,
+) -> None:
+    """One Gateway's pass asks every provider about it: the provider that does not serve
+    it owns nothing of it and must neither touch it nor report it deleted (its finalizer
+    would go); a Gateway moved to the other class loses its old resources but stays."""
+    aws = Aws.create(max_attempts=1)
+    settings = Settings(cluster_name=aws_env.cluster, vpc_id=aws_env.vpc_id)
+
+    def providers() -> dict[str, Provider]:
+        return build_providers(aws, settings, aws_env.cluster, wait_active=5)
+
+    store = Store.of(objects(STATE))
+    reconcile_all(store, providers(), NOW)
+    for key in ("infra/web", "infra/mesh"):
+        aws.counter.reset()
+        result = reconcile(store, providers(), NOW, only=key)
+        assert (result.deleted, result.failed) == ([], [])
+        assert aws.counter.writes == 0, aws.counter.write_calls()
+    moved = Store.of(objects(STATE.replace("gatewayClassName: alb", "gatewayClassName: lattice")))
+    result = reconcile(moved, providers(), NOW, only="infra/web")
+    assert result.deleted == [], "still served (by VPC Lattice): the finalizer stays"
+    assert aws.client("elbv2").describe_load_balancers()["LoadBalancers"] == []
+    gone = Store.of(objects(GATEWAY_CLASS + LATTICE_CLASS + gateway()))
+    assert reconcile(gone, providers(), NOW, only="infra/web").deleted == ["infra/web"]
