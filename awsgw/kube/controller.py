@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from awsgw.core.attach import ALB_CONTROLLER
+from awsgw.core.capabilities import ALB_CONTROLLER
 from awsgw.core.store import Store
 from awsgw.kube.api import KubeApi, KubeError, NotLeader
 from awsgw.kube.cache import Cache
@@ -29,11 +29,10 @@ from awsgw.kube.server import HealthServer
 from awsgw.kube.worker import GatewayWorker
 from awsgw.kube.writes import Writer
 from awsgw.objects import KubeObject
-from awsgw.providers.aws.alb import AlbProvider
-from awsgw.providers.aws.alb_compile import AlbLimits
 from awsgw.providers.aws.network import find_vpc
 from awsgw.providers.aws.session import READ_PREFIXES, Aws
 from awsgw.providers.base import Provider
+from awsgw.providers.registry import build_providers
 from awsgw.settings import Settings
 
 log = logging.getLogger("awsgw.kube.controller")
@@ -137,10 +136,11 @@ class Controller:
             self.queue.add(FULL)
 
     def _providers(self) -> dict[str, Provider]:
+        """Every provider of the registry (ALB, VPC Lattice), fresh for each reconcile."""
         if self._vpc is None:
             self._vpc = find_vpc(self.aws, self.cluster)
-        limits = AlbLimits(rules_per_listener=self.settings.alb_rules_per_listener)
-        return {ALB_CONTROLLER: AlbProvider(self.aws, self.cluster, self._vpc, limits)}
+        settings = self.settings.model_copy(update={"vpc_id": self._vpc})
+        return build_providers(self.aws, settings, self.cluster)
 
     # ------------------------------------------------------------------ health
     def ready(self) -> bool:

@@ -2,20 +2,40 @@
 
 The model writes down, for exactly the API operations awsgw calls, what the Service
 Authorization Reference ("Actions, resources, and condition keys for Elastic Load Balancing
-V2", "... for Amazon EC2", "... for AWS Certificate Manager") and the Elastic Load Balancing
-guide ("Elastic Load Balancing API permissions", "API permissions to tag resources during
-creation") say:
+V2", "... for Amazon EC2", "... for AWS Certificate Manager", "... for Amazon VPC Lattice"),
+the Elastic Load Balancing guide ("Elastic Load Balancing API permissions", "API permissions
+to tag resources during creation") and the VPC Lattice guide ("Amazon VPC Lattice API
+permissions", "Identity-based policies", "Using service-linked roles") say:
 
 - the IAM action of the operation, the resource it is authorized against (``*`` when the
   action has no resource type) and the condition keys of the request: ``aws:RequestTag/*``
   from the tags the request carries, ``aws:ResourceTag/*`` from the tags the resource has;
 - tag-on-create: a create carrying tags is authorized a second time as
   ``elasticloadbalancing:AddTags`` (with ``elasticloadbalancing:CreateAction``),
-  ``ec2:CreateTags`` (with ``ec2:CreateAction``) or ``acm:AddTagsToCertificate`` (ACM has no
-  create-action key) on the new resource;
+  ``ec2:CreateTags`` (with ``ec2:CreateAction``), ``vpc-lattice:TagResource`` (with
+  ``vpc-lattice:CreateAction``) or ``acm:AddTagsToCertificate`` (ACM has no create-action
+  key) on the new resource;
 - actions a service checks on the caller's behalf: CreateLoadBalancer needs EC2 describes and
   ``iam:CreateServiceLinkedRole``; CreateTargetGroup, RegisterTargets and SetSubnets need EC2
-  describes.
+  describes; VPC Lattice's first create makes its own service-linked role, and it describes
+  the VPC (and security groups) of a VPC association, the VPC of a target group and the
+  instances and VPC of targets.
+
+VPC Lattice specifics (its reference, resource types and condition keys):
+
+- identifiers in requests are IDs (``sn-``, ``svc-``, ``listener-``, ``rule-``, ``tg-``,
+  ``snva-``, ``snsa-``) or ARNs; listeners and rules are authorized as
+  ``service/<id>/listener/<id>[/rule/<id>]``;
+- BatchUpdateRule is authorized as ``vpc-lattice:UpdateRule`` on each rule;
+- creating an association is authorized on the association and on what it joins: a
+  service-network VPC association on the service network, a service-network service
+  association on the service network and on the service (with their ``aws:ResourceTag/*``:
+  an adopted network carries no tag of ours, or another cluster's);
+- a rule's forward targets are not authorized as resources (only the ``TargetGroupArns`` key
+  names them), so an importer's rules may forward to another cluster's target groups;
+- single-valued service keys are modelled (``vpc-lattice:VpcId``, ``ServiceNetworkArn``,
+  ``ServiceArn``, ``AuthType``, ``Protocol``); the list-valued ``TargetGroupArns``,
+  ``SecurityGroupIds`` and ``aws:TagKeys`` are not (the policy uses none of them).
 
 An operation awsgw calls that is missing here fails the permission checks: add it here and
 to iam/policy.json in the same change.
@@ -36,11 +56,20 @@ POLICY = ROOT / "iam" / "policy.json"
 CLUSTER_TAG = "awsgw.io/cluster"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
-IAM_PREFIX = {"elastic-load-balancing-v2": "elasticloadbalancing", "ec2": "ec2", "acm": "acm"}
+IAM_PREFIX = {
+    "elastic-load-balancing-v2": "elasticloadbalancing",
+    "ec2": "ec2",
+    "acm": "acm",
+    "vpc-lattice": "vpc-lattice",
+}
 """botocore service ids (the middle of ``before-call.<id>.<Operation>``) to IAM prefixes."""
 SLR_ARN = (
     f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/elasticloadbalancing.amazonaws.com/"
     "AWSServiceRoleForElasticLoadBalancing"
+)
+LATTICE_SLR_ARN = (
+    f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/vpc-lattice.amazonaws.com/"
+    "AWSServiceRoleForVpcLattice"
 )
 
 Params = Mapping[str, Any]
@@ -104,6 +133,10 @@ class Operation:
     """(action, resource, condition keys) the service checks on the caller's behalf."""
     also: Callable[[Params], list[str]] = field(default=lambda params: [])
     """More resources the same action is authorized against (CreateSecurityGroup: the VPC)."""
+    action: str | None = None
+    """The IAM action, when it is not named like the operation (BatchUpdateRule)."""
+    keys: Callable[[Params], list[tuple[str, str]]] = field(default=lambda params: [])
+    """Service-specific condition keys of the request (``vpc-lattice:VpcId``, ...)."""
 
 
 def _describes(*names: str) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
@@ -111,6 +144,76 @@ def _describes(*names: str) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]
 
 
 _ELB_TAG = ("elasticloadbalancing:AddTags", "elasticloadbalancing:CreateAction")
+_LATTICE_TAG = ("vpc-lattice:TagResource", "vpc-lattice:CreateAction")
+_LATTICE_TYPES = {
+    "sn": "servicenetwork",
+    "svc": "service",
+    "tg": "targetgroup",
+    "snva": "servicenetworkvpcassociation",
+    "snsa": "servicenetworkserviceassociation",
+}
+
+
+def _lattice(resource: str) -> str:
+    return f"arn:aws:vpc-lattice:{REGION}:{ACCOUNT}:{resource}"
+
+
+def _id(identifier: str) -> str:
+    """The ID in an identifier that is an ID or an ARN."""
+    return identifier.rsplit("/", 1)[-1]
+
+
+def _arn(identifier: str) -> str:
+    """The ARN of a top-level VPC Lattice resource given by ID or ARN."""
+    if identifier.startswith("arn:"):
+        return identifier
+    return _lattice(f"{_LATTICE_TYPES[identifier.split('-', 1)[0]]}/{identifier}")
+
+
+def _listener(p: Params) -> str:
+    return f"{_arn(p['serviceIdentifier'])}/listener/{_id(p['listenerIdentifier'])}"
+
+
+def _in(key: str, param: str, arn: bool = False) -> Callable[[Params], list[tuple[str, str]]]:
+    """A condition key taken from a request parameter (when the request has it)."""
+
+    def keys(p: Params) -> list[tuple[str, str]]:
+        if param not in p:
+            return []
+        return [(f"vpc-lattice:{key}", _arn(p[param]) if arn else str(p[param]))]
+
+    return keys
+
+
+def _lattice_tags(p: Params) -> dict[str, str]:
+    return dict(p.get("tags") or {})
+
+
+_LATTICE_SLR = (
+    "iam:CreateServiceLinkedRole",
+    LATTICE_SLR_ARN,
+    (("iam:AWSServiceName", "vpc-lattice.amazonaws.com"),),
+)
+
+
+def _lattice_create(
+    created: Callable[[Params], str],
+    resources: Callable[[Params], list[str]] | None = None,
+    keys: Callable[[Params], list[tuple[str, str]]] = lambda p: [],
+    dependent: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (),
+) -> Operation:
+    """A VPC Lattice create: authorized on the new resource (and on what it joins), tagged
+    in the call itself (``vpc-lattice:TagResource`` with ``vpc-lattice:CreateAction``)."""
+    return Operation(
+        resources=resources or (lambda p: [created(p)]),
+        created=created,
+        tags=_lattice_tags,
+        tag_action=_LATTICE_TAG,
+        keys=keys,
+        dependent=dependent,
+    )
+
+
 OPERATIONS: dict[str, Operation] = {
     # ---- Elastic Load Balancing V2: reads (no resource-level permissions needed)
     **{
@@ -230,6 +333,129 @@ OPERATIONS: dict[str, Operation] = {
         tag_action=("acm:AddTagsToCertificate", ""),
     ),
     "acm:DeleteCertificate": Operation(resources=lambda p: [p["CertificateArn"]]),
+    # ---- VPC Lattice: lists (no resource type, except ListTargets: the target group)
+    **{
+        f"vpc-lattice:{name}": Operation()
+        for name in (
+            "ListServiceNetworks",
+            "ListServices",
+            "ListTargetGroups",
+            "ListTagsForResource",
+        )
+    },
+    "vpc-lattice:ListServiceNetworkVpcAssociations": Operation(
+        keys=lambda p: [
+            *_in("VpcId", "vpcIdentifier")(p),
+            *_in("ServiceNetworkArn", "serviceNetworkIdentifier", arn=True)(p),
+        ]
+    ),
+    "vpc-lattice:ListServiceNetworkServiceAssociations": Operation(
+        keys=lambda p: [
+            *_in("ServiceArn", "serviceIdentifier", arn=True)(p),
+            *_in("ServiceNetworkArn", "serviceNetworkIdentifier", arn=True)(p),
+        ]
+    ),
+    "vpc-lattice:ListListeners": Operation(),
+    "vpc-lattice:ListRules": Operation(),
+    "vpc-lattice:ListTargets": Operation(resources=lambda p: [_arn(p["targetGroupIdentifier"])]),
+    # ---- reads of one resource (resource-level)
+    "vpc-lattice:GetService": Operation(resources=lambda p: [_arn(p["serviceIdentifier"])]),
+    "vpc-lattice:GetListener": Operation(resources=lambda p: [_listener(p)]),
+    "vpc-lattice:GetRule": Operation(
+        resources=lambda p: [f"{_listener(p)}/rule/{_id(p['ruleIdentifier'])}"]
+    ),
+    "vpc-lattice:GetServiceNetworkVpcAssociation": Operation(
+        resources=lambda p: [_arn(p["serviceNetworkVpcAssociationIdentifier"])]
+    ),
+    "vpc-lattice:GetTargetGroup": Operation(resources=lambda p: [_arn(p["targetGroupIdentifier"])]),
+    # ---- creates: tagged in the call; the first one makes the service-linked role
+    "vpc-lattice:CreateServiceNetwork": _lattice_create(
+        lambda p: _lattice("servicenetwork/new"),
+        keys=_in("AuthType", "authType"),
+        dependent=(_LATTICE_SLR,),
+    ),
+    "vpc-lattice:CreateService": _lattice_create(
+        lambda p: _lattice("service/new"),
+        keys=_in("AuthType", "authType"),
+        dependent=(_LATTICE_SLR,),
+    ),
+    "vpc-lattice:CreateListener": _lattice_create(
+        lambda p: f"{_arn(p['serviceIdentifier'])}/listener/new", keys=_in("Protocol", "protocol")
+    ),
+    "vpc-lattice:CreateRule": _lattice_create(lambda p: f"{_listener(p)}/rule/new"),
+    "vpc-lattice:CreateTargetGroup": _lattice_create(
+        lambda p: _lattice("targetgroup/new"),
+        keys=lambda p: [("vpc-lattice:VpcId", p["config"]["vpcIdentifier"])],
+        dependent=(*_describes("DescribeVpcs"), _LATTICE_SLR),
+    ),
+    # an association is authorized on what it joins too: the network may be adopted (not
+    # ours), the service is ours
+    "vpc-lattice:CreateServiceNetworkVpcAssociation": _lattice_create(
+        lambda p: _lattice("servicenetworkvpcassociation/new"),
+        resources=lambda p: [
+            _arn(p["serviceNetworkIdentifier"]),
+            _lattice("servicenetworkvpcassociation/new"),
+        ],
+        keys=lambda p: [
+            *_in("ServiceNetworkArn", "serviceNetworkIdentifier", arn=True)(p),
+            *_in("VpcId", "vpcIdentifier")(p),
+        ],
+        dependent=_describes("DescribeSecurityGroups", "DescribeVpcs"),
+    ),
+    "vpc-lattice:CreateServiceNetworkServiceAssociation": _lattice_create(
+        lambda p: _lattice("servicenetworkserviceassociation/new"),
+        resources=lambda p: [
+            _arn(p["serviceIdentifier"]),
+            _arn(p["serviceNetworkIdentifier"]),
+            _lattice("servicenetworkserviceassociation/new"),
+        ],
+        keys=lambda p: [
+            *_in("ServiceArn", "serviceIdentifier", arn=True)(p),
+            *_in("ServiceNetworkArn", "serviceNetworkIdentifier", arn=True)(p),
+        ],
+    ),
+    # ---- changes and deletes of existing resources: their tags are in the context
+    **{
+        f"vpc-lattice:{name}": Operation(resources=lambda p: [_arn(p["serviceIdentifier"])])
+        for name in ("UpdateService", "DeleteService")
+    },
+    "vpc-lattice:DeleteServiceNetwork": Operation(
+        resources=lambda p: [_arn(p["serviceNetworkIdentifier"])]
+    ),
+    **{
+        f"vpc-lattice:{name}": Operation(resources=lambda p: [_listener(p)])
+        for name in ("UpdateListener", "DeleteListener")
+    },
+    "vpc-lattice:DeleteRule": Operation(
+        resources=lambda p: [f"{_listener(p)}/rule/{_id(p['ruleIdentifier'])}"]
+    ),
+    "vpc-lattice:BatchUpdateRule": Operation(
+        action="vpc-lattice:UpdateRule",
+        resources=lambda p: [f"{_listener(p)}/rule/{_id(r['ruleIdentifier'])}" for r in p["rules"]],
+    ),
+    "vpc-lattice:UpdateServiceNetworkVpcAssociation": Operation(
+        resources=lambda p: [_arn(p["serviceNetworkVpcAssociationIdentifier"])],
+        dependent=_describes("DescribeSecurityGroups"),
+    ),
+    "vpc-lattice:DeleteServiceNetworkVpcAssociation": Operation(
+        resources=lambda p: [_arn(p["serviceNetworkVpcAssociationIdentifier"])]
+    ),
+    "vpc-lattice:DeleteServiceNetworkServiceAssociation": Operation(
+        resources=lambda p: [_arn(p["serviceNetworkServiceAssociationIdentifier"])]
+    ),
+    "vpc-lattice:RegisterTargets": Operation(
+        resources=lambda p: [_arn(p["targetGroupIdentifier"])],
+        dependent=_describes("DescribeInstances", "DescribeVpcs"),
+    ),
+    **{
+        f"vpc-lattice:{name}": Operation(resources=lambda p: [_arn(p["targetGroupIdentifier"])])
+        for name in ("DeregisterTargets", "DeleteTargetGroup")
+    },
+    # tagging an existing resource (an export withdrawn, then published again)
+    "vpc-lattice:TagResource": Operation(
+        resources=lambda p: [p["resourceArn"]], tags=_lattice_tags
+    ),
+    "vpc-lattice:UntagResource": Operation(resources=lambda p: [p["resourceArn"]]),
 }
 
 
@@ -241,7 +467,7 @@ def operation_name(service_id: str, operation: str) -> str:
 def required_actions(name: str) -> set[str]:
     """Every IAM action one call of the operation needs (itself, tag-on-create, dependents)."""
     op = OPERATIONS[name]
-    actions = {name, *(a for a, _, _ in op.dependent)}
+    actions = {op.action or name, *(a for a, _, _ in op.dependent)}
     if op.tag_action:
         actions.add(op.tag_action[0])
     return actions
@@ -253,14 +479,16 @@ def requests_for(
     """The authorizations AWS performs for one call with these parameters; ``tags_of`` reads
     the tags an existing resource has right before the call."""
     op = OPERATIONS[name]
+    action = op.action or name
     carried = op.tags(params) if op.tags else {}
     request_keys = [(f"aws:RequestTag/{k}", v) for k, v in sorted(carried.items())]
+    service_keys = op.keys(params)
     out = []
     for arn in [*(op.resources(params) if op.resources else ["*"]), *op.also(params)]:
-        keys = list(request_keys)
+        keys = [*request_keys, *service_keys]
         if arn != "*" and not arn.endswith("/new") and ":vpc/" not in arn:
             keys += [(f"aws:ResourceTag/{k}", v) for k, v in sorted(tags_of(arn).items())]
-        out.append(Request(name, name, arn, tuple(keys)))
+        out.append(Request(name, action, arn, tuple(keys)))
     if op.tag_action and op.created and carried:
         action, key = op.tag_action
         extra = [(key, name.split(":", 1)[1])] if key else []

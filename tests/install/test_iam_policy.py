@@ -1,6 +1,9 @@
 """iam/policy.json is exactly what awsgw needs: every authorization AWS performs for the calls
-of a fixed scenario (create, change, drift repair, delete; HTTP and HTTPS) is allowed, with the
-owner tag as condition; every permission is needed; removing one or adding one fails.
+of a fixed scenario is allowed, with the owner tag as condition; every permission is needed;
+removing one or adding one fails. The scenario: an ALB Gateway created, changed, repaired
+after drift and deleted (HTTP and HTTPS); a VPC Lattice Gateway likewise, with a second
+cluster that adopts its service network and imports the Service the first one exports (then
+the export is withdrawn, published again, withdrawn for good, and both clusters leave).
 
 The whole test session is checked the same way at its end, by action (tests/install/plugin.py).
 """
@@ -22,6 +25,7 @@ import pytest
 import yaml
 from moto import mock_aws
 
+from awsgw.cli import reconcile
 from awsgw.embedded import make_vpc
 from awsgw.kube.controller import Controller
 from awsgw.providers.aws.network import find_vpc
@@ -43,10 +47,14 @@ from tests.install.iam import (
     statements,
     without,
 )
-from tests.install.plugin import NOT_IN_THE_CONTROLLER_YET, controller_operations
+from tests.install.plugin import NOT_THE_CONTROLLER, controller_operations
+from tests.lattice.support import LATTICE_CLASS, Cluster, export, service_import
+from tests.lattice.support import gateway as lattice_gateway
 from tests.support import GATEWAY_CLASS, Harness, condition, service
 
 CLUSTER = "iam-check"
+PEER = "iam-peer"
+"""A second cluster sharing the account: it adopts the first one's service network."""
 OWNER_KEYS = (f"aws:RequestTag/{CLUSTER_TAG}", f"aws:ResourceTag/{CLUSTER_TAG}")
 
 
@@ -124,6 +132,26 @@ class Scenario:
     requests: list[Request] = field(default_factory=list)
     operations: set[str] = field(default_factory=set)
     unmodelled: set[str] = field(default_factory=set)
+    by_cluster: dict[str, list[Request]] = field(default_factory=dict)
+    """The requests of each cluster's calls (its owner tag value)."""
+
+    def recorder(self, cluster: str, tags: Any) -> Any:
+        """A ``before-parameter-build`` handler recording awsgw's calls for a cluster."""
+
+        def record(event_name: str, params: dict[str, Any], **kwargs: Any) -> None:
+            if not _made_by_awsgw():
+                return
+            _, service_id, op = event_name.split(".", 2)
+            name = operation_name(service_id, op)
+            self.operations.add(name)
+            if name not in OPERATIONS:
+                self.unmodelled.add(name)
+                return
+            found = requests_for(name, params, tags)
+            self.requests.extend(found)
+            self.by_cluster.setdefault(cluster, []).extend(found)
+
+        return record
 
 
 class Tags:
@@ -133,6 +161,7 @@ class Tags:
         self.elbv2: Any = boto3.client("elbv2", region_name="us-east-1")
         self.ec2: Any = boto3.client("ec2", region_name="us-east-1")
         self.acm: Any = boto3.client("acm", region_name="us-east-1")
+        self.lattice: Any = boto3.client("vpc-lattice", region_name="us-east-1")
 
     def __call__(self, arn: str) -> dict[str, str]:
         if ":elasticloadbalancing:" in arn:
@@ -145,6 +174,8 @@ class Tags:
         if ":acm:" in arn:
             tags = self.acm.list_tags_for_certificate(CertificateArn=arn).get("Tags", [])
             return {t["Key"]: t.get("Value", "") for t in tags}
+        if ":vpc-lattice:" in arn:
+            return dict(self.lattice.list_tags_for_resource(resourceArn=arn).get("tags") or {})
         raise AssertionError(f"no tag reader for {arn}")
 
 
@@ -164,19 +195,7 @@ def run_scenario() -> Scenario:
     vpc, subnets = make_vpc(None, CLUSTER)
     tags = Tags()
     h = Harness(CLUSTER, vpc)
-
-    def record(event_name: str, params: dict[str, Any], **kwargs: Any) -> None:
-        if not _made_by_awsgw():
-            return
-        _, service_id, op = event_name.split(".", 2)
-        name = operation_name(service_id, op)
-        found.operations.add(name)
-        if name not in OPERATIONS:
-            found.unmodelled.add(name)
-            return
-        found.requests.extend(requests_for(name, params, tags))
-
-    h.aws.session.events.register("before-parameter-build.*.*", record)
+    h.aws.session.events.register("before-parameter-build.*.*", found.recorder(CLUSTER, tags))
     created = h.run(CREATE)
     assert condition(created.statuses[("Gateway", "shop/web")], "Programmed")["status"] == "True"
     h.run(CHANGE)
@@ -196,7 +215,99 @@ def run_scenario() -> Scenario:
         "elastic-load-balancing-v2:SetSubnets",
     }
     h.run(GATEWAY_CLASS)  # the Gateway is gone: everything it owned goes
+    run_lattice_scenario(found, tags)
     return found
+
+
+HTTPS = (
+    "  - name: https\n    port: 443\n    protocol: HTTPS\n"
+    "    tls: {certificateRefs: [{name: site}]}\n"
+    "    allowedRoutes: {namespaces: {from: All}}\n"
+)
+HTTP = "  - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}\n"
+
+
+def lattice_route(*rules: tuple[str, str]) -> str:
+    """A Route with a custom domain (served with the HTTPS listener's certificate)."""
+    return route(*rules).replace("  parentRefs: [{name: web}]", "  hostnames: [store.example.com]\n"
+                                 "  parentRefs: [{name: mesh, namespace: infra}]")  # fmt: skip
+
+
+def lattice_secret(*hosts: str) -> str:
+    return "---\n" + yaml.safe_dump(self_signed_secret("infra", "site", list(hosts)))
+
+
+LATTICE_BACKENDS = (
+    service("shop", "svc-a", 8080, ["10.30.1.10"])
+    + service("shop", "svc-b", 8080, ["10.30.1.20"])
+    + service("shop", "svc-c", 8080, ["10.30.1.30"])
+)
+EXPORTING = (
+    LATTICE_CLASS
+    + lattice_gateway(listeners=HTTP + HTTPS)
+    + lattice_secret("store.example.com")
+    + lattice_route(("/a", "svc-a"), ("/b", "svc-b"))
+    + LATTICE_BACKENDS
+    + export("shop", "svc-c")
+)
+"""Cluster A: a service network (its VPC joined with a security group), a Route with a
+custom domain on both listeners, and an exported Service."""
+IMPORTING = (
+    LATTICE_CLASS
+    + lattice_gateway()
+    + lattice_route(("/", "svc-c")).replace(
+        "{name: svc-c, port: 8080}",
+        "{group: multicluster.x-k8s.io, kind: ServiceImport, name: svc-c, port: 8080}",
+    ).replace("  hostnames: [store.example.com]\n", "")
+    + service_import("shop", "svc-c", 8080)
+)
+"""Cluster B: its Gateway adopts A's service network (same name), its Route forwards to the
+target group A exports."""
+LATTICE_CHANGE = (
+    LATTICE_CLASS
+    + lattice_gateway(listeners=HTTPS)
+    + lattice_secret("store.example.com", "www.example.com")
+    + lattice_route(("/a", "svc-b"))
+    + service("shop", "svc-b", 8080, ["10.30.1.21"])
+    + service("shop", "svc-c", 8080, ["10.30.1.30"])
+)
+"""A: the HTTP listener goes, /b goes, /a moves to svc-b (whose endpoint changes), svc-a is
+unused, the certificate is renewed, the export is withdrawn (B still forwards to it)."""
+
+
+def run_lattice_scenario(found: Scenario, tags: Tags) -> None:
+    vpc_a, _ = make_vpc(None, CLUSTER, cidr="10.30.0.0/16")
+    vpc_b, _ = make_vpc(None, PEER, cidr="10.40.0.0/16")
+    sg_1, sg_2 = (
+        tags.ec2.create_security_group(GroupName=n, Description="clients", VpcId=vpc_a)["GroupId"]
+        for n in ("lattice-1", "lattice-2")
+    )
+    a = Cluster(CLUSTER, vpc_a, security_groups=(sg_1,))
+    b = Cluster(PEER, vpc_b)
+    for c in (a, b):
+        c.aws.session.events.register("before-parameter-build.*.*", found.recorder(c.name, tags))
+    assert a.run(EXPORTING).failed == []
+    imported = b.run(IMPORTING)
+    assert imported.failed == []
+    parent = imported.statuses[("HTTPRoute", "shop/store")]["parents"][0]
+    assert condition(parent, "ResolvedRefs")["status"] == "True", parent
+    # drift made outside awsgw: a listener's default action changed
+    [svc] = [s for s in tags.lattice.list_services()["items"]
+             if tags(s["arn"]).get("awsgw.io/cluster") == CLUSTER]  # fmt: skip
+    for listener in tags.lattice.list_listeners(serviceIdentifier=svc["id"])["items"]:
+        tags.lattice.update_listener(
+            serviceIdentifier=svc["id"],
+            listenerIdentifier=listener["id"],
+            defaultAction={"fixedResponse": {"statusCode": 500}},
+        )
+    a.security_groups = (sg_2,)
+    assert a.run(LATTICE_CHANGE).failed == []
+    assert a.run(LATTICE_CHANGE + export("shop", "svc-c")).failed == []  # published again
+    assert b.run(LATTICE_CLASS).failed == []  # B leaves: A's network stays
+    assert a.run(LATTICE_CHANGE).failed == []  # withdrawn for good: nobody uses it now
+    assert a.run(LATTICE_CLASS).failed == []  # A leaves: everything it owned goes
+    assert tags.lattice.list_service_networks()["items"] == []
+    assert tags.lattice.list_target_groups()["items"] == []
 
 
 @pytest.fixture(scope="module")
@@ -260,9 +371,11 @@ def test_removing_any_resource_denies_a_call(
 @pytest.mark.parametrize(
     "needless",
     [
-        ("ChangeOwnedLoadBalancerResources", "elasticloadbalancing:ModifyLoadBalancerAttributes"),
-        ("ChangeOwnedSecurityGroups", "ec2:DeleteTags"),
+        ("ChangeOwnedResources", "elasticloadbalancing:ModifyLoadBalancerAttributes"),
+        ("ChangeOwnedResources", "ec2:DeleteTags"),
+        ("ChangeOwnedResources", "vpc-lattice:UpdateTargetGroup"),
         ("Read", "acm:DescribeCertificate"),
+        ("Read", "vpc-lattice:GetServiceNetwork"),
     ],
 )
 def test_a_needless_action_fails_the_checks(
@@ -291,6 +404,12 @@ def test_a_needless_statement_fails_the_checks(scenario: Scenario, policy: dict[
     ]
 
 
+def test_the_scenario_makes_every_lattice_call_awsgw_can_make(scenario: Scenario) -> None:
+    """Every VPC Lattice operation the model knows ran (the policy is checked against all)."""
+    lattice = {n for n in OPERATIONS if n.startswith("vpc-lattice:")}
+    assert lattice <= scenario.operations, sorted(lattice - scenario.operations)
+
+
 def _without_owner_tag(request: Request) -> Request:
     keys = tuple((k, v) for k, v in request.context if k not in OWNER_KEYS)
     return Request(request.operation, request.action, request.resource, keys)
@@ -306,7 +425,9 @@ def test_no_write_is_allowed_without_the_owner_tag(
     for request in scenario.requests:
         if allowed(policy, _without_owner_tag(request)):
             allowed_anyway.add(request.action if ":vpc/" not in request.resource else "vpc")
-    reads = {a for a in allowed_anyway if a.partition(":")[2].startswith(("Describe", "List"))}
+    reads = {
+        a for a in allowed_anyway if a.partition(":")[2].startswith(("Describe", "Get", "List"))
+    }
     assert allowed_anyway - reads == {"vpc", "iam:CreateServiceLinkedRole"}
     assert any(OWNER_KEYS[0] in r.keys for r in scenario.requests)
     assert any(OWNER_KEYS[1] in r.keys for r in scenario.requests)
@@ -319,13 +440,21 @@ def test_tagging_is_allowed_only_inside_a_create(
         r
         for r in scenario.requests
         if r.action in ("elasticloadbalancing:AddTags", "ec2:CreateTags")
+        or (r.action == "vpc-lattice:TagResource" and r.operation != r.action)
     ]
-    assert {r.operation.split(":")[1] for r in tagging} == {
-        "CreateLoadBalancer",
-        "CreateTargetGroup",
-        "CreateListener",
-        "CreateRule",
-        "CreateSecurityGroup",
+    assert {r.operation for r in tagging} == {
+        "elasticloadbalancing:CreateLoadBalancer",
+        "elasticloadbalancing:CreateTargetGroup",
+        "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:CreateRule",
+        "ec2:CreateSecurityGroup",
+        "vpc-lattice:CreateServiceNetwork",
+        "vpc-lattice:CreateService",
+        "vpc-lattice:CreateListener",
+        "vpc-lattice:CreateRule",
+        "vpc-lattice:CreateTargetGroup",
+        "vpc-lattice:CreateServiceNetworkVpcAssociation",
+        "vpc-lattice:CreateServiceNetworkServiceAssociation",
     }
     for r in tagging:
         direct = tuple((k, v) for k, v in r.context if not k.endswith(":CreateAction"))
@@ -342,7 +471,8 @@ def test_policy_document_shape(policy: dict[str, Any]) -> None:
         actions = [st["Action"]] if isinstance(st["Action"], str) else st["Action"]
         assert all("*" not in a for a in actions), "name every action: no wildcards"
         if st["Resource"] == "*":
-            assert all(a.split(":")[1].startswith(("Describe", "List")) for a in actions), st
+            reads = ("Describe", "Get", "List")  # reads only: what is read is not changed
+            assert all(a.split(":")[1].startswith(reads) for a in actions), st
             assert "Condition" not in st
 
 
@@ -383,41 +513,83 @@ def test_the_recorder_keeps_the_calls_of_controller_code_only(
     }
 
 
+def _pinned(cluster: str) -> dict[str, Any]:
+    """iam/README.md's sed line: the owner-tag conditions name one cluster."""
+    text = POLICY.read_text()
+    pinned: dict[str, Any] = json.loads(
+        re.sub(r'awsgw\.io/cluster": "\*"', f'awsgw.io/cluster": "{cluster}"', text)
+    )
+    return pinned
+
+
 def test_pinning_the_policy_to_one_cluster_denies_every_other_owner(
     scenario: Scenario, policy: dict[str, Any]
 ) -> None:
-    """iam/README.md's sed line: the owner-tag conditions name one cluster."""
-    text = POLICY.read_text()
-    pinned = json.loads(
-        re.sub(r'awsgw\.io/cluster": "\*"', f'awsgw.io/cluster": "{CLUSTER}"', text)
-    )
-    assert pinned != policy
-    assert check_requests(pinned, scenario.requests) == []
+    assert set(scenario.by_cluster) == {CLUSTER, PEER}
 
     def other_owner(r: Request) -> Request:
         keys = tuple((k, "other" if k in OWNER_KEYS else v) for k, v in r.context)
         return Request(r.operation, r.action, r.resource, keys)
 
-    owned = [r for r in scenario.requests if set(OWNER_KEYS) & set(r.keys)]
-    assert owned and all(allowed(policy, other_owner(r)) for r in owned)
-    reads = ("Describe", "List")
-    writes = [
+    for cluster, requests in scenario.by_cluster.items():
+        pinned = _pinned(cluster)
+        assert pinned != policy
+        assert check_requests(pinned, requests) == [], cluster
+        owned = [r for r in requests if set(OWNER_KEYS) & set(r.keys)]
+        assert owned and all(allowed(policy, other_owner(r)) for r in owned)
+        reads = ("Describe", "Get", "List")
+        writes = [
+            r
+            for r in owned
+            if not r.action.partition(":")[2].startswith(reads) and ":vpc/" not in r.resource
+        ]
+        assert writes and not any(allowed(pinned, other_owner(r)) for r in writes), cluster
+
+
+def test_adopted_networks_and_imported_groups_need_no_tag_of_this_cluster(
+    scenario: Scenario,
+) -> None:
+    """The peer joins a service network another cluster created (its tag is not the peer's)
+    and its rules forward to a target group another cluster exports: under a policy pinned
+    to the peer both are allowed, because VPC Lattice authorizes an association on the
+    network with the request's tags (the new association is the peer's) and a rule's forward
+    targets not at all."""
+    pinned = _pinned(PEER)
+    peer = scenario.by_cluster[PEER]
+    joined = [
         r
-        for r in owned
-        if not r.action.partition(":")[2].startswith(reads) and ":vpc/" not in r.resource
+        for r in peer
+        if r.operation.endswith(("VpcAssociation", "ServiceAssociation"))
+        and r.operation.split(":")[1].startswith("Create")
+        and ":servicenetwork/" in r.resource
     ]
-    assert writes and not any(allowed(pinned, other_owner(r)) for r in writes)
+    assert joined and all(r.keys[f"aws:ResourceTag/{CLUSTER_TAG}"] == CLUSTER for r in joined)
+    assert all(allowed(pinned, r) for r in joined)
+    # ... but a service of another owner is never associated: that needs the peer's tag on it
+    service = next(
+        r
+        for r in peer
+        if r.operation == "vpc-lattice:CreateServiceNetworkServiceAssociation"
+        and ":service/" in r.resource
+    )
+    other = tuple((k, CLUSTER if k == OWNER_KEYS[1] else v) for k, v in service.context)
+    foreign = Request(service.operation, service.action, service.resource, other)
+    assert allowed(pinned, service) and not allowed(pinned, foreign)
+    rules = [r for r in peer if r.operation in ("vpc-lattice:CreateRule",)]
+    assert rules and all(":targetgroup/" not in r.resource for r in rules)
 
 
-def test_the_controller_builds_no_provider_the_policy_leaves_out() -> None:
-    """iam/policy.json covers the providers `awsgw run` builds. The VPC Lattice provider is
-    left out of the checks until the controller builds it: then its permissions belong here
-    (a policy of its own, attached when the lattice GatewayClass is enabled)."""
-    source = inspect.getsource(Controller._providers)
-    assert "AlbProvider" in source
-    for module in NOT_IN_THE_CONTROLLER_YET:
-        provider = module.rsplit(".", 1)[1].capitalize() + "Provider"
-        assert provider not in source and "build_providers" not in source, (
-            f"`awsgw run` now builds {provider}: model its AWS operations in "
-            "tests/install/iam.py, grant them in iam/, and drop it from NOT_IN_THE_CONTROLLER_YET"
-        )
+def test_the_controller_and_reconcile_build_every_provider_of_the_registry() -> None:
+    """iam/policy.json covers the providers `awsgw run` and `awsgw reconcile` build: both take
+    them from the registry, and every provider module's calls are checked (only the test
+    aids and the request evaluators are left out)."""
+    assert "build_providers" in inspect.getsource(Controller._providers)
+    assert "build_providers" in inspect.getsource(reconcile)
+    lines = [
+        "vpc-lattice:CreateService awsgw.providers.aws.lattice_services",
+        "vpc-lattice:ListTargets awsgw.providers.aws.lattice_targets",
+        "vpc-lattice:GetRule awsgw.providers.aws.lattice_evaluate",
+        "elastic-load-balancing-v2:DescribeRules awsgw.providers.aws.alb_evaluate",
+    ]
+    assert controller_operations(lines) == {"vpc-lattice:CreateService", "vpc-lattice:ListTargets"}
+    assert "awsgw.providers.aws.lattice_evaluate" in NOT_THE_CONTROLLER
