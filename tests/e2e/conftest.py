@@ -25,6 +25,7 @@ from awsgw.testing.fakekube import FakeKube
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICKSTART = ROOT / "examples" / "quickstart"
+LATTICE = ROOT / "examples" / "lattice"
 CLUSTER = "e2e"
 GATEWAY = ("gateway.networking.k8s.io/v1", "Gateway")
 ROUTE = ("gateway.networking.k8s.io/v1", "HTTPRoute")
@@ -74,6 +75,7 @@ class Aws:
               "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}  # fmt: skip
         self.elbv2: Any = boto3.client("elbv2", **kw)
         self.ec2: Any = boto3.client("ec2", **kw)
+        self.lattice: Any = boto3.client("vpc-lattice", **kw)
 
     def _tags(self, arns: list[str]) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
@@ -226,8 +228,16 @@ class Cluster:
         return c
 
     def apply_quickstart(self) -> None:
-        self.kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}})
-        for path in sorted(QUICKSTART.glob("*.yaml")):
+        self.apply_folder(QUICKSTART, "shop")
+
+    def apply_lattice(self) -> None:
+        """examples/lattice: a VPC Lattice Gateway, an HTTPRoute, an exported Service."""
+        self.apply_folder(LATTICE, "infra", "shop")
+
+    def apply_folder(self, folder: Path, *namespaces: str) -> None:
+        for ns in namespaces:
+            self.kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        for path in sorted(folder.glob("*.yaml")):
             for doc in yaml.safe_load_all(path.read_text()):
                 if doc:
                     self.kube.apply(doc)

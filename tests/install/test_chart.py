@@ -215,7 +215,7 @@ def test_service_account_works_with_irsa_and_with_pod_identity() -> None:
     assert "annotations" not in of_kind(render(MINIMAL), "ServiceAccount")[0]["metadata"]
 
 
-def test_gateway_classes_alb_by_default_the_reserved_ones_when_enabled() -> None:
+def test_gateway_classes_alb_by_default_the_others_when_enabled() -> None:
     default = {
         gc["metadata"]["name"]: gc["spec"]["controllerName"]
         for gc in of_kind(render(MINIMAL), "GatewayClass")
@@ -226,6 +226,12 @@ def test_gateway_classes_alb_by_default_the_reserved_ones_when_enabled() -> None
         gc["spec"]["controllerName"] for gc in of_kind(render(every), "GatewayClass")
     )
     assert controllers == ["awsgw.io/alb", "awsgw.io/lattice", "awsgw.io/nlb"]
+    described = {
+        gc["spec"]["controllerName"]: gc["spec"]["description"]
+        for gc in of_kind(render(every), "GatewayClass")
+    }
+    assert "reserved" not in described["awsgw.io/lattice"]
+    assert "reserved" in described["awsgw.io/nlb"]
     none = {**MINIMAL, "gatewayClasses": {"alb": {"create": False}}}
     assert of_kind(render(none), "GatewayClass") == []
 

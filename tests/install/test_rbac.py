@@ -1,7 +1,9 @@
 """The chart's RBAC is exactly what `awsgw run` needs: the controller, started with the
-environment the chart's Deployment renders, runs a Gateway through its life against FakeKube
-(and a moto server); every request it sends is allowed by the rendered ClusterRole and Role,
-every verb they grant is used, and removing or adding one fails the check.
+environment the chart's Deployment renders, runs an ALB Gateway and a VPC Lattice Gateway
+(an HTTPRoute and a GRPCRoute, which get their service's DNS name as an annotation) through
+their lives against FakeKube (and a moto server); every request it sends is allowed by the
+rendered ClusterRole and Role, every verb they grant is used, and removing or adding one
+fails the check.
 
 The e2e tests' requests are checked the same way at the end of the session
 (tests/install/plugin.py).
@@ -25,6 +27,7 @@ import yaml
 
 from awsgw.embedded import make_vpc, moto_server
 from awsgw.testing.fakekube import FakeKube, RequestRecord
+from tests.conformance.certs import self_signed_secret
 from tests.install.chart import (
     NAMESPACE,
     ROOT,
@@ -43,6 +46,42 @@ FAST = {
     "controller": {"requeuePending": 0.2, "shutdownGrace": 5},
 }
 GATEWAY = ("gateway.networking.k8s.io/v1", "Gateway", "shop", "web")
+MESH = ("gateway.networking.k8s.io/v1", "Gateway", "infra", "mesh")
+DNS = "awsgw.io/lattice-dns"
+LATTICE = """
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: awsgw-lattice}
+spec: {controllerName: awsgw.io/lattice}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: mesh, namespace: infra}
+spec:
+  gatewayClassName: awsgw-lattice
+  listeners:
+  - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}
+  - name: https
+    port: 443
+    protocol: HTTPS
+    tls: {certificateRefs: [{name: mesh}]}
+    allowedRoutes: {namespaces: {from: All}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: inventory, namespace: shop}
+spec:
+  parentRefs: [{name: mesh, namespace: infra, sectionName: http}]
+  rules: [{backendRefs: [{name: store, port: 8080}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: echo, namespace: shop}
+spec:
+  parentRefs: [{name: mesh, namespace: infra}]
+  rules: [{backendRefs: [{name: store, port: 8080}]}]
+"""
+"""A VPC Lattice Gateway with an HTTPRoute and a GRPCRoute (it needs an HTTPS listener)."""
 
 
 def eventually(check: Callable[[], T | None], timeout: float, what: str) -> T:
@@ -142,8 +181,28 @@ def _drive(kube: FakeKube, docs: list[dict[str, Any]], proc: Any, log_path: Path
 
     eventually(programmed, 30, "the Gateway to be Programmed, with Route and class statuses")
     eventually(lambda: kube.list("events.k8s.io/v1", "Event", "shop"), 10, "an Event")
+
+    kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "infra"}})
+    kube.apply(self_signed_secret("infra", "mesh", ["*.example.com"]))
+    for doc in yaml.safe_load_all(LATTICE):
+        kube.apply(doc)
+
+    def lattice_programmed() -> bool:
+        mesh = kube.get(*MESH)
+        routes = [
+            kube.get("gateway.networking.k8s.io/v1", kind, "shop", name)
+            for kind, name in (("HTTPRoute", "inventory"), ("GRPCRoute", "echo"))
+        ]
+        return condition((mesh or {}).get("status"), "Programmed") == "True" and all(
+            (r or {}).get("status") and DNS in ((r or {})["metadata"].get("annotations") or {})
+            for r in routes
+        )
+
+    eventually(lattice_programmed, 30, "the Lattice Gateway Programmed, Routes with DNS names")
     kube.delete(*GATEWAY)
+    kube.delete(*MESH)
     eventually(lambda: kube.get(*GATEWAY) is None, 30, "the Gateway's finalizer to go")
+    eventually(lambda: kube.get(*MESH) is None, 30, "the Lattice Gateway's finalizer to go")
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(20) == 0, log_path.read_text()
     assert any(e.get("msg") == "stopped" for e in logs())
