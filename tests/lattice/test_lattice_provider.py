@@ -281,10 +281,13 @@ def test_target_groups_are_deleted_only_after_their_targets_drained(
 
 
 def test_no_lattice_class_means_no_lattice_call(cluster: Cluster) -> None:
+    from tests.lattice.support import export
     from tests.support import GATEWAY_CLASS
 
     cluster.run(GATEWAY_CLASS + BACKENDS)
     assert cluster.calls == []
+    cluster.run(GATEWAY_CLASS + BACKENDS + export("shop", "v1"))
+    assert cluster.calls == [], "an export of a cluster not using VPC Lattice publishes nothing"
 
 
 def test_works_against_a_moto_server(monkeypatch: Any) -> None:

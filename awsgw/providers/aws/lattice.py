@@ -73,10 +73,13 @@ class LatticeProvider:
         return self._vpc
 
     def prepare(self, scope: PassModel) -> list[str]:
-        """Read Lattice once, publish or withdraw exports, plan every Lattice Gateway."""
+        """Read Lattice once, publish or withdraw exports, plan every Lattice Gateway.
+
+        Without a GatewayClass of this controller the cluster does not use VPC Lattice: no
+        Lattice call at all, and its ServiceExports (another Multi-Cluster Services
+        implementation's, maybe) publish nothing."""
         self.scope = scope
-        busy = bool(scope.has_class or scope.gateways or scope.exports)
-        if not busy:  # no Lattice class nor export here: no Lattice call at all
+        if not (scope.has_class or scope.gateways):
             return []
         try:
             self.inv = read_inventory(self.client, self.cluster, self.vpc())
