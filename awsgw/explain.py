@@ -79,8 +79,14 @@ def explain(aws: Aws, cluster: str, gateway: str, request: Request) -> Explanati
         ports = ", ".join(str(p) for p in sorted(listeners)) or "none"
         raise ExplainError(f"no listener on port {request.port} (listeners: {ports})")
     if request.host == "":
-        request = Request(lb["DNSName"], request.path, request.method, request.headers,
-                          request.port, request.scheme)
+        request = Request(
+            lb["DNSName"],
+            request.path,
+            request.method,
+            request.headers,
+            request.port,
+            request.scheme,
+        )
     outcome = listener.evaluate(request)
     rule = next((r for r in listener.rules if r["Priority"] == outcome.priority), None)
     if rule is not None and rule.get("IsDefault"):
