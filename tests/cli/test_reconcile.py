@@ -215,8 +215,15 @@ def test_lattice_on_embedded_aws_prints_routes_with_their_dns_name(tmp_path: Pat
         accepted = condition(parent, "Accepted")
         dns = route["metadata"]["annotations"]["awsgw.io/lattice-dns"]
         assert accepted["status"] == "True" and dns and dns in accepted["message"], route
-    assert len({found[k]["metadata"]["annotations"]["awsgw.io/lattice-dns"]
-                for k in (("HTTPRoute", "shop/inventory"), ("GRPCRoute", "shop/echo"))}) == 2
+    assert (
+        len(
+            {
+                found[k]["metadata"]["annotations"]["awsgw.io/lattice-dns"]
+                for k in (("HTTPRoute", "shop/inventory"), ("GRPCRoute", "shop/echo"))
+            }
+        )
+        == 2
+    )
     for gw in ("infra/mesh", "shop/web"):
         assert condition(found[("Gateway", gw)]["status"], "Programmed")["status"] == "True"
     assert "annotations" not in found[("HTTPRoute", "shop/store")]["metadata"], "ALB: none"

@@ -255,10 +255,12 @@ custom domain on both listeners, and an exported Service."""
 IMPORTING = (
     LATTICE_CLASS
     + lattice_gateway()
-    + lattice_route(("/", "svc-c")).replace(
+    + lattice_route(("/", "svc-c"))
+    .replace(
         "{name: svc-c, port: 8080}",
         "{group: multicluster.x-k8s.io, kind: ServiceImport, name: svc-c, port: 8080}",
-    ).replace("  hostnames: [store.example.com]\n", "")
+    )
+    .replace("  hostnames: [store.example.com]\n", "")
     + service_import("shop", "svc-c", 8080)
 )
 """Cluster B: its Gateway adopts A's service network (same name), its Route forwards to the
