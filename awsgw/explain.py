@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from awsgw.providers.aws.alb_evaluate import LiveListener, Outcome, Request, load_listeners
+from awsgw.providers.aws.describe import tags_of
 from awsgw.providers.aws.session import Aws
 from awsgw.providers.aws.tags import CLUSTER_TAG, GATEWAY_TAG
-
-TAG_BATCH = 20
 
 
 class ExplainError(Exception):
@@ -57,17 +56,16 @@ class Explanation:
 def find_load_balancer(aws: Aws, cluster: str, gateway: str) -> dict[str, Any]:
     """The load balancer this cluster owns for a Gateway key (by tags, never by name)."""
     elbv2 = aws.client("elbv2")
-    lbs = [
+    lbs: list[dict[str, Any]] = [
         lb
         for page in elbv2.get_paginator("describe_load_balancers").paginate()
         for lb in page["LoadBalancers"]
     ]
-    for i in range(0, len(lbs), TAG_BATCH):
-        arns = [lb["LoadBalancerArn"] for lb in lbs[i : i + TAG_BATCH]]
-        for d in elbv2.describe_tags(ResourceArns=arns)["TagDescriptions"]:
-            tags = {t["Key"]: t.get("Value", "") for t in d.get("Tags", [])}
-            if tags.get(CLUSTER_TAG) == cluster and tags.get(GATEWAY_TAG) == gateway:
-                return next(lb for lb in lbs if lb["LoadBalancerArn"] == d["ResourceArn"])
+    tags = tags_of(elbv2, [lb["LoadBalancerArn"] for lb in lbs])
+    for lb in lbs:
+        mine = tags.get(lb["LoadBalancerArn"], {})
+        if mine.get(CLUSTER_TAG) == cluster and mine.get(GATEWAY_TAG) == gateway:
+            return lb
     raise ExplainError(f"no load balancer of cluster {cluster} for Gateway {gateway}")
 
 

@@ -33,7 +33,7 @@ from awsgw.providers.aws.alb_shapes import (
     transforms_canon,
 )
 from awsgw.providers.aws.certificates import Certificates
-from awsgw.providers.aws.describe import all_rules
+from awsgw.providers.aws.describe import all_rules, tags_of
 from awsgw.providers.aws.network import (
     NetworkError,
     SecurityGroups,
@@ -45,7 +45,6 @@ from awsgw.providers.aws.session import Aws
 from awsgw.providers.aws.tags import BACKEND_TAG, CLUSTER_TAG, GATEWAY_TAG, owner_tags, tag_list
 
 DEFAULT_404 = (("fixed-response", "404"),)
-TAG_BATCH = 20
 
 
 class Conflict(Exception):
@@ -59,14 +58,6 @@ class Inventory:
     lbs: dict[str, dict[str, Any]] = field(default_factory=dict)
     tgs: dict[str, dict[str, Any]] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
-
-
-def _tags_of(elbv2: Any, arns: list[str]) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    for i in range(0, len(arns), TAG_BATCH):
-        for d in elbv2.describe_tags(ResourceArns=arns[i : i + TAG_BATCH])["TagDescriptions"]:
-            out[d["ResourceArn"]] = {t["Key"]: t.get("Value", "") for t in d.get("Tags", [])}
-    return out
 
 
 class AlbProvider:
@@ -105,7 +96,7 @@ class AlbProvider:
                 inv.tgs[tg["TargetGroupName"]] = tg
         arns = [lb["LoadBalancerArn"] for lb in inv.lbs.values()]
         arns += [tg["TargetGroupArn"] for tg in inv.tgs.values()]
-        inv.tags = _tags_of(self.elbv2, arns)
+        inv.tags = tags_of(self.elbv2, arns)
         self.inventory = inv
         self.certificates_in_use = set()
 
@@ -218,15 +209,16 @@ class AlbProvider:
             have = self.inventory.tgs.get(name)
             if have is not None and not self._mine(have["TargetGroupArn"]):
                 raise Conflict(f"target group {name} exists and is not owned by this cluster")
+            created = have is None
             if have is None:
                 have = self._create_target_group(spec, tg)
             arns[name] = have["TargetGroupArn"]
-            self._sync_targets(have["TargetGroupArn"], tg, created=have.get("_new", False))
+            self._sync_targets(have["TargetGroupArn"], tg, created=created)
         return arns
 
     def _create_target_group(self, spec: AlbSpec, tg: TargetGroupSpec) -> dict[str, Any]:
         tags = owner_tags(self.cluster, spec.gateway, **{BACKEND_TAG: tg.backend})
-        created = self.elbv2.create_target_group(
+        created: dict[str, Any] = self.elbv2.create_target_group(
             Name=tg.name,
             Protocol="HTTP",
             ProtocolVersion="HTTP1",
@@ -237,7 +229,7 @@ class AlbProvider:
         )["TargetGroups"][0]
         self.inventory.tgs[tg.name] = created
         self.inventory.tags[created["TargetGroupArn"]] = tags
-        return {**created, "_new": True}
+        return created
 
     def _sync_targets(self, arn: str, tg: TargetGroupSpec, created: bool) -> None:
         have: set[tuple[str, int]] = set()
@@ -273,7 +265,7 @@ class AlbProvider:
             )
             for ls in page["Listeners"]
         }
-        listener_tags = _tags_of(self.elbv2, [ls["ListenerArn"] for ls in existing.values()])
+        listener_tags = tags_of(self.elbv2, [ls["ListenerArn"] for ls in existing.values()])
         for want in spec.listeners:
             certs = self._certificate_arns(want) if want.protocol == "HTTPS" else []
             have = existing.pop(want.port, None)
@@ -339,7 +331,7 @@ class AlbProvider:
 
     def _rules(self, listener_arn: str, names: dict[str, str]) -> list[ExistingRule]:
         rules = [r for r in all_rules(self.elbv2, listener_arn) if not r.get("IsDefault")]
-        tags = _tags_of(self.elbv2, [r["RuleArn"] for r in rules])
+        tags = tags_of(self.elbv2, [r["RuleArn"] for r in rules])
         return [
             ExistingRule(
                 arn=r["RuleArn"],

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+TAG_BATCH = 20
+"""DescribeTags takes at most 20 resource ARNs."""
+
+
+def tags_of(elbv2: Any, arns: list[str]) -> dict[str, dict[str, str]]:
+    """ARN → tags of ELBv2 resources, read in batches of 20."""
+    out: dict[str, dict[str, str]] = {}
+    for i in range(0, len(arns), TAG_BATCH):
+        for d in elbv2.describe_tags(ResourceArns=arns[i : i + TAG_BATCH])["TagDescriptions"]:
+            out[d["ResourceArn"]] = {t["Key"]: t.get("Value", "") for t in d.get("Tags", [])}
+    return out
+
 
 def all_rules(elbv2: Any, listener_arn: str) -> list[dict[str, Any]]:
     """Every rule of a listener, default rule included (DescribeRules has no paginator)."""
