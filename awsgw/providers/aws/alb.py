@@ -404,7 +404,7 @@ class AlbProvider:
                 self.elbv2.delete_load_balancer(LoadBalancerArn=arn)
                 del self.inventory.lbs[name]
         self._delete_target_groups(gateway, keep=set())
-        self.groups.delete(gateway)
+        self.groups.delete(gateway, wait=self.wait_active)
 
     def finish(self) -> None:
         """After a full pass: delete imported certificates no listener uses any more."""

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from botocore.exceptions import ClientError
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
 
 from awsgw.providers.aws.session import Aws
 from awsgw.providers.aws.tags import CLUSTER_TAG, GATEWAY_TAG, owner_tags
@@ -71,12 +76,20 @@ def find_subnets(aws: Aws, vpc: str, cluster: str, scheme: str) -> list[str]:
     return sorted(min(c)[1] for c in by_az.values())
 
 
+def _in_use(exc: BaseException) -> bool:
+    return (
+        isinstance(exc, ClientError)
+        and exc.response.get("Error", {}).get("Code") == "DependencyViolation"
+    )
+
+
 @dataclass
 class SecurityGroups:
     """The owned security group of each Gateway's load balancer."""
 
     aws: Aws
     cluster: str
+    sleep: Callable[[float], None] = time.sleep
 
     def find(self, gateway: str) -> dict[str, Any] | None:
         found = self.aws.client("ec2").describe_security_groups(
@@ -128,10 +141,26 @@ class SecurityGroups:
             ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=perms(have - want))
         return str(group_id)
 
-    def delete(self, gateway: str) -> None:
+    def delete(self, gateway: str, wait: float = 0.0) -> None:
+        """Delete the Gateway's owned group. The load balancer's network interfaces go some
+        time after the load balancer itself: ``DependencyViolation`` is retried for up to
+        ``wait`` seconds (an eventual-consistency code, so tenacity, not botocore)."""
         group = self.find(gateway)
-        if group is not None and _tags(group).get(CLUSTER_TAG) == self.cluster:
-            self.aws.client("ec2").delete_security_group(GroupId=group["GroupId"])
+        if group is None or _tags(group).get(CLUSTER_TAG) != self.cluster:
+            return
+        ec2 = self.aws.client("ec2")
+
+        @retry(
+            retry=retry_if_exception(_in_use),
+            stop=stop_after_delay(wait),
+            wait=wait_exponential(multiplier=2, max=20),
+            sleep=self.sleep,
+            reraise=True,
+        )
+        def delete() -> None:
+            ec2.delete_security_group(GroupId=group["GroupId"])
+
+        delete()
 
     def owned_gateways(self) -> set[str]:
         pages = (
