@@ -7,13 +7,13 @@ becomes a ``Finding`` for the Route's status, never a silent approximation.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from dataclasses import dataclass, field
 
 from awsgw.core.backends import BackendKey
 from awsgw.core.model import Action, Certificate, GatewayModel, Match, RouteRef, Rule
+from awsgw.providers.aws.naming import digest
 
 Cond = tuple[object, ...]
 """("host-header", values) | ("path-pattern", values) | ("http-header", name, values)
@@ -88,10 +88,6 @@ class AlbSpec:
     """A Gateway-level problem: nothing is programmed while it stands."""
 
 
-def short_hash(*parts: str, size: int = 10) -> str:
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:size]
-
-
 def _label(text: str, size: int) -> str:
     return re.sub(r"[^a-zA-Z0-9]+", "-", text)[:size].strip("-") or "x"
 
@@ -99,13 +95,13 @@ def _label(text: str, size: int) -> str:
 def lb_name(cluster: str, gateway_key: str) -> str:
     """≤ 32 characters, letters/digits/hyphens, stable per (cluster, Gateway)."""
     ns, _, name = gateway_key.partition("/")
-    return f"gw-{_label(ns, 8)}-{_label(name, 8)}-{short_hash(cluster, gateway_key)}"
+    return f"gw-{_label(ns, 8)}-{_label(name, 8)}-{digest(cluster, gateway_key, size=10)}"
 
 
 def tg_name(cluster: str, gateway_key: str, backend: str) -> str:
     """≤ 32 characters; one target group per (Gateway, Service port), shared by its Routes."""
     svc = backend.split("/")[-1].split(":")[0]
-    return f"tg-{_label(svc, 12)}-{short_hash(cluster, gateway_key, backend, size=14)}"
+    return f"tg-{_label(svc, 12)}-{digest(cluster, gateway_key, backend, size=14)}"
 
 
 class Unsupported(Exception):

@@ -6,11 +6,11 @@ them, so one provider never deletes what another uses (ALB's have no such tag)."
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from awsgw.core.model import Certificate
+from awsgw.providers.aws.naming import digest
 from awsgw.providers.aws.session import Aws
 from awsgw.providers.aws.tags import CLUSTER_TAG, tag_list
 
@@ -20,7 +20,7 @@ PURPOSE_TAG = "awsgw.io/certificate-for"
 
 
 def fingerprint(cert: Certificate) -> str:
-    return hashlib.sha256((cert.certificate + "\x00" + cert.private_key).encode()).hexdigest()[:32]
+    return digest(cert.certificate, cert.private_key, size=32)
 
 
 @dataclass

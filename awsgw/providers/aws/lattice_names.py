@@ -6,10 +6,10 @@ services at most 40 characters, service networks 63, target groups 128, rules 63
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from awsgw.core.model import RouteRef
+from awsgw.providers.aws.naming import digest
 
 SERVICE_NAME_LENGTH = 40
 NETWORK_ANNOTATION = "awsgw.io/lattice-service-network"
@@ -22,10 +22,6 @@ WITHDRAWN_TAG = "awsgw.io/export-withdrawn"
 VALID_NAME = re.compile(r"(?!-)(?!.*--)[a-z0-9-]*[a-z0-9]")
 
 
-def digest(*parts: str, size: int = 8) -> str:
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:size]
-
-
 def label(text: str, size: int) -> str:
     """Lowercase letters and digits joined by single hyphens, at most ``size`` long."""
     cleaned = re.sub(r"[^a-z0-9]+", "-", text.lower())[:size]
@@ -35,7 +31,7 @@ def label(text: str, size: int) -> str:
 def service_name(cluster: str, route: RouteRef) -> str:
     """≤ 40 characters, one per (cluster, Route): ``<name>-<namespace>-<hash>``."""
     ns, _, name = route.key.partition("/")
-    return f"{label(name, 16)}-{label(ns, 12)}-{digest(cluster, route.kind, route.key)}"
+    return f"{label(name, 16)}-{label(ns, 12)}-{digest(cluster, route.kind, route.key, size=8)}"
 
 
 def target_group_name(cluster: str, backend: str, protocol_version: str) -> str:
