@@ -19,6 +19,11 @@ from awsgw.objects import GATEWAY_GROUP, Gateway, GatewayClass, ParentReference,
 
 RESOLVED_REASONS = ("BackendNotFound", "RefNotPermitted", "InvalidKind")
 """RuleProblem reasons that are ResolvedRefs reasons (the rest make rules unprogrammable)."""
+UNSUPPORTED = "UnsupportedValue"
+"""RuleProblem reason of a rule the provider cannot program as written."""
+NOTE = "Note"
+"""RuleProblem reason of a rule that is programmed but served differently from the spec in
+a way the Route must be told (appended to its Accepted message)."""
 
 
 def route_id(route: Route) -> str:
@@ -103,7 +108,7 @@ class RuleProblem:
     route: str  # "Kind ns/name"
     rule_index: int
     message: str
-    reason: str = "UnsupportedValue"
+    reason: str = UNSUPPORTED
 
 
 @dataclass
@@ -311,7 +316,11 @@ def apply_problems(attachment: Attachment, store: Store, problems: list[RuleProb
             refs = [p for p in found if p.reason in RESOLVED_REASONS]
             if refs and parent.resolved[0]:
                 parent.resolved = (False, refs[0].reason, refs[0].message)
-            mine = [p for p in found if p.reason not in RESOLVED_REASONS]
+            notes = list(dict.fromkeys(p.message for p in found if p.reason == NOTE))
+            if notes and parent.accepted[0]:
+                ok, reason, message = parent.accepted
+                parent.accepted = (ok, reason, "; ".join([message, *notes]))
+            mine = [p for p in found if p.reason not in (*RESOLVED_REASONS, NOTE)]
             if not parent.accepted[0] or not mine:
                 continue
             bad = sorted({p.rule_index for p in mine})

@@ -86,6 +86,16 @@ def test_requests_route_as_the_spec_says(cluster: Cluster) -> None:
     assert cluster.send("other.example.com").status == 0  # no such service
 
 
+def test_host_reaches_its_service_case_insensitively_with_or_without_a_port(
+    cluster: Cluster,
+) -> None:
+    """Host names compare case-insensitively (RFC 9110); a Lattice service is found by its
+    DNS name, whatever the case of the Host and its port."""
+    host = dns(cluster.run(STATE), "shop/store")
+    assert ips(cluster.send(host.upper(), "/exact")) == V2
+    assert ips(cluster.send(f"{host.title()}:80", "/exact")) == V2
+
+
 def test_several_matches_become_several_lattice_rules_in_precedence_order(
     cluster: Cluster,
 ) -> None:

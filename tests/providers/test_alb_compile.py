@@ -1079,10 +1079,11 @@ def test_listener_isolation_404_follows_the_more_specific_groups_rules() -> None
     assert target("x.foo.example.com", "/c") == (200, [name_of(spec, API)])
 
 
-def test_isolation_rule_for_a_long_listener_hostname_stays_within_the_regex_limit() -> None:
+def test_a_long_listener_hostname_is_matched_and_isolated_by_its_plain_value() -> None:
     """Every regex AWS is sent must fit ALB's 128-character limit, or CreateRule refuses it.
-    A listener hostname whose host regex is too long drops its Route rules with a finding;
-    its isolation rule must not be emitted with an over-long regex either."""
+    A hostname whose case-insensitive regex is too long is matched by its plain value (ALB
+    compares those case-insensitively) for the Route's rules and for the isolation rule, and
+    the Route is told that a Host with a port does not match it."""
     long_host = "a" * 63 + "." + "b" * 40 + ".example.com"
     foo = group(make_rule("/a", hostnames=(long_host,)), hostname=long_host, listener="long")
     wild = group(
@@ -1092,9 +1093,14 @@ def test_isolation_rule_for_a_long_listener_hostname_stays_within_the_regex_limi
     )
     spec = compile_alb(make_model(foo, wild), CLUSTER)
 
-    assert findings_for(spec)[0].message.startswith("dropped")
+    (note,) = findings_for(spec)
+    assert note.note and "port" in note.message and long_host in note.message
     too_long = [rx for rx in all_regexes(spec) if len(rx) > AlbLimits().regex_length]
     assert too_long == [], f"regexes CreateRule would refuse: {too_long}"
+    hosts = [c for r in only_rules(spec) for c in r.conditions if c[0] == "host-header"]
+    assert ("host-header", (long_host,)) in hosts
+    isolation = [r for r in only_rules(spec) if r.actions == (("fixed-response", "404"),)]
+    assert [r.conditions for r in isolation] == [(("host-header", (long_host,)),)]
 
 
 def test_the_last_group_gets_no_isolation_rule() -> None:
@@ -1255,3 +1261,26 @@ def test_listener_keeps_port_protocol_and_certificates() -> None:
     (listener,) = spec.listeners
     assert (listener.port, listener.protocol) == (443, "HTTPS")
     assert listener.certificates == []
+
+
+@pytest.mark.parametrize(
+    "hostname,sent,expected",
+    [
+        ("shop.example.com", "shop.example.com", True),
+        ("shop.example.com", "SHOP.Example.COM", True),
+        ("shop.example.com", "Shop.example.com:8443", True),
+        ("shop.example.com", "shop.example.co", False),
+        ("shop.example.com", "xshop.example.com", False),
+        ("*.example.com", "A.B.EXAMPLE.com:80", True),
+        ("*.example.com", "Example.com", False),
+        ("api-2.example.com", "API-2.example.com", True),
+    ],
+)
+def test_host_regex_is_case_insensitive_by_construction(
+    hostname: str, sent: str, expected: bool
+) -> None:
+    """ALB documents no case-insensitive regex flag: every letter is its own class, so the
+    regex matches whatever case the Host is sent in, searched case-sensitively."""
+    regex = host_regex(hostname)
+    assert (re.search(regex, sent) is not None) is expected
+    assert len(regex) <= AlbLimits().regex_length

@@ -3,6 +3,7 @@ writes each change costs, and what it never touches."""
 
 from __future__ import annotations
 
+from awsgw.providers.aws.alb_compile import AlbLimits
 from tests.conftest import MotoVpc
 from tests.support import GATEWAY_CLASS, Harness, backend_ips, condition, service
 
@@ -316,3 +317,81 @@ def test_route_status_drops_the_parent_entry_of_a_deleted_gateway(aws_env: MotoV
 
     result = h.run(GATEWAY_CLASS + BACKENDS + "---\n" + yaml.safe_dump(route_doc))
     assert result.statuses[("HTTPRoute", "shop/store")]["parents"] == [foreign]
+
+
+def test_host_matches_case_insensitively_with_or_without_a_port(aws_env: MotoVpc) -> None:
+    """RFC 9110: host names compare case-insensitively; the spec ignores the Host's port."""
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    h.run(STATE)
+    for host in ("STORE.Example.com", "store.EXAMPLE.COM:8080", "store.example.com"):
+        assert backend_ips(h.send("shop/web", host, "/exact")) == {"10.0.2.1:8080"}, host
+    assert h.send("shop/web", "STORE.example.co", "/exact").status == 404
+
+
+def test_a_full_listener_keeps_the_older_routes_rules(aws_env: MotoVpc) -> None:
+    """Two Routes created at once: A (first by namespace/name) with one catch-all rule and
+    B needing far more ALB rules than the listener holds. A keeps its place, B's rules are
+    taken in its own precedence order while they fit, and each status says what happened."""
+    h = Harness(aws_env.cluster, aws_env.vpc_id, AlbLimits(rules_per_listener=10))
+    paths = "".join(
+        f"\n  - matches: [{{path: {{type: Exact, value: /p{i}}}}}]"
+        "\n    backendRefs: [{name: v2, port: 80}]"
+        for i in range(8)
+    )
+    route_a = """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: a, namespace: shop, creationTimestamp: "2026-01-01T00:00:00Z"}
+spec:
+  parentRefs: [{name: web}]
+  hostnames: [a.example.com]
+  rules: [{backendRefs: [{name: v1, port: 80}]}]
+"""
+    route_b = f"""
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {{name: b, namespace: shop, creationTimestamp: "2026-01-01T00:00:00Z"}}
+spec:
+  parentRefs: [{{name: web}}]
+  hostnames: [b1.example.com, b2.example.com, b3.example.com, b4.example.com]
+  rules:{paths}
+"""
+    result = h.run(GATEWAY_CLASS + GATEWAY + route_a + route_b + BACKENDS)
+
+    assert backend_ips(h.send("shop/web", "a.example.com", "/")) == {
+        "10.0.1.1:8080",
+        "10.0.1.2:8080",
+    }
+    a = result.statuses[("HTTPRoute", "shop/a")]["parents"][0]
+    assert condition(a, "Accepted")["status"] == "True"
+    assert not [c for c in a["conditions"] if c["type"] == "PartiallyInvalid"]
+    b = result.statuses[("HTTPRoute", "shop/b")]["parents"][0]
+    assert condition(b, "Accepted")["status"] == "True"
+    partial = condition(b, "PartiallyInvalid")
+    # 4 hostnames = 2 ALB rules per Route rule: 9 places left for B hold its rules 0..3
+    assert partial["message"].startswith("Dropped Rule(s) [4, 5, 6, 7]")
+    assert "quota" in partial["message"]
+    assert backend_ips(h.send("shop/web", "b4.example.com", "/p3")) == {"10.0.2.1:8080"}
+    assert h.send("shop/web", "b1.example.com", "/p4").status == 404
+    assert len(h.listeners("shop/web")[80].rules) == 1 + 8 + 1  # A, B's 4 rules, default
+
+
+def test_a_listener_full_with_older_rules_leaves_a_younger_route_unaccepted(
+    aws_env: MotoVpc,
+) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id, AlbLimits(rules_per_listener=3))
+    older = ROUTE.replace("name: store,", 'name: store, creationTimestamp: "2026-01-01T00:00:00Z",')
+    younger = ROUTE.replace(
+        "name: store,", 'name: late, creationTimestamp: "2026-01-02T00:00:00Z",'
+    ).replace("store.example.com", "late.example.com")
+    result = h.run(STATE.replace(ROUTE, older) + younger)
+
+    store = result.statuses[("HTTPRoute", "shop/store")]["parents"][0]
+    assert condition(store, "Accepted")["status"] == "True"
+    late = result.statuses[("HTTPRoute", "shop/late")]["parents"][0]
+    accepted = condition(late, "Accepted")
+    assert accepted["status"] == "False" and "quota" in accepted["message"]
+    gw = result.statuses[("Gateway", "shop/web")]
+    assert gw["listeners"][0]["attachedRoutes"] == 1

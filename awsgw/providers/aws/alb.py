@@ -14,7 +14,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
 
-from awsgw.core.attach import RuleProblem
+from awsgw.core.attach import NOTE, UNSUPPORTED, RuleProblem
 from awsgw.core.model import GatewayModel
 from awsgw.core.status import GatewayObservation
 from awsgw.providers.aws.alb_compile import (
@@ -123,7 +123,10 @@ class AlbProvider:
         """Pure: the ALB the model needs, and the Route rules it cannot express."""
         spec = compile_alb(model, self.cluster, self.limits)
         problems = [
-            RuleProblem(model.key, str(f.route), f.rule_index, f.message) for f in spec.findings
+            RuleProblem(
+                model.key, str(f.route), f.rule_index, f.message, NOTE if f.note else UNSUPPORTED
+            )
+            for f in spec.findings
         ]
         return spec, problems
 

@@ -43,11 +43,13 @@ class AlbLimits:
 
 @dataclass(frozen=True)
 class Finding:
-    """A Route rule ALB cannot program, and why."""
+    """A Route rule ALB cannot program, and why; with ``note``, a rule ALB programs but
+    serves differently from the spec in a way the Route's status must say."""
 
     route: RouteRef
     rule_index: int
     message: str
+    note: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,12 +121,48 @@ def regex_escape(text: str) -> str:
     return "".join("\\" + c if c in REGEX_SPECIAL else c for c in text)
 
 
+def caseless(text: str) -> str:
+    """A regex matching ``text`` literally and case-insensitively by construction: each
+    letter becomes a two-letter class (ALB documents no case-insensitive regex flag)."""
+    return "".join(
+        f"[{c.lower()}{c.upper()}]" if c.isascii() and c.isalpha() else regex_escape(c)
+        for c in text
+    )
+
+
 def host_regex(hostname: str) -> str:
-    """A host-header regex for a hostname or ``*.`` wildcard with an optional ``:port``:
-    the spec ignores the Host header's port, ALB matches the header as sent."""
+    """A host-header regex for a hostname or ``*.`` wildcard: case-insensitive (RFC 9110
+    host names), with an optional ``:port`` (the spec ignores the Host header's port; ALB
+    matches the header as sent)."""
     if hostname.startswith("*."):
-        return f"^[^:]+{regex_escape(hostname[1:])}{ANY_PORT}$"
-    return f"^{regex_escape(hostname)}{ANY_PORT}$"
+        return f"^[^:]+{caseless(hostname[1:])}{ANY_PORT}$"
+    return f"^{caseless(hostname)}{ANY_PORT}$"
+
+
+PLAIN_HOST = re.compile(r"[a-z0-9\-_.*?]+\.[a-z*?]+")
+"""What ALB takes as a plain host-header value: letters, digits, ``-_.`` and wildcards, at
+least one ``.``, only letters after the last one (128 characters at most)."""
+
+
+def host_value(hostname: str, limits: AlbLimits) -> tuple[str, bool]:
+    """(value, is_regex) matching a Route hostname on ALB. The case-insensitive regex when it
+    fits ALB's 128 characters; else the plain value, which ALB compares case-insensitively
+    but which cannot match a Host header carrying a port (``PORT_NOTE``)."""
+    regex = host_regex(hostname)
+    if len(regex) <= limits.regex_length:
+        return regex, True
+    if len(hostname) <= limits.regex_length and PLAIN_HOST.fullmatch(hostname):
+        return hostname, False
+    raise Unsupported(
+        f"hostname {hostname}: longer than the {limits.regex_length} characters of an ALB "
+        "host condition value"
+    )
+
+
+PORT_NOTE = (
+    "hostname {host}: matched by its plain ALB host value (its case-insensitive regex "
+    "exceeds {limit} characters), so a Host header carrying a port does not match it"
+)
 
 
 def _regex(pattern: str, what: str, limits: AlbLimits) -> str:
@@ -170,30 +208,44 @@ def _chunks(values: tuple[str, ...], size: int) -> list[tuple[str, ...]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
-def conditions_for(rule: Rule, limits: AlbLimits) -> list[tuple[Cond, ...]]:
+def conditions_for(rule: Rule, limits: AlbLimits) -> tuple[list[tuple[Cond, ...]], list[str]]:
     """Condition sets of the ALB rules that together express one match (several when the
-    host values do not fit one rule's evaluation budget)."""
+    host values do not fit one rule's evaluation budget, or mix regex and plain values),
+    and notes on what ALB serves differently from the spec."""
     base = _fixed_conditions(rule.match, limits)
     used = len(base)
     if used > limits.values_per_rule:
         raise Unsupported(
             f"match needs {used} condition values; an ALB rule takes {limits.values_per_rule}"
         )
-    hosts = tuple(
-        _regex(host_regex(h), f"hostname {h}", limits)
-        for h in dict.fromkeys(h.lower() for h in rule.hostnames)
-    )
-    if not hosts:
-        return [tuple(sorted(base, key=repr)) or (CATCH_ALL,)]
+    regexes: list[str] = []
+    plain: list[str] = []
+    notes: list[str] = []
+    for h in dict.fromkeys(h.lower() for h in rule.hostnames):
+        value, is_regex = host_value(h, limits)
+        (regexes if is_regex else plain).append(value)
+        if not is_regex:
+            notes.append(PORT_NOTE.format(host=h, limit=limits.regex_length))
+    if not regexes and not plain:
+        return [tuple(sorted(base, key=repr)) or (CATCH_ALL,)], notes
     room = min(limits.values_per_condition, limits.values_per_rule - used)
     if room < 1:
         raise Unsupported(
             f"match with hostnames needs {used + 1} condition values; "
             f"an ALB rule takes {limits.values_per_rule}"
         )
-    return [
-        tuple(sorted([*base, ("host-header~", chunk)], key=repr)) for chunk in _chunks(hosts, room)
+    sets = [
+        tuple(sorted([*base, (field, chunk)], key=repr))
+        for field, values in (("host-header~", regexes), ("host-header", plain))
+        for chunk in _chunks(tuple(values), room)
     ]
+    return sets, notes
+
+
+def host_condition(hostname: str, limits: AlbLimits) -> Cond:
+    """The host-header condition matching one hostname (regex, else plain value)."""
+    value, is_regex = host_value(hostname.lower(), limits)
+    return ("host-header~" if is_regex else "host-header", (value,))
 
 
 def _literal_replace(text: str, what: str) -> str:
@@ -324,6 +376,47 @@ def _scheme(model: GatewayModel) -> tuple[str, str | None]:
     return scheme, None
 
 
+Origin = tuple[RouteRef, int]
+"""The Route and rule index an ALB rule comes from."""
+
+
+def fit_quota(
+    rules: list[RuleSpec],
+    origins: list[Origin | None],
+    route_order: tuple[RouteRef, ...],
+    quota: int,
+) -> tuple[list[RuleSpec], list[Origin]]:
+    """The rules a full listener keeps, in their listener order, and the Route rules dropped.
+
+    Who keeps a place follows the spec's conflict order between Routes (oldest, then
+    namespace/name: ``route_order``), never rule precedence across hostnames, which only
+    orders the rules. Listener rules (hostname isolation, origin None) come first. A Route
+    rule is kept whole or not at all (all of its matches and host chunks); within a Route,
+    its rules are taken in its own precedence order and the first that does not fit drops it
+    and every lower one."""
+    by_origin: dict[Origin, list[int]] = {}
+    for i, origin in enumerate(origins):
+        if origin is not None:
+            by_origin.setdefault(origin, []).append(i)
+    keep = {i for i, origin in enumerate(origins) if origin is None}
+    budget = quota - len(keep)
+    rank = {route: n for n, route in enumerate(route_order)}
+    routes = sorted({o[0] for o in by_origin}, key=lambda r: (rank.get(r, len(rank)), str(r)))
+    dropped: list[Origin] = []
+    for route in routes:
+        own = sorted((o for o in by_origin if o[0] == route), key=lambda o: by_origin[o][0])
+        full = False
+        for origin in own:
+            need = len(by_origin[origin])
+            if full or need > budget:
+                full = True
+                dropped.append(origin)
+                continue
+            keep.update(by_origin[origin])
+            budget -= need
+    return [r for i, r in enumerate(rules) if i in keep], dropped
+
+
 def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = None) -> AlbSpec:
     """The ALB, listeners, ordered rules and target groups for one Gateway."""
     limits = limits or AlbLimits()
@@ -333,14 +426,15 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
     for port in model.ports:
         rules: list[RuleSpec] = []
         seen: set[tuple[Cond, ...]] = set()
-        origins: list[tuple[RouteRef, int] | None] = []
+        origins: list[Origin | None] = []
         for gi, group in enumerate(port.groups):
             for rule in group.rules:
                 try:
-                    condition_sets = conditions_for(rule, limits)
+                    condition_sets, notes = conditions_for(rule, limits)
                 except Unsupported as exc:
                     findings.append(Finding(rule.route, rule.rule_index, f"dropped: {exc}"))
                     continue
+                findings += [Finding(rule.route, rule.rule_index, n, note=True) for n in notes]
                 transforms: tuple[Transform, ...] = ()
                 try:
                     acts, transforms = actions_for(rule, ctx, port.protocol)
@@ -354,10 +448,12 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
                         rules.append(RuleSpec(conds, acts, source, transforms))
                         origins.append((rule.route, rule.rule_index))
             later = port.groups[gi + 1 :]
-            isolation = host_regex(group.hostname.lower()) if group.hostname else ""
-            if group.hostname and later and len(isolation) <= limits.regex_length:
-                isolate: tuple[Cond, ...] = (("host-header~", (isolation,)),)
-                if isolate not in seen:
+            if group.hostname and later:
+                try:
+                    isolate: tuple[Cond, ...] = (host_condition(group.hostname, limits),)
+                except Unsupported:
+                    isolate = ()
+                if isolate and isolate not in seen:
                     seen.add(isolate)
                     rules.append(
                         RuleSpec(
@@ -366,17 +462,17 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
                     )
                     origins.append(None)
         if len(rules) > limits.rules_per_listener:
-            for origin in origins[limits.rules_per_listener :]:
-                if origin is not None:
-                    findings.append(
-                        Finding(
-                            origin[0],
-                            origin[1],
-                            f"port {port.port} needs {len(rules)} ALB rules; the listener quota "
-                            f"is {limits.rules_per_listener}: lowest-precedence rules dropped",
-                        )
+            rules, dropped = fit_quota(rules, origins, model.routes, limits.rules_per_listener)
+            for route, rule_index in dropped:
+                findings.append(
+                    Finding(
+                        route,
+                        rule_index,
+                        f"not programmed: the ALB rule quota of the listener on port "
+                        f"{port.port} ({limits.rules_per_listener}) is taken by older Routes "
+                        "and this Route's higher-precedence rules",
                     )
-            rules = rules[: limits.rules_per_listener]
+                )
         listeners.append(ListenerSpec(port.port, port.protocol, rules, list(port.certificates)))
     used = {
         name
