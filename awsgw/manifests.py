@@ -39,6 +39,12 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def _type(value: object) -> str:
+    """The YAML name of a value's type, for messages."""
+    names = {list: "a list", str: "a string", bool: "a boolean", int: "a number"}
+    return names.get(type(value), "a number" if isinstance(value, float) else type(value).__name__)
+
+
 def parse_document(doc: dict[str, Any], where: str) -> KubeObject | None:
     """One object from one mapping; None for kinds awsgw does not read."""
     api_version = doc.get("apiVersion")
@@ -51,7 +57,11 @@ def parse_document(doc: dict[str, Any], where: str) -> KubeObject | None:
         return None
     if version not in SUPPORTED_VERSIONS[group]:
         raise ManifestError(f"{where} ({kind}): apiVersion {api_version} is not supported")
-    name = (doc.get("metadata") or {}).get("name", "?")
+    metadata = doc.get("metadata")
+    if not isinstance(metadata, dict):
+        what = "is required" if metadata is None else f"must be a mapping, not {_type(metadata)}"
+        raise ManifestError(f"{where} ({kind}): field metadata: {what}")
+    name = metadata.get("name", "?")
     try:
         obj = model.model_validate(doc)
     except ValidationError as exc:
@@ -79,9 +89,13 @@ def load(paths: Iterable[str | Path]) -> list[KubeObject]:
             where = f"{path}, document {index}"
             if not isinstance(doc, dict):
                 raise ManifestError(f"{where}: expected a mapping")
-            items = doc.get("items", []) if doc.get("kind") == "List" else [doc]
+            items = doc.get("items") or [] if doc.get("kind") == "List" else [doc]
+            if not isinstance(items, list):
+                raise ManifestError(f"{where} (List): field items: must be a list")
             for item_no, item in enumerate(items):
                 at = f"{where} item {item_no}" if doc.get("kind") == "List" else where
+                if not isinstance(item, dict):
+                    raise ManifestError(f"{at}: expected a mapping, not {_type(item)}")
                 obj = parse_document(item, at)
                 if obj is not None:
                     obj._order = len(objects)

@@ -76,6 +76,17 @@ def test_bad_manifest_exits_2_naming_file_document_and_field(tmp_path: Path) -> 
     assert done.stdout == ""
 
 
+def test_metadata_that_is_not_a_mapping_exits_2_naming_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: [web]\nspec: {}\n"
+    )
+    done = awsgw("reconcile", "-f", str(bad), "--aws", "embedded", env=clean_env())
+    assert done.returncode == 2, done.stderr
+    assert f"{bad}, document 1 (HTTPRoute): field metadata: must be a mapping" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_missing_cluster_name_exits_2_before_any_aws_call() -> None:
     done = awsgw(
         "reconcile",
