@@ -5,6 +5,7 @@ Pure: Store in, ``Attachment`` out. Same input, same output: no clock, no AWS.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from awsgw.core import hostnames as hn
@@ -144,10 +145,12 @@ def _class_state(gc: GatewayClass) -> ClassState | None:
     return None
 
 
-def _gateway_state(gw: Gateway, cls: ClassState, store: Store) -> GatewayState:
+def _gateway_state(
+    gw: Gateway, cls: ClassState, store: Store, now: dt.datetime | None
+) -> GatewayState:
     controller = cls.gateway_class.spec.controller_name
     caps = capabilities(controller)
-    state = GatewayState(gw, controller, validate_listeners(gw, store, caps))
+    state = GatewayState(gw, controller, validate_listeners(gw, store, caps, now))
     if not cls.accepted:
         state.accepted = (False, "Invalid", f"GatewayClass {cls.gateway_class.name}: {cls.message}")
     elif gw.spec.infrastructure and gw.spec.infrastructure.parameters_ref:
@@ -246,13 +249,15 @@ def _resolved_condition(backends: list[list[ResolvedBackend]]) -> tuple[bool, st
     return (True, "ResolvedRefs", "All references resolved")
 
 
-def attach(store: Store) -> Attachment:
-    """Compute every status and placement for the objects of our controller."""
+def attach(store: Store, now: dt.datetime | None = None) -> Attachment:
+    """Compute every status and placement for the objects of our controller. ``now`` is
+    the time TLS certificates must be valid at (given by the caller: the core reads no
+    clock)."""
     classes = {
         gc.name: st for gc in store.gateway_classes() if (st := _class_state(gc)) is not None
     }
     gateways = {
-        gw.key: _gateway_state(gw, classes[gw.spec.gateway_class_name], store)
+        gw.key: _gateway_state(gw, classes[gw.spec.gateway_class_name], store, now)
         for gw in store.gateways()
         if gw.spec.gateway_class_name in classes and gw.metadata.deletion_timestamp is None
     }

@@ -6,14 +6,14 @@ per listener out, with every condition the spec asks for.
 
 from __future__ import annotations
 
-import base64
-import binascii
+import datetime as dt
 from dataclasses import dataclass, field
 
 from awsgw.core.capabilities import ALB, Capabilities
 from awsgw.core.conditions import Condition
 from awsgw.core.refs import granted
 from awsgw.core.store import Store
+from awsgw.core.tls import check_tls_secret
 from awsgw.objects import GATEWAY_GROUP, Gateway, Listener, RouteGroupKind
 
 ROUTE_KINDS_BY_PROTOCOL: dict[str, tuple[str, ...]] = dict(ALB.route_kinds)
@@ -76,16 +76,13 @@ def _kinds(listener: Listener, state: ListenerState, allowed: tuple[str, ...]) -
         )
 
 
-def _pem_ok(data: dict[str, str], key: str, marker: str) -> bool:
-    try:
-        text = base64.b64decode(data.get(key, ""), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        return False
-    return f"-----BEGIN {marker}" in text or (marker == "PRIVATE" and "PRIVATE KEY-----" in text)
-
-
 def _certificates(
-    gw: Gateway, listener: Listener, state: ListenerState, store: Store, caps: Capabilities
+    gw: Gateway,
+    listener: Listener,
+    state: ListenerState,
+    store: Store,
+    caps: Capabilities,
+    now: dt.datetime | None,
 ) -> None:
     tls = listener.tls
     where = f"spec.listeners[{listener.name}].tls"
@@ -121,15 +118,9 @@ def _certificates(
         if secret is None:
             state.resolved = (False, "InvalidCertificateRef", f"{name}: Secret not found")
             continue
-        if not (
-            _pem_ok(secret.data, "tls.crt", "CERTIFICATE")
-            and _pem_ok(secret.data, "tls.key", "PRIVATE")
-        ):
-            state.resolved = (
-                False,
-                "InvalidCertificateRef",
-                f"{name}: needs PEM tls.crt and tls.key",
-            )
+        problem = check_tls_secret(secret.data, now)
+        if problem is not None:
+            state.resolved = (False, "InvalidCertificateRef", f"{name}: {problem}")
             continue
         state.certificates.append((ns, ref.name))
 
@@ -164,8 +155,11 @@ def _conflicts(states: list[ListenerState]) -> None:
                     )
 
 
-def validate_listeners(gw: Gateway, store: Store, caps: Capabilities = ALB) -> list[ListenerState]:
-    """One ``ListenerState`` per listener of the Gateway, conditions filled in."""
+def validate_listeners(
+    gw: Gateway, store: Store, caps: Capabilities = ALB, now: dt.datetime | None = None
+) -> list[ListenerState]:
+    """One ``ListenerState`` per listener of the Gateway, conditions filled in. ``now``: the
+    time certificates must be valid at (unchecked without it)."""
     states = []
     for listener in gw.spec.listeners:
         allowed = caps.route_kinds.get(listener.protocol)
@@ -180,7 +174,7 @@ def validate_listeners(gw: Gateway, store: Store, caps: Capabilities = ALB) -> l
         else:
             _kinds(listener, state, allowed)
             if listener.protocol == "HTTPS":
-                _certificates(gw, listener, state, store, caps)
+                _certificates(gw, listener, state, store, caps, now)
         states.append(state)
     _conflicts(states)
     for s in states:

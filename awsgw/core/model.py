@@ -120,6 +120,8 @@ class PortModel:
     groups: list[HostGroup] = field(default_factory=list)
     certificates: list[Certificate] = field(default_factory=list)
     """Certificates of the port's listeners; the first is the default."""
+    certificate_listeners: dict[str, list[str]] = field(default_factory=dict)
+    """Secret ``ns/name`` → the Gateway listeners whose certificate it is."""
 
 
 @dataclass

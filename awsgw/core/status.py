@@ -29,6 +29,16 @@ class RouteNote:
 
 
 @dataclass(frozen=True)
+class ListenerProblem:
+    """A Gateway listener the cloud refused a part of (e.g. ACM refused its certificate):
+    its ResolvedRefs and Programmed conditions say why; the others are unaffected."""
+
+    listener: str
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
 class GatewayObservation:
     """What the provider saw of a Gateway's load balancer after ensuring it."""
 
@@ -41,6 +51,8 @@ class GatewayObservation:
     """A cloud call failed (as opposed to a problem the status explains)."""
     routes: tuple[RouteNote, ...] = ()
     """Per-Route results of Gateways whose Routes get cloud resources of their own."""
+    listeners: tuple[ListenerProblem, ...] = ()
+    """Listeners not programmed although the Gateway is."""
 
 
 def _previous(obj: KubeObject) -> dict[str, Any]:
@@ -66,10 +78,14 @@ def gateway_status(gws: GatewayState, seen: GatewayObservation | None, now: str)
         Condition("Programmed", *programmed, gen),
     ]
     old_listeners = {ls.get("name"): ls for ls in before.get("listeners", []) or []}
+    refused = {p.listener: p for p in (seen.listeners if seen is not None else ())}
     listeners = []
     for ls in gws.listeners:
         if ls.usable and not programmed[0]:
             ls.programmed = (False, "Pending", programmed[2])
+        problem = refused.get(ls.listener.name)
+        if ls.usable and problem is not None:
+            ls.resolved = ls.programmed = (False, problem.reason, problem.message)
         listeners.append(
             {
                 "name": ls.listener.name,

@@ -187,6 +187,7 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
             cert = certificate(store, ns, name)
             if cert is not None and cert not in port.certificates:
                 port.certificates.append(cert)
+            port.certificate_listeners.setdefault(f"{ns}/{name}", []).append(listener.name)
         group = HostGroup(listener.name, listener.hostname)
         keyed = []
         for p in placements:

@@ -6,6 +6,7 @@ writes. Providers are looked up by the GatewayClass ``controllerName``.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,7 +68,7 @@ def reconcile(
     of them) while only the selected ones touch the cloud.
     """
     result = PassResult()
-    attachment = attach(store)
+    attachment = attach(store, parse_time(now))
     for provider in providers.values():
         provider.refresh()
     models: dict[str, GatewayModel] = {
@@ -131,6 +132,11 @@ def reconcile(
             continue
         result.statuses[(route.kind, route.key)] = route_status(route, parents, controllers, now)
     return result
+
+
+def parse_time(now: str) -> dt.datetime:
+    """A status timestamp (RFC 3339, UTC) as an aware datetime."""
+    return dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
 
 
 def _stale_parents(route: Any, controllers: set[str], attachment: Attachment) -> set[str]:

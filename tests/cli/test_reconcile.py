@@ -16,7 +16,7 @@ import yaml
 
 from awsgw.embedded import make_vpc, moto_server
 from awsgw.providers.aws.alb_evaluate import Request, load_listeners
-from tests.conformance.certs import self_signed_secret
+from tests.certs import self_signed_secret
 from tests.support import condition
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -27,7 +27,7 @@ from awsgw.providers.aws.alb import AlbProvider
 from awsgw.providers.aws.alb_evaluate import Outcome, Request, load_listeners
 from awsgw.providers.aws.session import Aws
 from awsgw.reconcilers.gateways import reconcile_all
-from tests.conformance.certs import self_signed_secret
+from tests.certs import self_signed_secret
 
 SHARED = Path(os.environ.get("AWSGW_SHARED", Path(__file__).resolve().parents[3] / "shared"))
 CONFORMANCE = SHARED / "gateway-api" / "v1.6.1" / "conformance"

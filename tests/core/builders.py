@@ -14,15 +14,13 @@ from awsgw.core.listeners import ListenerState
 from awsgw.core.store import Store
 from awsgw.manifests import parse_document
 from awsgw.objects import KubeObject
+from tests.certs import self_signed_pem
 
 GW_API = "gateway.networking.k8s.io/v1"
 GW_GROUP = "gateway.networking.k8s.io"
 ALB = "awsgw.io/alb"
 INFRA = "infra"
 APPS = "apps"
-
-FAKE_CERT = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n"
-FAKE_KEY = "-----BEGIN PRIVATE KEY-----\nMIIEfake\n-----END PRIVATE KEY-----\n"
 
 
 def obj(doc: dict[str, Any]) -> KubeObject:
@@ -274,13 +272,15 @@ def tls_secret(name: str = "cert", *, namespace: str = INFRA) -> KubeObject:
     def b64(text: str) -> str:
         return base64.b64encode(text.encode()).decode()
 
+    cert, key = self_signed_pem(("example.com",))
+
     return obj(
         {
             "apiVersion": "v1",
             "kind": "Secret",
             "metadata": _meta(name, namespace),
             "type": "kubernetes.io/tls",
-            "data": {"tls.crt": b64(FAKE_CERT), "tls.key": b64(FAKE_KEY)},
+            "data": {"tls.crt": b64(cert), "tls.key": b64(key)},
         }
     )
 

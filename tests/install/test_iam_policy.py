@@ -31,7 +31,7 @@ from awsgw.kube.controller import Controller
 from awsgw.providers.aws.network import find_vpc
 from awsgw.providers.aws.session import RECORD_CALLS_ENV, Aws
 from awsgw.testing.moto import install
-from tests.conformance.certs import self_signed_secret
+from tests.certs import self_signed_secret
 from tests.install.iam import (
     CLUSTER_TAG,
     OPERATIONS,

@@ -27,7 +27,7 @@ import yaml
 
 from awsgw.embedded import make_vpc, moto_server
 from awsgw.testing.fakekube import FakeKube, RequestRecord
-from tests.conformance.certs import self_signed_secret
+from tests.certs import self_signed_secret
 from tests.install.chart import (
     NAMESPACE,
     ROOT,

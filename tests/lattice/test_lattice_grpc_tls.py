@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from tests.conformance.certs import self_signed_secret
+from tests.certs import self_signed_secret
 from tests.lattice.support import LATTICE_CLASS, Cluster, dns, gateway, ips
 from tests.support import condition, service
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import yaml
 
-from tests.conformance.certs import self_signed_secret
+from tests.certs import certificate_pem, key_pem, rsa_key, self_signed_secret, tls_secret_doc
 from tests.conftest import MotoVpc
 from tests.support import GATEWAY_CLASS, Harness, condition
 
@@ -101,3 +104,82 @@ def test_certificates_no_listener_uses_are_deleted(aws_env: MotoVpc) -> None:
     )
     h.run(GATEWAY_CLASS)
     assert acm_certificates(h) == []
+
+
+SECOND_GATEWAY = """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: plain, namespace: shop}
+spec:
+  gatewayClassName: alb
+  listeners:
+  - {name: http, port: 80, protocol: HTTP}
+"""
+
+
+def listener_status(status: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(ls for ls in status["listeners"] if ls["name"] == name)
+
+
+def test_a_secret_with_a_mismatched_key_fails_only_its_listener(aws_env: MotoVpc) -> None:
+    """The key of another certificate: that listener is ResolvedRefs=False /
+    InvalidCertificateRef naming the Secret, not programmed, and ACM is never asked; the
+    other listener and the other Gateway are programmed as usual."""
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    cert = certificate_pem(("site.example.com",), rsa_key())
+    bad = "---\n" + yaml.safe_dump(tls_secret_doc("shop", "site", cert, key_pem(rsa_key(seed=1))))
+    state = GATEWAY_CLASS + gateway() + bad + secret("other", ["other.example.com"])
+    result = h.run(state + SECOND_GATEWAY)
+
+    web = result.statuses[("Gateway", "shop/web")]
+    assert condition(web, "Programmed")["status"] == "True"
+    https = listener_status(web, "https")
+    resolved = condition(https, "ResolvedRefs")
+    assert resolved["status"] == "False" and resolved["reason"] == "InvalidCertificateRef"
+    assert "shop/site" in resolved["message"] and "does not match" in resolved["message"]
+    assert condition(https, "Programmed")["status"] == "False"
+    assert condition(listener_status(web, "other"), "Programmed")["status"] == "True"
+    plain = result.statuses[("Gateway", "shop/plain")]
+    assert condition(plain, "Programmed")["status"] == "True"
+    assert len(acm_certificates(h)) == 1  # only the good Secret was imported
+    assert not result.failed
+
+
+def test_a_certificate_acm_still_refuses_is_reported_on_its_listener_only(
+    aws_env: MotoVpc,
+) -> None:
+    """ACM may refuse what passed the checks (a rule awsgw does not know): that listener's
+    conditions say so, the call is not retried as a fault, and the rest is programmed."""
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    site = self_signed_secret("shop", "site", ["site.example.com"])
+
+    class Refusal:
+        status_code = 400
+
+    def refuse(params: dict[str, Any], **_: Any) -> tuple[Refusal, dict[str, Any]] | None:
+        tags = {t["Key"]: t["Value"] for t in json.loads(params["body"])["Tags"]}
+        if tags.get("awsgw.io/secret") != "shop/site":
+            return None
+        error = {"Code": "ValidationException", "Message": "The certificate is not valid"}
+        return Refusal(), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+    h.aws.session.events.register("before-call.acm.ImportCertificate", refuse)
+    state = GATEWAY_CLASS + gateway() + "---\n" + yaml.safe_dump(site)
+    result = h.run(state + secret("other", ["other.example.com"]) + SECOND_GATEWAY)
+
+    web = result.statuses[("Gateway", "shop/web")]
+    assert condition(web, "Programmed")["status"] == "True"
+    https = listener_status(web, "https")
+    resolved = condition(https, "ResolvedRefs")
+    assert resolved["reason"] == "InvalidCertificateRef"
+    assert (
+        "Secret shop/site: ACM refused the certificate: ValidationException"
+        in (resolved["message"])
+    )
+    assert condition(https, "Programmed")["status"] == "False"
+    assert condition(listener_status(web, "other"), "Programmed")["status"] == "True"
+    default, sni = listener_certificates(h)
+    assert sni == [] and default == acm_certificates(h)[0]
+    assert condition(result.statuses[("Gateway", "shop/plain")], "Programmed")["status"] == "True"
+    assert not result.failed

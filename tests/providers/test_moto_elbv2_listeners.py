@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import boto3
 
-from tests.conformance.certs import self_signed_pem
+from tests.certs import self_signed_pem
 from tests.conftest import MotoVpc
 
 

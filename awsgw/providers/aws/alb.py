@@ -16,7 +16,7 @@ from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
 
 from awsgw.core.attach import NOTE, UNSUPPORTED, RuleProblem
 from awsgw.core.model import GatewayModel
-from awsgw.core.status import GatewayObservation
+from awsgw.core.status import GatewayObservation, ListenerProblem
 from awsgw.providers.aws.alb_compile import (
     AlbLimits,
     AlbSpec,
@@ -32,7 +32,7 @@ from awsgw.providers.aws.alb_shapes import (
     transforms_api,
     transforms_canon,
 )
-from awsgw.providers.aws.certificates import Certificates
+from awsgw.providers.aws.certificates import Certificates, error_message, refused_by_acm
 from awsgw.providers.aws.describe import all_rules, tags_of
 from awsgw.providers.aws.network import (
     NetworkError,
@@ -82,6 +82,8 @@ class AlbProvider:
         self.certificates = Certificates(aws, cluster)
         self.inventory = Inventory()
         self.certificates_in_use: set[str] = set()
+        self.refused: list[ListenerProblem] = []
+        """Gateway listeners whose certificate ACM refused, in the current ``ensure``."""
 
     # ------------------------------------------------------------------ reads
     def refresh(self) -> None:
@@ -134,6 +136,7 @@ class AlbProvider:
         """Make AWS match the spec; report address and programmed state."""
         if spec.error:
             return GatewayObservation(spec.gateway, False, "Invalid", spec.error)
+        self.refused = []
         try:
             lb = self._ensure_load_balancer(spec)
             arns = self._ensure_target_groups(spec)
@@ -153,7 +156,12 @@ class AlbProvider:
                 spec.gateway, False, "Pending", f"load balancer is {state}", lb.get("DNSName")
             )
         return GatewayObservation(
-            spec.gateway, True, "Programmed", "Load balancer is active", lb["DNSName"]
+            spec.gateway,
+            True,
+            "Programmed",
+            "Load balancer is active",
+            lb["DNSName"],
+            listeners=tuple(self.refused),
         )
 
     def _wait_active(self, arn: str) -> dict[str, Any]:
@@ -254,7 +262,19 @@ class AlbProvider:
             )
 
     def _certificate_arns(self, ls: ListenerSpec) -> list[str]:
-        arns = [self.certificates.arn_for(c) for c in ls.certificates]
+        """ACM ARNs of the port's certificates; a certificate ACM refuses is left out and
+        its Gateway listeners are reported (``refused``), the rest go on."""
+        arns = []
+        for cert in ls.certificates:
+            try:
+                arns.append(self.certificates.arn_for(cert))
+            except ClientError as exc:
+                if not refused_by_acm(exc):
+                    raise
+                secret = f"{cert.namespace}/{cert.name}"
+                message = f"Secret {secret}: ACM refused the certificate: {error_message(exc)}"
+                for listener in ls.certificate_listeners.get(secret, []):
+                    self.refused.append(ListenerProblem(listener, "InvalidCertificateRef", message))
         self.certificates_in_use.update(arns)
         return arns
 
@@ -272,6 +292,8 @@ class AlbProvider:
         for want in spec.listeners:
             certs = self._certificate_arns(want) if want.protocol == "HTTPS" else []
             have = existing.pop(want.port, None)
+            if want.protocol == "HTTPS" and not certs:
+                continue  # every certificate refused: the listener stays as it is
             if (
                 have is not None
                 and listener_tags.get(have["ListenerArn"], {}).get(CLUSTER_TAG) != self.cluster

@@ -76,6 +76,8 @@ class ListenerSpec:
     protocol: str
     rules: list[RuleSpec]
     certificates: list[Certificate] = field(default_factory=list)
+    certificate_listeners: dict[str, list[str]] = field(default_factory=dict)
+    """Secret ``ns/name`` → the Gateway listeners whose certificate it is."""
 
 
 @dataclass
@@ -473,7 +475,15 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
                         "and this Route's higher-precedence rules",
                     )
                 )
-        listeners.append(ListenerSpec(port.port, port.protocol, rules, list(port.certificates)))
+        listeners.append(
+            ListenerSpec(
+                port.port,
+                port.protocol,
+                rules,
+                list(port.certificates),
+                dict(port.certificate_listeners),
+            )
+        )
     used = {
         name
         for ls in listeners

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from awsgw.core.model import Certificate
 from awsgw.providers.aws.naming import digest
 from awsgw.providers.aws.session import Aws
@@ -17,6 +19,19 @@ from awsgw.providers.aws.tags import CLUSTER_TAG, tag_list
 SECRET_TAG = "awsgw.io/secret"
 FINGERPRINT_TAG = "awsgw.io/fingerprint"
 PURPOSE_TAG = "awsgw.io/certificate-for"
+
+
+REFUSALS = frozenset({"ValidationException", "InvalidParameterException"})
+"""ImportCertificate error codes that refuse the certificate itself (not a passing fault)."""
+
+
+def refused_by_acm(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in REFUSALS
+
+
+def error_message(exc: ClientError) -> str:
+    error = exc.response.get("Error", {})
+    return f"{error.get('Code', 'Error')}: {error.get('Message', '')}".rstrip(": ")
 
 
 def fingerprint(cert: Certificate) -> str:
