@@ -3,7 +3,7 @@
 The model writes down, for exactly the API operations awsgw calls, what the Service
 Authorization Reference ("Actions, resources, and condition keys for Elastic Load Balancing
 V2", "... for Amazon EC2", "... for AWS Certificate Manager", "... for Amazon VPC Lattice"),
-the Elastic Load Balancing guide ("Elastic Load Balancing API permissions", "API permissions
+the Resource Groups Tagging API reference, the Elastic Load Balancing guide ("Elastic Load Balancing API permissions", "API permissions
 to tag resources during creation") and the VPC Lattice guide ("Amazon VPC Lattice API
 permissions", "Identity-based policies", "Using service-linked roles") say:
 
@@ -61,6 +61,7 @@ IAM_PREFIX = {
     "ec2": "ec2",
     "acm": "acm",
     "vpc-lattice": "vpc-lattice",
+    "resource-groups-tagging-api": "tag",
 }
 """botocore service ids (the middle of ``before-call.<id>.<Operation>``) to IAM prefixes."""
 SLR_ARN = (
@@ -323,6 +324,9 @@ OPERATIONS: dict[str, Operation] = {
             "DeleteSecurityGroup",
         )
     },
+    # ---- Resource Groups Tagging API: no resource type ("Actions, resources, and condition
+    # keys for Resource Group Tagging")
+    "tag:GetResources": Operation(),
     # ---- ACM
     "acm:ListCertificates": Operation(),
     "acm:ListTagsForCertificate": Operation(resources=lambda p: [p["CertificateArn"]]),

@@ -308,6 +308,7 @@ def run_lattice_scenario(found: Scenario, tags: Tags) -> None:
     assert b.run(LATTICE_CLASS).failed == []  # B leaves: A's network stays
     assert a.run(LATTICE_CHANGE).failed == []  # withdrawn for good: nobody uses it now
     assert a.run(LATTICE_CLASS).failed == []  # A leaves: everything it owned goes
+    assert a.run("").failed == []  # no Lattice class left: one tag-scoped read finds nothing
     assert tags.lattice.list_service_networks()["items"] == []
     assert tags.lattice.list_target_groups()["items"] == []
 

@@ -171,6 +171,51 @@ def test_deleted_gateway_deletes_owned_resources_in_dependency_order(cluster: Cl
     assert client.list_service_networks()["items"] == []
 
 
+def test_removing_every_lattice_class_and_gateway_leaves_nothing_owned(cluster: Cluster) -> None:
+    """Files with no Lattice GatewayClass or Gateway left: what this cluster owns in VPC
+    Lattice (found by one tag-scoped read) is deleted, exports withdrawn included."""
+    from tests.lattice.support import export
+    from tests.support import GATEWAY_CLASS
+
+    cluster.run(STATE + export("shop", "v1"))
+    assert cluster.lattice.list_services()["items"]
+    result = cluster.run(GATEWAY_CLASS + BACKENDS + export("shop", "v1"))
+    assert result.deleted == ["infra/mesh"] and not result.failed
+    client = cluster.lattice
+    assert client.list_services()["items"] == []
+    assert client.list_target_groups()["items"] == []
+    assert client.list_service_networks()["items"] == []
+    links = client.list_service_network_vpc_associations(vpcIdentifier=cluster.vpc_id)
+    assert links["items"] == []
+    cluster.run(GATEWAY_CLASS + BACKENDS)
+    assert cluster.calls == [], "nothing owned is left: no Lattice call at all"
+
+
+def test_an_account_where_lattice_is_denied_is_logged_once_and_skipped(
+    cluster: Cluster, caplog: Any
+) -> None:
+    from tests.support import GATEWAY_CLASS
+
+    class Denied:
+        status_code = 400
+
+    def deny(**_: Any) -> tuple[Denied, dict[str, Any]]:
+        error = {"Code": "AccessDeniedException", "Message": "not authorized: tag:GetResources"}
+        return Denied(), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+    cluster.aws.session.events.register(
+        "before-call.resource-groups-tagging-api.GetResources", deny
+    )
+    with caplog.at_level("WARNING", logger="awsgw.lattice"):
+        first = cluster.run(GATEWAY_CLASS + BACKENDS)
+        second = cluster.run(GATEWAY_CLASS + BACKENDS)
+    assert not first.failed and not second.failed
+    assert [r.getMessage() for r in caplog.records] == [
+        "VPC Lattice is not readable here (An error occurred (AccessDeniedException) when "
+        "calling the GetResources operation: not authorized: tag:GetResources): skipped"
+    ]
+
+
 def test_removed_route_deletes_its_service_and_unused_groups(cluster: Cluster) -> None:
     cluster.run(STATE)
     cluster.run(LATTICE_CLASS + gateway() + BACKENDS)

@@ -12,6 +12,7 @@ target groups once unused and drained).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -27,13 +28,21 @@ from awsgw.providers.aws.lattice_compile import (
     compile_exports,
     compile_lattice,
 )
-from awsgw.providers.aws.lattice_inventory import Inventory, pages, read_inventory
+from awsgw.providers.aws.lattice_inventory import (
+    Inventory,
+    owns_lattice_resources,
+    pages,
+    read_inventory,
+)
 from awsgw.providers.aws.lattice_names import DNS_ANNOTATION
 from awsgw.providers.aws.lattice_services import Services
 from awsgw.providers.aws.lattice_targets import Conflict, TargetGroups
 from awsgw.providers.aws.network import NetworkError, find_vpc
-from awsgw.providers.aws.session import Aws
+from awsgw.providers.aws.session import Aws, access_denied
 from awsgw.providers.aws.tags import GATEWAY_TAG, owner_tags
+
+
+log = logging.getLogger("awsgw.lattice")
 
 
 class LatticeProvider:
@@ -75,17 +84,35 @@ class LatticeProvider:
     def prepare(self, scope: PassModel) -> list[str]:
         """Read Lattice once, publish or withdraw exports, plan every Lattice Gateway.
 
-        Without a GatewayClass of this controller the cluster does not use VPC Lattice: no
-        Lattice call at all, and its ServiceExports (another Multi-Cluster Services
-        implementation's, maybe) publish nothing."""
+        Without a GatewayClass of this controller the cluster does not use VPC Lattice: its
+        ServiceExports (another Multi-Cluster Services implementation's, maybe) publish
+        nothing, and no Lattice call is made unless a tag-scoped read finds resources this
+        cluster still owns there (its Lattice Gateways were removed): those are deleted. An
+        account where the controller may not read Lattice is logged once and skipped."""
+        in_use = scope.has_class or bool(scope.gateways)
+        if not in_use:
+            # Not (or no longer) using VPC Lattice: what this cluster still owns there is
+            # found by one tag-scoped read and collected as if every Gateway were gone.
+            scope = PassModel({}, scope.known)
+            try:
+                if not owns_lattice_resources(self.aws, self.cluster):
+                    return []
+            except ClientError as exc:
+                if not access_denied(exc):
+                    return [f"VPC Lattice: AWS error: {exc}"]
+                if self.aws.first_notice("lattice-denied"):
+                    log.warning("VPC Lattice is not readable here (%s): skipped", exc)
+                return []
         self.scope = scope
-        if not (scope.has_class or scope.gateways):
-            return []
         try:
             self.inv = read_inventory(self.client, self.cluster, self.vpc())
         except NetworkError as exc:
             return [f"VPC Lattice: {exc}"]
         except ClientError as exc:
+            if not in_use and access_denied(exc):
+                if self.aws.first_notice("lattice-denied"):
+                    log.warning("VPC Lattice is not readable here (%s): skipped", exc)
+                return []
             return [f"VPC Lattice: AWS error: {exc}"]
         self.readable = True
         self.services = Services(self.client, self.cluster, self.inv)

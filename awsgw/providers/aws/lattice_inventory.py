@@ -12,6 +12,7 @@ from awsgw.providers.aws.lattice_names import (
     EXPORT_PORT_TAG,
     WITHDRAWN_TAG,
 )
+from awsgw.providers.aws.session import Aws
 from awsgw.providers.aws.tags import CLUSTER_TAG
 
 
@@ -73,6 +74,17 @@ class Inventory:
 
     def service_links(self, service_id: str) -> list[dict[str, Any]]:
         return [a for a in self.links.values() if a.get("serviceId") == service_id]
+
+
+def owns_lattice_resources(aws: Aws, cluster: str) -> bool:
+    """Does this cluster own any VPC Lattice resource? One tag-scoped read (Resource Groups
+    Tagging API ``GetResources``), not a listing of the account."""
+    found = aws.client("resourcegroupstaggingapi").get_resources(
+        TagFilters=[{"Key": CLUSTER_TAG, "Values": [cluster]}],
+        ResourceTypeFilters=["vpc-lattice"],
+        ResourcesPerPage=1,
+    )
+    return bool(found.get("ResourceTagMappingList"))
 
 
 def read_inventory(client: Any, cluster: str, vpc: str | None) -> Inventory:

@@ -61,6 +61,14 @@ class CallCounter:
 
 
 _CLIENT_LOCK = threading.Lock()
+ACCESS_DENIED = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
+
+
+def access_denied(exc: Exception) -> bool:
+    """Is this AWS error a refusal of the caller's permissions?"""
+    code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+    return code in ACCESS_DENIED
+
 
 RECORD_CALLS_ENV = "RECORD_AWSGW_AWS_CALLS"
 """Test aid, off unless set to a file path: every logical AWS call made through an ``Aws``
@@ -137,6 +145,14 @@ class Aws:
     config: Config
     _clients: dict[str, Any] = field(default_factory=dict)
     outcomes: OutcomeCounter = field(default_factory=OutcomeCounter)
+    _notices: set[str] = field(default_factory=set)
+
+    def first_notice(self, key: str) -> bool:
+        """True the first time a key is noticed in this process (to log a thing once)."""
+        with _CLIENT_LOCK:
+            first = key not in self._notices
+            self._notices.add(key)
+            return first
 
     @classmethod
     def create(cls, max_attempts: int = 3, **session_kwargs: Any) -> Aws:
