@@ -2,10 +2,11 @@
 
 The model writes down, for exactly the API operations awsgw calls, what the Service
 Authorization Reference ("Actions, resources, and condition keys for Elastic Load Balancing
-V2", "... for Amazon EC2", "... for AWS Certificate Manager", "... for Amazon VPC Lattice"),
-the Resource Groups Tagging API reference, the Elastic Load Balancing guide ("Elastic Load Balancing API permissions", "API permissions
-to tag resources during creation") and the VPC Lattice guide ("Amazon VPC Lattice API
-permissions", "Identity-based policies", "Using service-linked roles") say:
+V2", "... for Amazon EC2", "... for AWS Certificate Manager", "... for Amazon VPC Lattice",
+"... for Resource Group Tagging"), the Elastic Load Balancing guide ("Elastic Load Balancing
+API permissions", "API permissions to tag resources during creation") and the VPC Lattice
+guide ("Amazon VPC Lattice API permissions", "Identity-based policies", "Using
+service-linked roles") say:
 
 - the IAM action of the operation, the resource it is authorized against (``*`` when the
   action has no resource type) and the condition keys of the request: ``aws:RequestTag/*``

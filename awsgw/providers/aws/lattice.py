@@ -41,7 +41,6 @@ from awsgw.providers.aws.network import NetworkError, find_vpc
 from awsgw.providers.aws.session import Aws, access_denied
 from awsgw.providers.aws.tags import GATEWAY_TAG, owner_tags
 
-
 log = logging.getLogger("awsgw.lattice")
 
 
