@@ -45,6 +45,16 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[MotoVpc]:
         yield MotoVpc(CLUSTER, vpc, subnets)
 
 
+@pytest.fixture
+def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore's standard retries with their backoff scaled down 100 times (in this
+    process): the same retries on the same errors, without seconds of sleep."""
+    from botocore.retries.standard import ExponentialBackoff
+
+    scaled = {"throttling_base_scale": 0.01, "non_throttling_base_scale": 0.0005}
+    monkeypatch.setattr(ExponentialBackoff, "_DEFAULT_BACKOFF_CONFIG", scaled)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Record the AWS calls awsgw makes and the requests `awsgw run` sends to FakeKube in
     every test; at the end, check them against iam/policy.json and the chart's RBAC."""

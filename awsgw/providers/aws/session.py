@@ -15,6 +15,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from awsgw import __version__
+
 READ_PREFIXES = ("Describe", "Get", "List")
 THROTTLING_CODES = frozenset(
     {
@@ -167,7 +169,10 @@ class Aws:
         session.events.register("after-call-error.*.*", outcomes.on_error)
         if os.environ.get(RECORD_CALLS_ENV):
             session.events.register("before-call.*.*", CallRecorder(os.environ[RECORD_CALLS_ENV]))
-        config = Config(retries={"mode": "standard", "total_max_attempts": max_attempts})
+        config = Config(
+            retries={"mode": "standard", "total_max_attempts": max_attempts},
+            user_agent_extra=f"awsgw/{__version__}",
+        )
         return cls(session, counter, config, outcomes=outcomes)
 
     def client(self, service: str) -> Any:
