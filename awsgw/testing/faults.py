@@ -17,6 +17,7 @@ User-Agent carries ``awsgw/``; the tests' own reads pass untouched) whether it i
 from __future__ import annotations
 
 import json
+import logging
 import random
 import re
 import threading
@@ -168,6 +169,7 @@ def faulty_moto_server(plan: FaultPlan) -> Iterator[str]:
     from awsgw.testing.moto import install
 
     install()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
     class Server(ThreadedMotoServer):
         def _server_entry(self) -> None:

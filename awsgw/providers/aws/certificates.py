@@ -44,6 +44,7 @@ class Certificates:
     cluster: str
     purpose: str | None = None
     _owned: dict[str, dict[str, str]] | None = field(default=None, repr=False)
+    _imported: bool = field(default=False, repr=False)
 
     def owned(self) -> dict[str, dict[str, str]]:
         """ARN → tags of every certificate this cluster imported for this purpose."""
@@ -83,10 +84,16 @@ class Certificates:
             kwargs["CertificateChain"] = cert.chain.encode()
         arn = str(self.aws.client("acm").import_certificate(**kwargs)["CertificateArn"])
         self.owned()[arn] = tags
+        self._imported = True
         return arn
 
     def delete_unused(self, in_use: set[str]) -> None:
+        """Delete owned certificates no listener uses. After an import in this pass, ACM is
+        read again: ImportCertificate is not idempotent, so a retried import whose first
+        answer was lost left a certificate nobody recorded; its tags find it."""
         acm = self.aws.client("acm")
+        if self._imported:
+            self._owned, self._imported = None, False
         for arn in list(self.owned()):
             if arn not in in_use:
                 acm.delete_certificate(CertificateArn=arn)
