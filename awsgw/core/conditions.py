@@ -25,11 +25,16 @@ class Condition:
         }
 
 
-def render(
-    conditions: list[Condition], previous: list[dict[str, Any]] | None, now: str
-) -> list[dict[str, Any]]:
-    """Condition dicts; a condition whose status did not change keeps its transition time."""
-    before = {c.get("type"): c for c in previous or []}
+def mappings(value: object) -> list[dict[str, Any]]:
+    """The mappings of a list read from an object's status (anything else is ignored: a
+    status may have been written by anyone)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def render(conditions: list[Condition], previous: object, now: str) -> list[dict[str, Any]]:
+    """Condition dicts; a condition whose status did not change keeps its transition time.
+    ``previous`` is what the object's status held (whatever its shape)."""
+    before = {c.get("type"): c for c in mappings(previous)}
     out = []
     for cond in conditions:
         old = before.get(cond.type)

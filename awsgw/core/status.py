@@ -11,7 +11,7 @@ from typing import Any
 
 from awsgw.core.attach import Attachment, GatewayState, ParentState
 from awsgw.core.capabilities import capabilities
-from awsgw.core.conditions import Condition, render
+from awsgw.core.conditions import Condition, mappings, render
 from awsgw.core.features import supported_features_status
 from awsgw.objects import GATEWAY_GROUP, KubeObject
 
@@ -77,7 +77,7 @@ def gateway_status(gws: GatewayState, seen: GatewayObservation | None, now: str)
         Condition("Accepted", *accepted, gen),
         Condition("Programmed", *programmed, gen),
     ]
-    old_listeners = {ls.get("name"): ls for ls in before.get("listeners", []) or []}
+    old_listeners = {ls.get("name"): ls for ls in mappings(before.get("listeners"))}
     refused = {p.listener: p for p in (seen.listeners if seen is not None else ())}
     listeners = []
     for ls in gws.listeners:
@@ -122,8 +122,9 @@ def route_status(
 ) -> dict[str, Any]:
     """Our ``status.parents`` entries, keeping entries written by other controllers."""
     before = _previous(route)
-    old = before.get("parents", []) or []
-    kept = [p for p in old if p.get("controllerName") not in controllers]
+    old = mappings(before.get("parents"))
+    kept = [p for p in old if isinstance(p.get("controllerName"), str)]
+    kept = [p for p in kept if p["controllerName"] not in controllers]
     entries = []
     for parent in parents:
         ref = _parent_ref(parent)

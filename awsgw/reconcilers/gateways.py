@@ -21,6 +21,7 @@ from awsgw.core.attach import (
     route_id,
 )
 from awsgw.core.capabilities import capabilities
+from awsgw.core.conditions import mappings
 from awsgw.core.model import GatewayModel, PassModel
 from awsgw.core.multicluster import build_exports
 from awsgw.core.status import GatewayObservation, class_statuses, gateway_status, route_status
@@ -142,13 +143,15 @@ def parse_time(now: str) -> dt.datetime:
 def _stale_parents(route: Any, controllers: set[str], attachment: Attachment) -> set[str]:
     """Gateways a Route's status still lists for our controllers that are no longer ours
     (deleted, or of another class): their entries must go."""
-    status = route.raw.get("status") if isinstance(route.raw, dict) else None
-    entries = (status or {}).get("parents") or [] if isinstance(status, dict) else []
+    status = route.raw.get("status")
+    entries = mappings(status.get("parents")) if isinstance(status, dict) else []
     stale = set()
     for entry in entries:
         if entry.get("controllerName") not in controllers:
             continue
-        ref = entry.get("parentRef") or {}
+        ref = entry.get("parentRef")
+        if not isinstance(ref, dict):
+            continue
         key = f"{ref.get('namespace') or route.namespace}/{ref.get('name')}"
         if key not in attachment.gateways:
             stale.add(key)

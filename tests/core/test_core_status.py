@@ -338,3 +338,19 @@ def test_attached_routes_exclude_a_route_whose_every_rule_was_dropped() -> None:
     assert by_type(entry["conditions"])["Accepted"]["status"] == "False"
     g_status = gateway_status(att.gateways[GW], None, NOW)
     assert g_status["listeners"][0]["attachedRoutes"] == 0
+
+
+def test_a_previous_status_of_any_shape_is_rewritten_not_crashed_on() -> None:
+    """Anyone may write a status: junk in it is ignored and replaced, never a crash."""
+    junk_route = {"parents": [None, "x", {"parentRef": OUR_REF, "conditions": "bad"}]}
+    [entry] = ours(status_of(http_route("r", parents=[parent()], status=junk_route)))
+    assert {c["lastTransitionTime"] for c in entry["conditions"]} == {NOW}
+    junk_gateway = {
+        "conditions": [None, 3],
+        "listeners": [None, {"name": "http", "conditions": {}}],
+    }
+    gw = gateway(status=junk_gateway)
+    att = world(gw, service())
+    status = gateway_status(att.gateways[GW], None, NOW)
+    assert [c["type"] for c in status["conditions"]] == ["Accepted", "Programmed"]
+    assert status["listeners"][0]["conditions"]
