@@ -22,6 +22,7 @@ import yaml
 
 from awsgw.embedded import make_vpc, moto_server
 from awsgw.testing.fakekube import FakeKube
+from awsgw.testing.faults import FaultPlan, faulty_moto_server
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICKSTART = ROOT / "examples" / "quickstart"
@@ -270,12 +271,29 @@ def reset_moto(endpoint: str) -> None:
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
     with moto_server() as endpoint, FakeKube(bookmark_interval=1.0) as kube:
-        reset_moto(endpoint)
-        vpc, _ = make_vpc(endpoint, CLUSTER)
-        c = Cluster(kube, Aws(endpoint, vpc), tmp_path)
-        try:
-            yield c
-        finally:
-            for ctl in c.controllers:
-                if ctl.proc.poll() is None:
-                    ctl.kill()
+        yield from _cluster(endpoint, kube, tmp_path)
+
+
+@pytest.fixture
+def faults() -> FaultPlan:
+    """30% of awsgw's AWS calls throttled or answered 500 after being carried out."""
+    return FaultPlan.everywhere(0.3, seed=5)
+
+
+@pytest.fixture
+def faulty_cluster(tmp_path: Path, faults: FaultPlan) -> Iterator[Cluster]:
+    with faulty_moto_server(faults) as endpoint, FakeKube(bookmark_interval=1.0) as kube:
+        faults.enabled = False
+        yield from _cluster(endpoint, kube, tmp_path)
+
+
+def _cluster(endpoint: str, kube: FakeKube, tmp_path: Path) -> Iterator[Cluster]:
+    reset_moto(endpoint)
+    vpc, _ = make_vpc(endpoint, CLUSTER)
+    c = Cluster(kube, Aws(endpoint, vpc), tmp_path)
+    try:
+        yield c
+    finally:
+        for ctl in c.controllers:
+            if ctl.proc.poll() is None:
+                ctl.kill()
