@@ -90,7 +90,7 @@ def main() -> None:
             provider = AlbProvider(aws, CLUSTER, vpc, wait_active=5)
             aws.counter.reset()
             started = time.perf_counter()
-            reconcile_all(Store.of(objects(state(routes_now))), {ALB_CONTROLLER: provider}, "t")
+            reconcile_all(Store.of(objects(state(routes_now))), {ALB_CONTROLLER: provider}, "2026-01-01T00:00:00Z")
             ms = (time.perf_counter() - started) * 1000
             calls = ", ".join(
                 f"{k.split(':')[1]}={v}" for k, v in aws.counter.write_calls().items()
