@@ -31,8 +31,8 @@ from awsgw import __version__
 from awsgw.core.store import Store
 from awsgw.manifests import ManifestError, load
 from awsgw.objects import GATEWAY_GROUP, KubeObject
-from awsgw.providers.aws.network import NetworkError
-from awsgw.providers.aws.session import Aws
+from awsgw.providers.aws.common.network import NetworkError
+from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.registry import build_providers
 from awsgw.reconcilers.gateways import PassResult, reconcile_all
 from awsgw.settings import Settings, SettingsError
@@ -124,7 +124,7 @@ def reconcile(args: argparse.Namespace) -> int:
 def explain_command(args: argparse.Namespace) -> int:
     """``awsgw explain``: evaluate a request against the live listener rules."""
     from awsgw.explain import ExplainError, explain
-    from awsgw.providers.aws.alb_evaluate import Request
+    from awsgw.providers.aws.alb.evaluate import Request
 
     try:
         settings = Settings()

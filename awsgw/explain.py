@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from awsgw.providers.aws.alb_evaluate import LiveListener, Outcome, Request, load_listeners
-from awsgw.providers.aws.describe import tags_of
-from awsgw.providers.aws.session import Aws
-from awsgw.providers.aws.tags import CLUSTER_TAG, GATEWAY_TAG
+from awsgw.providers.aws.alb.evaluate import LiveListener, Outcome, Request, load_listeners
+from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG
+from awsgw.providers.aws.elbv2.describe import tags_of
 
 
 class ExplainError(Exception):

@@ -18,8 +18,8 @@ from moto import mock_aws  # noqa: E402
 from awsgw.core.attach import ALB_CONTROLLER  # noqa: E402
 from awsgw.core.store import Store  # noqa: E402
 from awsgw.embedded import make_vpc  # noqa: E402
-from awsgw.providers.aws.alb import AlbProvider  # noqa: E402
-from awsgw.providers.aws.session import Aws  # noqa: E402
+from awsgw.providers.aws.alb.provider import AlbProvider  # noqa: E402
+from awsgw.providers.aws.common.session import Aws  # noqa: E402
 from awsgw.reconcilers.gateways import reconcile_all  # noqa: E402
 from awsgw.testing.moto import install  # noqa: E402
 from tests.support import GATEWAY_CLASS, objects, service  # noqa: E402
@@ -90,7 +90,11 @@ def main() -> None:
             provider = AlbProvider(aws, CLUSTER, vpc, wait_active=5)
             aws.counter.reset()
             started = time.perf_counter()
-            reconcile_all(Store.of(objects(state(routes_now))), {ALB_CONTROLLER: provider}, "2026-01-01T00:00:00Z")
+            reconcile_all(
+                Store.of(objects(state(routes_now))),
+                {ALB_CONTROLLER: provider},
+                "2026-01-01T00:00:00Z",
+            )
             ms = (time.perf_counter() - started) * 1000
             calls = ", ".join(
                 f"{k.split(':')[1]}={v}" for k, v in aws.counter.write_calls().items()

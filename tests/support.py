@@ -11,10 +11,10 @@ from awsgw.core.attach import ALB_CONTROLLER
 from awsgw.core.store import Store
 from awsgw.manifests import parse_document
 from awsgw.objects import KubeObject
-from awsgw.providers.aws.alb import AlbProvider
-from awsgw.providers.aws.alb_compile import AlbLimits
-from awsgw.providers.aws.alb_evaluate import LiveListener, Outcome, Request, load_listeners
-from awsgw.providers.aws.session import Aws
+from awsgw.providers.aws.alb.evaluate import LiveListener, Outcome, Request, load_listeners
+from awsgw.providers.aws.alb.plan.compile import AlbLimits
+from awsgw.providers.aws.alb.provider import AlbProvider
+from awsgw.providers.aws.common.session import Aws
 from awsgw.reconcilers.gateways import PassResult, reconcile_all
 
 NOW = "2026-01-01T00:00:00Z"

@@ -29,8 +29,8 @@ from awsgw.kube.server import HealthServer
 from awsgw.kube.worker import GatewayWorker
 from awsgw.kube.writes import Writer
 from awsgw.objects import KubeObject
-from awsgw.providers.aws.network import find_vpc
-from awsgw.providers.aws.session import READ_PREFIXES, Aws
+from awsgw.providers.aws.common.network import find_vpc
+from awsgw.providers.aws.common.session import READ_PREFIXES, Aws
 from awsgw.providers.base import Provider
 from awsgw.providers.registry import build_providers
 from awsgw.settings import Settings

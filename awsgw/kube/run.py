@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     logs.configure(settings.log_level)
     from awsgw.kube.api import KubeApi, default_namespace
     from awsgw.kube.controller import Controller
-    from awsgw.providers.aws.session import Aws
+    from awsgw.providers.aws.common.session import Aws
 
     identity = settings.identity or f"{socket.gethostname()}_{secrets.token_hex(4)}"
     try:

@@ -27,7 +27,7 @@ from awsgw.kube.mapping import CLASSES, FULL
 from awsgw.kube.resources import GATEWAYS
 from awsgw.kube.writes import FINALIZER, Conflict, Writer
 from awsgw.objects import Gateway, GatewayClass, KubeObject
-from awsgw.providers.aws.lattice_names import DNS_ANNOTATION
+from awsgw.providers.aws.lattice.plan.names import DNS_ANNOTATION
 from awsgw.providers.base import Provider
 from awsgw.reconcilers.gateways import PassResult, reconcile
 

@@ -6,10 +6,10 @@ Another cloud or load balancer family is one more entry here (and its own folder
 from __future__ import annotations
 
 from awsgw.core.capabilities import ALB_CONTROLLER, LATTICE_CONTROLLER
-from awsgw.providers.aws.alb import AlbProvider
-from awsgw.providers.aws.alb_compile import AlbLimits
-from awsgw.providers.aws.lattice import LatticeProvider
-from awsgw.providers.aws.session import Aws
+from awsgw.providers.aws.alb.plan.compile import AlbLimits
+from awsgw.providers.aws.alb.provider import AlbProvider
+from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.lattice.provider import LatticeProvider
 from awsgw.providers.base import Provider
 from awsgw.settings import Settings
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from awsgw.embedded import make_vpc, moto_server
-from awsgw.providers.aws.alb_evaluate import Request, load_listeners
+from awsgw.providers.aws.alb.evaluate import Request, load_listeners
 from tests.certs import self_signed_secret
 from tests.support import condition
 

@@ -23,9 +23,9 @@ from awsgw.core.attach import ALB_CONTROLLER
 from awsgw.core.store import Store
 from awsgw.manifests import parse_document
 from awsgw.objects import KubeObject
-from awsgw.providers.aws.alb import AlbProvider
-from awsgw.providers.aws.alb_evaluate import Outcome, Request, load_listeners
-from awsgw.providers.aws.session import Aws
+from awsgw.providers.aws.alb.evaluate import Outcome, Request, load_listeners
+from awsgw.providers.aws.alb.provider import AlbProvider
+from awsgw.providers.aws.common.session import Aws
 from awsgw.reconcilers.gateways import reconcile_all
 from tests.certs import self_signed_secret
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from awsgw.providers.aws.alb_evaluate import Request, load_listeners
+from awsgw.providers.aws.alb.evaluate import Request, load_listeners
 from tests.e2e.conftest import GATEWAY, ROUTE, Cluster, condition, eventually
 
 FINALIZER = "awsgw.io/gateway-resources"

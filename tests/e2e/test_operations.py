@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from awsgw.providers.aws.alb_evaluate import Request, load_listeners
+from awsgw.providers.aws.alb.evaluate import Request, load_listeners
 from tests.e2e.conftest import GATEWAY, ROUTE, Cluster, Controller, eventually
 
 LEASE = ("coordination.k8s.io/v1", "Lease", "kube-system", "awsgw-controller")

@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 from awsgw.embedded import make_vpc
-from awsgw.providers.aws.alb_evaluate import Request, load_listeners
+from awsgw.providers.aws.alb.evaluate import Request, load_listeners
 from awsgw.testing.faults import FaultPlan, faulty_moto_server
 from tests.certs import self_signed_secret
 from tests.faults.support import MAX_RUNS, World
-from tests.lattice.support import LATTICE_CLASS, export, gateway
+from tests.providers.aws.lattice.support import LATTICE_CLASS, export, gateway
 from tests.support import GATEWAY_CLASS, condition, service
 
 RATE = 0.3

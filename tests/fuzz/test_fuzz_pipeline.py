@@ -21,8 +21,8 @@ from awsgw.core.store import Store
 from awsgw.core.translate import build_model
 from awsgw.manifests import ManifestError, parse_document
 from awsgw.objects import KubeObject
-from awsgw.providers.aws.alb_compile import compile_alb
-from awsgw.providers.aws.lattice_compile import compile_lattice
+from awsgw.providers.aws.alb.plan.compile import compile_alb
+from awsgw.providers.aws.lattice.plan.compile import compile_lattice
 from awsgw.reconcilers.gateways import parse_time, reconcile_all
 from tests.conformance.harness import CONFORMANCE
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from awsgw.providers.aws.session import RECORD_CALLS_ENV
+from awsgw.providers.aws.common.session import RECORD_CALLS_ENV
 from awsgw.testing.fakekube import FakeKube, RequestRecord
 
 CALL_LINE = re.compile(r"^(?P<service>[a-z0-9-]+):(?P<operation>[A-Za-z0-9]+) (?P<caller>\S+)$")
@@ -31,8 +31,8 @@ NOT_THE_CONTROLLER = (
     "awsgw.testing",
     "awsgw.embedded",
     "awsgw.explain",
-    "awsgw.providers.aws.alb_evaluate",
-    "awsgw.providers.aws.lattice_evaluate",
+    "awsgw.providers.aws.alb.evaluate",
+    "awsgw.providers.aws.lattice.evaluate",
 )
 """awsgw modules whose AWS calls the deployed controller never makes (test aids, the
 embedded AWS, and the request evaluators: ALB's behind ``awsgw explain``, VPC Lattice's a

@@ -28,8 +28,8 @@ from moto import mock_aws
 from awsgw.cli import reconcile
 from awsgw.embedded import make_vpc
 from awsgw.kube.controller import Controller
-from awsgw.providers.aws.network import find_vpc
-from awsgw.providers.aws.session import RECORD_CALLS_ENV, Aws
+from awsgw.providers.aws.common.network import find_vpc
+from awsgw.providers.aws.common.session import RECORD_CALLS_ENV, Aws
 from awsgw.testing.moto import install
 from tests.certs import self_signed_secret
 from tests.install.iam import (
@@ -48,8 +48,8 @@ from tests.install.iam import (
     without,
 )
 from tests.install.plugin import NOT_THE_CONTROLLER, controller_operations
-from tests.lattice.support import LATTICE_CLASS, Cluster, export, service_import
-from tests.lattice.support import gateway as lattice_gateway
+from tests.providers.aws.lattice.support import LATTICE_CLASS, Cluster, export, service_import
+from tests.providers.aws.lattice.support import gateway as lattice_gateway
 from tests.support import GATEWAY_CLASS, Harness, condition, service
 
 CLUSTER = "iam-check"
@@ -508,7 +508,7 @@ def test_the_recorder_keeps_the_calls_of_controller_code_only(
     aws.client("ec2").describe_vpcs()  # this test's own call
     lines = calls.read_text().splitlines()
     assert lines == [
-        "ec2:DescribeSubnets awsgw.providers.aws.network",
+        "ec2:DescribeSubnets awsgw.providers.aws.common.network",
         f"ec2:DescribeVpcs {__name__}",
     ]
     assert controller_operations([*lines, "elastic-load-balancing-v2:Creat"]) == {
@@ -589,10 +589,10 @@ def test_the_controller_and_reconcile_build_every_provider_of_the_registry() -> 
     assert "build_providers" in inspect.getsource(Controller._providers)
     assert "build_providers" in inspect.getsource(reconcile)
     lines = [
-        "vpc-lattice:CreateService awsgw.providers.aws.lattice_services",
-        "vpc-lattice:ListTargets awsgw.providers.aws.lattice_targets",
-        "vpc-lattice:GetRule awsgw.providers.aws.lattice_evaluate",
-        "elastic-load-balancing-v2:DescribeRules awsgw.providers.aws.alb_evaluate",
+        "vpc-lattice:CreateService awsgw.providers.aws.lattice.services",
+        "vpc-lattice:ListTargets awsgw.providers.aws.lattice.targets",
+        "vpc-lattice:GetRule awsgw.providers.aws.lattice.evaluate",
+        "elastic-load-balancing-v2:DescribeRules awsgw.providers.aws.alb.evaluate",
     ]
     assert controller_operations(lines) == {"vpc-lattice:CreateService", "vpc-lattice:ListTargets"}
-    assert "awsgw.providers.aws.lattice_evaluate" in NOT_THE_CONTROLLER
+    assert "awsgw.providers.aws.lattice.evaluate" in NOT_THE_CONTROLLER

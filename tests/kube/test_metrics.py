@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from awsgw.kube.metrics import ControllerMetrics, Family, Registry, aws_calls
 from awsgw.kube.server import HealthServer, parse_address
-from awsgw.providers.aws.session import Aws
+from awsgw.providers.aws.common.session import Aws
 from tests.conftest import MotoVpc
 
 

@@ -21,7 +21,7 @@ from awsgw.kube.mapping import CLASSES, FULL
 from awsgw.kube.resources import BY_KIND, EVENTS, GATEWAYS, HTTP_ROUTES
 from awsgw.kube.worker import GatewayWorker, Outcome
 from awsgw.kube.writes import FINALIZER, Writer
-from awsgw.providers.aws.session import Aws
+from awsgw.providers.aws.common.session import Aws
 from tests.conftest import MotoVpc
 from tests.kube.fakes import Clock, MemoryApi
 from tests.support import GATEWAY_CLASS, service

@@ -1,0 +1,1 @@
+"""The Application Load Balancer data plane (``awsgw.io/alb``)."""

@@ -1,0 +1,100 @@
+"""TLS certificates from Secrets, imported into ACM: tagged with the owner, reused by
+fingerprint, re-imported when the Secret changes, deleted when no listener uses them.
+
+Each provider keeps its own set: a ``purpose`` (tag ``awsgw.io/certificate-for``) separates
+them, so one provider never deletes what another uses (ALB's have no such tag)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from awsgw.core.model import Certificate
+from awsgw.providers.aws.common.naming import digest
+from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.common.tags import CLUSTER_TAG, tag_list
+
+SECRET_TAG = "awsgw.io/secret"
+FINGERPRINT_TAG = "awsgw.io/fingerprint"
+PURPOSE_TAG = "awsgw.io/certificate-for"
+
+
+REFUSALS = frozenset({"ValidationException", "InvalidParameterException"})
+"""ImportCertificate error codes that refuse the certificate itself (not a passing fault)."""
+
+
+def refused_by_acm(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in REFUSALS
+
+
+def error_message(exc: ClientError) -> str:
+    error = exc.response.get("Error", {})
+    return f"{error.get('Code', 'Error')}: {error.get('Message', '')}".rstrip(": ")
+
+
+def fingerprint(cert: Certificate) -> str:
+    return digest(cert.certificate, cert.private_key, size=32)
+
+
+@dataclass
+class Certificates:
+    aws: Aws
+    cluster: str
+    purpose: str | None = None
+    _owned: dict[str, dict[str, str]] | None = field(default=None, repr=False)
+    _imported: bool = field(default=False, repr=False)
+
+    def owned(self) -> dict[str, dict[str, str]]:
+        """ARN → tags of every certificate this cluster imported for this purpose."""
+        if self._owned is None:
+            acm = self.aws.client("acm")
+            found: dict[str, dict[str, str]] = {}
+            for page in acm.get_paginator("list_certificates").paginate():
+                for summary in page["CertificateSummaryList"]:
+                    arn = summary["CertificateArn"]
+                    tags = {
+                        t["Key"]: t.get("Value", "")
+                        for t in acm.list_tags_for_certificate(CertificateArn=arn).get("Tags", [])
+                    }
+                    if tags.get(CLUSTER_TAG) == self.cluster and tags.get(PURPOSE_TAG) == (
+                        self.purpose
+                    ):
+                        found[arn] = tags
+            self._owned = found
+        return self._owned
+
+    def arn_for(self, cert: Certificate) -> str:
+        """The ACM certificate holding exactly this Secret's content (imported if needed)."""
+        fp = fingerprint(cert)
+        for arn, tags in self.owned().items():
+            if tags.get(FINGERPRINT_TAG) == fp:
+                return arn
+        tags = {CLUSTER_TAG: self.cluster, SECRET_TAG: f"{cert.namespace}/{cert.name}"}
+        tags[FINGERPRINT_TAG] = fp
+        if self.purpose is not None:
+            tags[PURPOSE_TAG] = self.purpose
+        kwargs: dict[str, Any] = {
+            "Certificate": cert.leaf.encode(),
+            "PrivateKey": cert.private_key.encode(),
+            "Tags": tag_list(tags),
+        }
+        if cert.chain:
+            kwargs["CertificateChain"] = cert.chain.encode()
+        arn = str(self.aws.client("acm").import_certificate(**kwargs)["CertificateArn"])
+        self.owned()[arn] = tags
+        self._imported = True
+        return arn
+
+    def delete_unused(self, in_use: set[str]) -> None:
+        """Delete owned certificates no listener uses. After an import in this pass, ACM is
+        read again: ImportCertificate is not idempotent, so a retried import whose first
+        answer was lost left a certificate nobody recorded; its tags find it."""
+        acm = self.aws.client("acm")
+        if self._imported:
+            self._owned, self._imported = None, False
+        for arn in list(self.owned()):
+            if arn not in in_use:
+                acm.delete_certificate(CertificateArn=arn)
+                del self.owned()[arn]

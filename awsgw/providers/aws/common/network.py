@@ -1,0 +1,176 @@
+"""EC2 side of a load balancer: VPC and subnet discovery, the owned security group."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
+
+from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG, owner_tags
+
+ROLE_TAGS = {
+    "internet-facing": "kubernetes.io/role/elb",
+    "internal": "kubernetes.io/role/internal-elb",
+}
+
+
+class NetworkError(Exception):
+    """The VPC or its subnets cannot carry a load balancer; the message says why."""
+
+
+def cluster_tag(cluster: str) -> str:
+    return f"kubernetes.io/cluster/{cluster}"
+
+
+def _tags(resource: dict[str, Any]) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in resource.get("Tags", [])}
+
+
+def find_vpc(aws: Aws, cluster: str) -> str:
+    """The VPC of the subnets tagged ``kubernetes.io/cluster/<cluster>``; it must be unique."""
+    pages = (
+        aws.client("ec2")
+        .get_paginator("describe_subnets")
+        .paginate(Filters=[{"Name": "tag-key", "Values": [cluster_tag(cluster)]}])
+    )
+    vpcs = {s["VpcId"] for page in pages for s in page["Subnets"]}
+    if len(vpcs) != 1:
+        raise NetworkError(
+            f"set AWSGW_VPC_ID: subnets tagged {cluster_tag(cluster)} are in {len(vpcs)} VPCs"
+        )
+    return str(vpcs.pop())
+
+
+def find_subnets(aws: Aws, vpc: str, cluster: str, scheme: str) -> list[str]:
+    """One subnet per AZ carrying the role tag of the scheme, preferring subnets tagged for
+    this cluster and skipping those tagged for another cluster; at least two AZs."""
+    role = ROLE_TAGS[scheme]
+    pages = (
+        aws.client("ec2")
+        .get_paginator("describe_subnets")
+        .paginate(
+            Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "tag-key", "Values": [role]}]
+        )
+    )
+    by_az: dict[str, list[tuple[int, str]]] = {}
+    for page in pages:
+        for subnet in page["Subnets"]:
+            tags = _tags(subnet)
+            if tags.get(role) not in ("", "1"):
+                continue
+            clusters = [k for k in tags if k.startswith("kubernetes.io/cluster/")]
+            if clusters and cluster_tag(cluster) not in clusters:
+                continue
+            rank = 0 if cluster_tag(cluster) in clusters else 1
+            by_az.setdefault(subnet["AvailabilityZone"], []).append((rank, subnet["SubnetId"]))
+    if len(by_az) < 2:
+        raise NetworkError(
+            f"VPC {vpc} needs subnets tagged {role} in at least two availability zones "
+            f"(found {len(by_az)})"
+        )
+    return sorted(min(c)[1] for c in by_az.values())
+
+
+def _in_use(exc: BaseException) -> bool:
+    return (
+        isinstance(exc, ClientError)
+        and exc.response.get("Error", {}).get("Code") == "DependencyViolation"
+    )
+
+
+@dataclass
+class SecurityGroups:
+    """The owned security group of each Gateway's load balancer."""
+
+    aws: Aws
+    cluster: str
+    sleep: Callable[[float], None] = time.sleep
+
+    def find(self, gateway: str) -> dict[str, Any] | None:
+        found = self.aws.client("ec2").describe_security_groups(
+            Filters=[
+                {"Name": f"tag:{CLUSTER_TAG}", "Values": [self.cluster]},
+                {"Name": f"tag:{GATEWAY_TAG}", "Values": [gateway]},
+            ]
+        )["SecurityGroups"]
+        return found[0] if found else None
+
+    def ensure(self, gateway: str, name: str, vpc: str, ports: list[int]) -> str:
+        """Create or update the group so it opens exactly ``ports`` (TCP, any source)."""
+        ec2 = self.aws.client("ec2")
+        group = self.find(gateway)
+        if group is None:
+            tags = [{"Key": k, "Value": v} for k, v in owner_tags(self.cluster, gateway).items()]
+            group_id = ec2.create_security_group(
+                GroupName=name,
+                Description=f"awsgw load balancer for Gateway {gateway}",
+                VpcId=vpc,
+                TagSpecifications=[{"ResourceType": "security-group", "Tags": tags}],
+            )["GroupId"]
+            have: set[int] = set()
+        else:
+            group_id = group["GroupId"]
+            have = {
+                int(p["FromPort"])
+                for p in group.get("IpPermissions", [])
+                if p.get("IpProtocol") == "tcp"
+                and p.get("FromPort") == p.get("ToPort")
+                and any(r.get("CidrIp") == "0.0.0.0/0" for r in p.get("IpRanges", []))
+            }
+        want = set(ports)
+
+        def perms(ps: set[int]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": p,
+                    "ToPort": p,
+                    "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "Gateway listener"}],
+                }
+                for p in sorted(ps)
+            ]
+
+        if want - have:
+            ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=perms(want - have))
+        if have - want:
+            ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=perms(have - want))
+        return str(group_id)
+
+    def delete(self, gateway: str, wait: float = 0.0) -> None:
+        """Delete the Gateway's owned group. The load balancer's network interfaces go some
+        time after the load balancer itself: ``DependencyViolation`` is retried for up to
+        ``wait`` seconds (an eventual-consistency code, so tenacity, not botocore)."""
+        group = self.find(gateway)
+        if group is None or _tags(group).get(CLUSTER_TAG) != self.cluster:
+            return
+        ec2 = self.aws.client("ec2")
+
+        @retry(
+            retry=retry_if_exception(_in_use),
+            stop=stop_after_delay(wait),
+            wait=wait_exponential(multiplier=2, max=20),
+            sleep=self.sleep,
+            reraise=True,
+        )
+        def delete() -> None:
+            ec2.delete_security_group(GroupId=group["GroupId"])
+
+        delete()
+
+    def owned_gateways(self) -> set[str]:
+        pages = (
+            self.aws.client("ec2")
+            .get_paginator("describe_security_groups")
+            .paginate(Filters=[{"Name": f"tag:{CLUSTER_TAG}", "Values": [self.cluster]}])
+        )
+        return {
+            _tags(g)[GATEWAY_TAG]
+            for page in pages
+            for g in page["SecurityGroups"]
+            if GATEWAY_TAG in _tags(g)
+        }

@@ -1,0 +1,1 @@
+"""The VPC Lattice data plane (``awsgw.io/lattice``)."""

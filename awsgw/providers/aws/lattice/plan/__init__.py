@@ -1,0 +1,2 @@
+"""VPC Lattice planning, pure: the neutral model → services, rules and target
+groups, their names and API shapes, and the rule diff."""
