@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from awsgw import __version__
 from awsgw.core.store import Store
 from awsgw.manifests import ManifestError, load
-from awsgw.objects import GATEWAY_GROUP, KubeObject
+from awsgw.objects import GATEWAY_GROUP, KubeObject, RouteRef
 from awsgw.providers.aws.common.network import NetworkError
 from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.registry import build_providers
@@ -64,7 +64,7 @@ def render_list(objects: list[KubeObject], result: PassResult) -> dict[str, Any]
         if not obj.api_version.startswith(GATEWAY_GROUP + "/"):
             continue
         doc = copy.deepcopy(obj.raw)
-        annotations = result.annotations.get((obj.kind, obj.key))
+        annotations = result.annotations.get(RouteRef(obj.kind, obj.key))
         if annotations:
             meta = doc.setdefault("metadata", {})
             meta["annotations"] = {**(meta.get("annotations") or {}), **annotations}

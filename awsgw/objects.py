@@ -7,6 +7,7 @@ object is printed back with its status.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -265,7 +266,27 @@ class HTTPRouteSpec(K8sModel):
     rules: list[HTTPRouteRule] = Field(default_factory=lambda: [HTTPRouteRule()])
 
 
-class HTTPRoute(KubeObject):
+@dataclass(frozen=True, order=True)
+class RouteRef:
+    """One Route's identity: its kind and ``namespace/name`` (an HTTPRoute and a GRPCRoute
+    may share a name)."""
+
+    kind: str
+    key: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
+
+
+class RouteObject(KubeObject):
+    """What every Route kind has."""
+
+    @property
+    def ref(self) -> RouteRef:
+        return RouteRef(self.kind, self.key)
+
+
+class HTTPRoute(RouteObject):
     spec: HTTPRouteSpec
 
 
@@ -299,7 +320,7 @@ class GRPCRouteSpec(K8sModel):
     rules: list[GRPCRouteRule] = Field(default_factory=lambda: [GRPCRouteRule()])
 
 
-class GRPCRoute(KubeObject):
+class GRPCRoute(RouteObject):
     spec: GRPCRouteSpec
 
 

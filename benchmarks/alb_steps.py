@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from moto import mock_aws  # noqa: E402
 
-from awsgw.core.attach import ALB_CONTROLLER  # noqa: E402
 from awsgw.core.store import Store  # noqa: E402
 from awsgw.embedded import make_vpc  # noqa: E402
+from awsgw.providers.aws.alb.capabilities import CONTROLLER as ALB_CONTROLLER  # noqa: E402
 from awsgw.providers.aws.alb.provider import AlbProvider  # noqa: E402
 from awsgw.providers.aws.common.session import Aws  # noqa: E402
 from awsgw.reconcilers.gateways import reconcile_all  # noqa: E402

@@ -7,10 +7,10 @@ from typing import Any
 
 import yaml
 
-from awsgw.core.attach import ALB_CONTROLLER
 from awsgw.core.store import Store
 from awsgw.manifests import parse_document
 from awsgw.objects import KubeObject
+from awsgw.providers.aws.alb.capabilities import CONTROLLER as ALB_CONTROLLER
 from awsgw.providers.aws.alb.evaluate import LiveListener, Outcome, Request, load_listeners
 from awsgw.providers.aws.alb.plan.compile import AlbLimits
 from awsgw.providers.aws.alb.provider import AlbProvider

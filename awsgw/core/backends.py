@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from awsgw.core.conditions import Reason, Verdict
 from awsgw.core.refs import granted
 from awsgw.core.store import Store
 from awsgw.objects import (
@@ -38,8 +39,8 @@ class BackendKey:
 class ResolvedBackend:
     weight: int
     key: BackendKey | None
-    problem: tuple[str, str] | None = None
-    """(ResolvedRefs reason, message) when the reference is invalid."""
+    problem: Verdict | None = None
+    """The (false) ResolvedRefs verdict when the reference is invalid."""
 
 
 def resolve_backend(
@@ -53,11 +54,11 @@ def resolve_backend(
     ns = ref.namespace or route.namespace
     what = f"backendRef {ref.group or 'core'}/{ref.kind} {ns}/{ref.name}"
 
-    def bad(reason: str, message: str) -> ResolvedBackend:
-        return ResolvedBackend(ref.weight, None, (reason, f"{what}: {message}"))
+    def bad(reason: Reason, message: str) -> ResolvedBackend:
+        return ResolvedBackend(ref.weight, None, Verdict(False, reason, f"{what}: {message}"))
 
     if (ref.group, ref.kind) not in kinds:
-        return bad("InvalidKind", f"only {kinds_text} are supported")
+        return bad(Reason.INVALID_KIND, f"only {kinds_text} are supported")
     if not granted(
         store,
         from_group=GATEWAY_GROUP,
@@ -68,32 +69,34 @@ def resolve_backend(
         to_namespace=ns,
         to_name=ref.name,
     ):
-        return bad("RefNotPermitted", "no ReferenceGrant allows this cross-namespace reference")
+        return bad(
+            Reason.REF_NOT_PERMITTED, "no ReferenceGrant allows this cross-namespace reference"
+        )
     if (ref.group, ref.kind) == (MULTICLUSTER_GROUP, "ServiceImport"):
         return _resolve_import(ref, ns, store, bad)
     service = store.service(ns, ref.name)
     if service is None:
-        return bad("BackendNotFound", "Service not found")
+        return bad(Reason.BACKEND_NOT_FOUND, "Service not found")
     if ref.port is None:
-        return bad("BackendNotFound", "port is required for a Service")
+        return bad(Reason.BACKEND_NOT_FOUND, "port is required for a Service")
     if service_port(service, ref.port) is None:
-        return bad("BackendNotFound", f"Service has no port {ref.port}")
+        return bad(Reason.BACKEND_NOT_FOUND, f"Service has no port {ref.port}")
     if service.spec.type == "ExternalName":
-        return bad("BackendNotFound", "ExternalName Services have no endpoints")
+        return bad(Reason.BACKEND_NOT_FOUND, "ExternalName Services have no endpoints")
     return ResolvedBackend(ref.weight, BackendKey(ns, ref.name, ref.port))
 
 
 def _resolve_import(
-    ref: HTTPBackendRef, ns: str, store: Store, bad: Callable[[str, str], ResolvedBackend]
+    ref: HTTPBackendRef, ns: str, store: Store, bad: Callable[[Reason, str], ResolvedBackend]
 ) -> ResolvedBackend:
     """A ServiceImport port; whether some cluster really exports it only a provider knows."""
     imported = store.service_import(ns, ref.name)
     if imported is None:
-        return bad("BackendNotFound", "ServiceImport not found")
+        return bad(Reason.BACKEND_NOT_FOUND, "ServiceImport not found")
     if ref.port is None:
-        return bad("BackendNotFound", "port is required for a ServiceImport")
+        return bad(Reason.BACKEND_NOT_FOUND, "port is required for a ServiceImport")
     if imported.spec.ports and all(p.port != ref.port for p in imported.spec.ports):
-        return bad("BackendNotFound", f"ServiceImport has no port {ref.port}")
+        return bad(Reason.BACKEND_NOT_FOUND, f"ServiceImport has no port {ref.port}")
     return ResolvedBackend(ref.weight, BackendKey(ns, ref.name, ref.port, "ServiceImport"))
 
 

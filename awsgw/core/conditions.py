@@ -1,9 +1,48 @@
-"""Status conditions: built by the pure core, stamped with transition times at the edge."""
+"""Status conditions: verdicts built by the pure core, stamped with transition times at the
+edge. Reasons are the Gateway API's own (apis/v1 doc comments, v1.6.1), one enum."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+
+class Reason(StrEnum):
+    """Condition reasons awsgw writes (string-valued: they compare equal to the text)."""
+
+    ACCEPTED = "Accepted"
+    PROGRAMMED = "Programmed"
+    RESOLVED_REFS = "ResolvedRefs"
+    SUPPORTED_VERSION = "SupportedVersion"
+    NO_CONFLICTS = "NoConflicts"
+    PENDING = "Pending"
+    INVALID = "Invalid"
+    INVALID_PARAMETERS = "InvalidParameters"
+    UNSUPPORTED = "Unsupported"
+    UNSUPPORTED_ADDRESS = "UnsupportedAddress"
+    ADDRESS_NOT_ASSIGNED = "AddressNotAssigned"
+    LISTENERS_NOT_VALID = "ListenersNotValid"
+    UNSUPPORTED_PROTOCOL = "UnsupportedProtocol"
+    PROTOCOL_CONFLICT = "ProtocolConflict"
+    HOSTNAME_CONFLICT = "HostnameConflict"
+    INVALID_ROUTE_KINDS = "InvalidRouteKinds"
+    INVALID_CERTIFICATE_REF = "InvalidCertificateRef"
+    NO_MATCHING_PARENT = "NoMatchingParent"
+    NOT_ALLOWED_BY_LISTENERS = "NotAllowedByListeners"
+    NO_MATCHING_LISTENER_HOSTNAME = "NoMatchingListenerHostname"
+    UNSUPPORTED_VALUE = "UnsupportedValue"
+    BACKEND_NOT_FOUND = "BackendNotFound"
+    REF_NOT_PERMITTED = "RefNotPermitted"
+    INVALID_KIND = "InvalidKind"
+
+
+class Verdict(NamedTuple):
+    """What one condition says: true or false, why (a reason), and the message."""
+
+    ok: bool
+    reason: Reason
+    message: str
 
 
 @dataclass(frozen=True)
@@ -13,6 +52,10 @@ class Condition:
     reason: str
     message: str
     observed_generation: int
+
+    @classmethod
+    def of(cls, kind: str, verdict: Verdict, generation: int) -> Condition:
+        return cls(kind, verdict.ok, str(verdict.reason), verdict.message, generation)
 
     def as_dict(self, last_transition_time: str) -> dict[str, Any]:
         return {

@@ -9,54 +9,63 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from awsgw.core.capabilities import ALB, Capabilities
-from awsgw.core.conditions import Condition
+from awsgw.core.capabilities import Capabilities
+from awsgw.core.conditions import Condition, Reason, Verdict
 from awsgw.core.refs import granted
 from awsgw.core.store import Store
 from awsgw.core.tls import check_tls_secret
 from awsgw.objects import GATEWAY_GROUP, Gateway, Listener, RouteGroupKind
 
-ROUTE_KINDS_BY_PROTOCOL: dict[str, tuple[str, ...]] = dict(ALB.route_kinds)
-"""What an ALB listener can carry, by Gateway listener protocol (see ``capabilities``)."""
+ACCEPTED = Verdict(True, Reason.ACCEPTED, "Listener is accepted")
+NO_CONFLICTS = Verdict(False, Reason.NO_CONFLICTS, "No conflicts")
+RESOLVED = Verdict(True, Reason.RESOLVED_REFS, "All references resolved")
+PROGRAMMED = Verdict(True, Reason.PROGRAMMED, "Listener is programmed")
 
 
 @dataclass
 class ListenerState:
+    """One listener as validated (built here; read-only once ``validate_listeners``
+    returns). ``programmed`` is what the listener itself allows; the Gateway's and the
+    cloud's part is added when the status is rendered."""
+
     listener: Listener
     supported_kinds: list[RouteGroupKind]
-    accepted: tuple[bool, str, str] = (True, "Accepted", "Listener is accepted")
-    conflicted: tuple[bool, str, str] = (False, "NoConflicts", "No conflicts")
-    resolved: tuple[bool, str, str] = (True, "ResolvedRefs", "All references resolved")
-    programmed: tuple[bool, str, str] = (True, "Programmed", "Listener is programmed")
+    accepted: Verdict = ACCEPTED
+    conflicted: Verdict = NO_CONFLICTS
+    resolved: Verdict = RESOLVED
+    programmed: Verdict = PROGRAMMED
     certificates: list[tuple[str, str]] = field(default_factory=list)
     """Valid certificate Secrets as (namespace, name), first is the default certificate."""
-    attached_routes: int = 0
 
     @property
     def usable(self) -> bool:
         """Is traffic served? (accepted, not conflicted, refs valid). Routes attach to a
         listener regardless (spec: listener status does not impact attachment)."""
-        return self.accepted[0] and not self.conflicted[0] and self.resolved[0]
+        return self.accepted.ok and not self.conflicted.ok and self.resolved.ok
 
     @property
     def valid(self) -> bool:
         """Accepted and distinct: what keeps the Gateway itself accepted."""
-        return self.accepted[0] and not self.conflicted[0]
+        return self.accepted.ok and not self.conflicted.ok
 
-    def conditions(self, generation: int) -> list[Condition]:
-        def cond(kind: str, value: tuple[bool, str, str]) -> Condition:
-            return Condition(kind, value[0], value[1], value[2], generation)
-
+    def conditions(
+        self, generation: int, resolved: Verdict | None = None, programmed: Verdict | None = None
+    ) -> list[Condition]:
+        """The listener's conditions; ``resolved`` and ``programmed`` override its own (what
+        the Gateway and the cloud made of it)."""
         return [
-            cond("Accepted", self.accepted),
-            cond("Conflicted", self.conflicted),
-            cond("ResolvedRefs", self.resolved),
-            cond("Programmed", self.programmed),
+            Condition.of("Accepted", self.accepted, generation),
+            Condition.of("Conflicted", self.conflicted, generation),
+            Condition.of("ResolvedRefs", resolved or self.resolved, generation),
+            Condition.of("Programmed", programmed or self.programmed, generation),
         ]
 
 
+BAD_CERT = Reason.INVALID_CERTIFICATE_REF
+
+
 def _not_programmed(state: ListenerState, why: str) -> None:
-    state.programmed = (False, "Invalid", why)
+    state.programmed = Verdict(False, Reason.INVALID, why)
 
 
 def _kinds(listener: Listener, state: ListenerState, allowed: tuple[str, ...]) -> None:
@@ -68,9 +77,9 @@ def _kinds(listener: Listener, state: ListenerState, allowed: tuple[str, ...]) -
     state.supported_kinds = [RouteGroupKind(group=k.group, kind=k.kind) for k in valid]
     invalid = [f"{k.group}/{k.kind}" for k in requested if k not in valid]
     if invalid:
-        state.resolved = (
+        state.resolved = Verdict(
             False,
-            "InvalidRouteKinds",
+            Reason.INVALID_ROUTE_KINDS,
             f"spec.listeners[{listener.name}].allowedRoutes.kinds: "
             f"unsupported {', '.join(invalid)}",
         )
@@ -87,20 +96,18 @@ def _certificates(
     tls = listener.tls
     where = f"spec.listeners[{listener.name}].tls"
     if tls is None or not tls.certificate_refs:
-        state.resolved = (False, "InvalidCertificateRef", f"{where}.certificateRefs: required")
+        state.resolved = Verdict(False, BAD_CERT, f"{where}.certificateRefs: required")
         return
     if tls.mode != "Terminate":
-        state.accepted = (
-            False,
-            "UnsupportedProtocol",
-            f"{where}.mode: {caps.short} only terminates TLS",
+        state.accepted = Verdict(
+            False, Reason.UNSUPPORTED_PROTOCOL, f"{where}.mode: {caps.short} only terminates TLS"
         )
         return
     for i, ref in enumerate(tls.certificate_refs):
         ns = ref.namespace or gw.namespace
         name = f"{where}.certificateRefs[{i}] {ns}/{ref.name}"
         if ref.group != "" or ref.kind != "Secret":
-            state.resolved = (False, "InvalidCertificateRef", f"{name}: kind must be core Secret")
+            state.resolved = Verdict(False, BAD_CERT, f"{name}: kind must be core Secret")
             continue
         if not granted(
             store,
@@ -112,15 +119,17 @@ def _certificates(
             to_namespace=ns,
             to_name=ref.name,
         ):
-            state.resolved = (False, "RefNotPermitted", f"{name}: no ReferenceGrant allows it")
+            state.resolved = Verdict(
+                False, Reason.REF_NOT_PERMITTED, f"{name}: no ReferenceGrant allows it"
+            )
             continue
         secret = store.secret(ns, ref.name)
         if secret is None:
-            state.resolved = (False, "InvalidCertificateRef", f"{name}: Secret not found")
+            state.resolved = Verdict(False, BAD_CERT, f"{name}: Secret not found")
             continue
         problem = check_tls_secret(secret.data, now)
         if problem is not None:
-            state.resolved = (False, "InvalidCertificateRef", f"{name}: {problem}")
+            state.resolved = Verdict(False, BAD_CERT, f"{name}: {problem}")
             continue
         state.certificates.append((ns, ref.name))
 
@@ -129,15 +138,15 @@ def _conflicts(states: list[ListenerState]) -> None:
     """Listeners sharing a port must share a protocol and differ in hostname."""
     by_port: dict[int, list[ListenerState]] = {}
     for s in states:
-        if s.accepted[0]:
+        if s.accepted.ok:
             by_port.setdefault(s.listener.port, []).append(s)
     for group in by_port.values():
         protocols = {s.listener.protocol for s in group}
         if len(protocols) > 1:
             for s in group:
-                s.conflicted = (
+                s.conflicted = Verdict(
                     True,
-                    "ProtocolConflict",
+                    Reason.PROTOCOL_CONFLICT,
                     f"port {s.listener.port} is used with protocols {sorted(protocols)}",
                 )
             continue
@@ -147,16 +156,16 @@ def _conflicts(states: list[ListenerState]) -> None:
         for hostname, same in seen.items():
             if len(same) > 1:
                 for s in same:
-                    s.conflicted = (
+                    s.conflicted = Verdict(
                         True,
-                        "HostnameConflict",
+                        Reason.HOSTNAME_CONFLICT,
                         f"port {s.listener.port} hostname {hostname or '(any)'} "
                         "is used by several listeners",
                     )
 
 
 def validate_listeners(
-    gw: Gateway, store: Store, caps: Capabilities = ALB, now: dt.datetime | None = None
+    gw: Gateway, store: Store, caps: Capabilities, now: dt.datetime | None = None
 ) -> list[ListenerState]:
     """One ``ListenerState`` per listener of the Gateway, conditions filled in. ``now``: the
     time certificates must be valid at (unchecked without it)."""
@@ -165,9 +174,9 @@ def validate_listeners(
         allowed = caps.route_kinds.get(listener.protocol)
         state = ListenerState(listener=listener, supported_kinds=[])
         if allowed is None:
-            state.accepted = (
+            state.accepted = Verdict(
                 False,
-                "UnsupportedProtocol",
+                Reason.UNSUPPORTED_PROTOCOL,
                 f"spec.listeners[{listener.name}].protocol: {listener.protocol} is not "
                 f"supported by {caps.product} ({', '.join(caps.route_kinds)})",
             )
@@ -178,11 +187,10 @@ def validate_listeners(
         states.append(state)
     _conflicts(states)
     for s in states:
-        if s.conflicted[0]:
-            s.accepted = (False, s.conflicted[1], s.conflicted[2])
-            s.programmed = (False, s.conflicted[1], s.conflicted[2])
-        elif not s.accepted[0]:
-            _not_programmed(s, s.accepted[2])
-        elif not s.resolved[0]:
-            _not_programmed(s, s.resolved[2])
+        if s.conflicted.ok:
+            s.accepted = s.programmed = Verdict(False, s.conflicted.reason, s.conflicted.message)
+        elif not s.accepted.ok:
+            _not_programmed(s, s.accepted.message)
+        elif not s.resolved.ok:
+            _not_programmed(s, s.resolved.message)
     return states

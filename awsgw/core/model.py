@@ -1,5 +1,7 @@
 """The provider-neutral load balancer model: what each Gateway needs, nothing about how.
 
+``RouteRef`` (a Route's identity) is the objects' own, used here as is.
+
 Rules are listed in Gateway API precedence order within each listener hostname group;
 groups are ordered most specific listener hostname first.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from awsgw.core.backends import BackendKey
+from awsgw.objects import RouteRef
 
 
 @dataclass(frozen=True)
@@ -59,15 +62,6 @@ class Action:
     rewrite: Rewrite | None = None
     unsupported: tuple[str, ...] = ()
     """Filter types the core does not model; providers refuse the rule."""
-
-
-@dataclass(frozen=True)
-class RouteRef:
-    kind: str
-    key: str  # namespace/name
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.key}"
 
 
 @dataclass(frozen=True)

@@ -1,58 +1,22 @@
-"""Status documents for GatewayClasses, Gateways and Routes (pure).
+"""Status documents for GatewayClasses, Gateways and Routes (pure; renders, changes nothing).
 
-Inputs: the attachment, what the provider could not express (per Route rule), and what AWS
-shows (per Gateway). Output: the ``.status`` each object should carry.
+Inputs: the attachment, the judgement (providers' findings folded into the Routes'
+verdicts) and what the cloud shows (per Gateway). Output: the ``.status`` each object
+should carry; conditions whose status did not change keep their transition time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from awsgw.core.attach import Attachment, GatewayState, ParentState
-from awsgw.core.capabilities import capabilities
-from awsgw.core.conditions import Condition, mappings, render
+from awsgw.core.conditions import Condition, Reason, Verdict, mappings, render
 from awsgw.core.features import supported_features_status
+from awsgw.core.findings import GatewayObservation
 from awsgw.objects import GATEWAY_GROUP, KubeObject
 
-
-@dataclass(frozen=True)
-class RouteNote:
-    """What a provider tells about one Route it programmed (e.g. its own DNS name)."""
-
-    route: str
-    """``Kind ns/name``."""
-    message: str
-    """Appended to the Accepted message of the Route's parents of this controller."""
-    annotations: tuple[tuple[str, str], ...] = ()
-    """Annotations the runtime may set on the Route (key, value)."""
-
-
-@dataclass(frozen=True)
-class ListenerProblem:
-    """A Gateway listener the cloud refused a part of (e.g. ACM refused its certificate):
-    its ResolvedRefs and Programmed conditions say why; the others are unaffected."""
-
-    listener: str
-    reason: str
-    message: str
-
-
-@dataclass(frozen=True)
-class GatewayObservation:
-    """What the provider saw of a Gateway's load balancer after ensuring it."""
-
-    gateway: str
-    programmed: bool
-    reason: str
-    message: str
-    address: str | None = None
-    failed: bool = False
-    """A cloud call failed (as opposed to a problem the status explains)."""
-    routes: tuple[RouteNote, ...] = ()
-    """Per-Route results of Gateways whose Routes get cloud resources of their own."""
-    listeners: tuple[ListenerProblem, ...] = ()
-    """Listeners not programmed although the Gateway is."""
+PENDING = Verdict(False, Reason.PENDING, "Waiting for the load balancer")
 
 
 def _previous(obj: KubeObject) -> dict[str, Any]:
@@ -60,42 +24,50 @@ def _previous(obj: KubeObject) -> dict[str, Any]:
     return status if isinstance(status, dict) else {}
 
 
-def gateway_status(gws: GatewayState, seen: GatewayObservation | None, now: str) -> dict[str, Any]:
+def gateway_programmed(gws: GatewayState, seen: GatewayObservation | None) -> Verdict:
+    """The Gateway's Programmed verdict: invalid unless accepted, pending until observed,
+    then what the cloud shows (unless an address it asks for cannot be assigned)."""
+    if not gws.accepted.ok:
+        return Verdict(False, Reason.INVALID, gws.accepted.message)
+    programmed = PENDING if seen is None else Verdict(seen.programmed, seen.reason, seen.message)
+    if programmed.ok and gws.address_problem:
+        return Verdict(False, Reason.ADDRESS_NOT_ASSIGNED, gws.address_problem)
+    return programmed
+
+
+def gateway_status(
+    gws: GatewayState,
+    attached: Mapping[str, int],
+    seen: GatewayObservation | None,
+    now: str,
+) -> dict[str, Any]:
     gw = gws.gateway
     gen = gw.generation
     before = _previous(gw)
-    accepted = gws.accepted
-    if not accepted[0]:
-        programmed = (False, "Invalid", accepted[2])
-    elif seen is None:
-        programmed = gws.programmed
-    else:
-        programmed = (seen.programmed, seen.reason, seen.message)
-    if programmed[0] and gws.address_problem:
-        programmed = (False, "AddressNotAssigned", gws.address_problem)
+    programmed = gateway_programmed(gws, seen)
     conditions = [
-        Condition("Accepted", *accepted, gen),
-        Condition("Programmed", *programmed, gen),
+        Condition.of("Accepted", gws.accepted, gen),
+        Condition.of("Programmed", programmed, gen),
     ]
     old_listeners = {ls.get("name"): ls for ls in mappings(before.get("listeners"))}
     refused = {p.listener: p for p in (seen.listeners if seen is not None else ())}
     listeners = []
     for ls in gws.listeners:
-        if ls.usable and not programmed[0]:
-            ls.programmed = (False, "Pending", programmed[2])
+        resolved, own = ls.resolved, ls.programmed
+        if not gws.accepted.ok:
+            own = Verdict(False, Reason.INVALID, gws.accepted.message)
+        if ls.usable and not programmed.ok:
+            own = Verdict(False, Reason.PENDING, programmed.message)
         problem = refused.get(ls.listener.name)
         if ls.usable and problem is not None:
-            ls.resolved = ls.programmed = (False, problem.reason, problem.message)
+            resolved = own = Verdict(False, problem.reason, problem.message)
+        old = old_listeners.get(ls.listener.name, {}).get("conditions")
         listeners.append(
             {
                 "name": ls.listener.name,
                 "supportedKinds": [{"group": k.group, "kind": k.kind} for k in ls.supported_kinds],
-                "attachedRoutes": ls.attached_routes,
-                "conditions": render(
-                    ls.conditions(gen),
-                    old_listeners.get(ls.listener.name, {}).get("conditions"),
-                    now,
-                ),
+                "attachedRoutes": attached.get(ls.listener.name, 0),
+                "conditions": render(ls.conditions(gen, resolved, own), old, now),
             }
         )
     status: dict[str, Any] = {
@@ -146,9 +118,8 @@ def class_statuses(attachment: Attachment, now: str) -> dict[str, dict[str, Any]
     for name, cs in attachment.classes.items():
         before = _previous(cs.gateway_class)
         status = {**before, "conditions": render(cs.conditions(), before.get("conditions"), now)}
-        if cs.accepted:
-            features = capabilities(cs.gateway_class.spec.controller_name).features
-            status["supportedFeatures"] = supported_features_status(features)
+        if cs.accepted.ok and cs.caps is not None:
+            status["supportedFeatures"] = supported_features_status(cs.caps.features)
         else:
             status.pop("supportedFeatures", None)
         out[name] = status

@@ -19,7 +19,6 @@ from awsgw.core.model import (
     PortModel,
     Redirect,
     Rewrite,
-    RouteRef,
     Rule,
     WeightedBackend,
 )
@@ -32,6 +31,7 @@ from awsgw.objects import (
     HTTPRouteMatch,
     HTTPRouteRule,
     Route,
+    RouteRef,
 )
 
 WELL_KNOWN_PORTS = {"http": 80, "https": 443}

@@ -11,10 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
-from awsgw.core.capabilities import ALB_CONTROLLER
 from awsgw.core.store import Store
 from awsgw.kube.api import KubeApi, KubeError, NotLeader
 from awsgw.kube.cache import Cache
@@ -29,40 +27,21 @@ from awsgw.kube.server import HealthServer
 from awsgw.kube.worker import GatewayWorker
 from awsgw.kube.writes import Writer
 from awsgw.objects import KubeObject
-from awsgw.providers.aws.common.network import find_vpc
-from awsgw.providers.aws.common.session import READ_PREFIXES, Aws
-from awsgw.providers.base import Provider
-from awsgw.providers.registry import build_providers
+from awsgw.providers.registry import DEFAULT_CONTROLLER, Cloud
 from awsgw.settings import Settings
 
 log = logging.getLogger("awsgw.kube.controller")
 
 
-def guard_aws_writes(aws: Aws, is_leader: Callable[[], bool]) -> None:
-    """Refuse every AWS call that is not a read (Describe/Get/List) unless we lead, checked
-    right before the call is sent. botocore copies the session's handlers into each client
-    when it is created, so clients that already exist get the handler too."""
-
-    def guard(event_name: str, **kwargs: Any) -> None:
-        operation = event_name.rsplit(".", 1)[-1]
-        if not operation.startswith(READ_PREFIXES) and not is_leader():
-            raise NotLeader(f"not the leader: AWS {operation} refused")
-
-    aws.session.events.register_first("before-call.*.*", guard)
-    for client in aws._clients.values():
-        client.meta.events.register_first("before-call.*.*", guard)
-
-
 class Controller:
     def __init__(
-        self, settings: Settings, api: KubeApi, aws: Aws, identity: str, lease_namespace: str
+        self, settings: Settings, api: KubeApi, cloud: Cloud, identity: str, lease_namespace: str
     ) -> None:
         self.settings = settings
         self.api = api
-        self.aws = aws
+        self.cloud = cloud
         self.cluster = settings.require_cluster()
         self.identity = identity
-        self._vpc = settings.vpc_id
         self.stop = threading.Event()
         self.metrics = ControllerMetrics()
         api.on_request = lambda verb, res, code: self.metrics.kube_requests.inc(
@@ -97,10 +76,12 @@ class Controller:
             )
             self.leader = LeaderElector(api, lease, on_change=self._leadership)
         api.may_write = self.is_leader
-        guard_aws_writes(aws, self.is_leader)
+        cloud.guard_writes(
+            self.is_leader, lambda op: NotLeader(f"not the leader: AWS {op} refused")
+        )
         self.recorder = EventRecorder(
             api,
-            ALB_CONTROLLER,
+            DEFAULT_CONTROLLER,
             identity,
             settings.event_dedupe_window,
             on_sent=lambda t, r: self.metrics.events.inc(type=t, reason=r),
@@ -110,7 +91,7 @@ class Controller:
             self.cache,
             self.writer,
             self.recorder,
-            self._providers,
+            cloud.providers,
             self.queue.add_after,
             settings.requeue_pending,
         )
@@ -134,13 +115,6 @@ class Controller:
         if leading:  # catch up on everything that happened while another replica led
             self.queue.add(CLASSES)
             self.queue.add(FULL)
-
-    def _providers(self) -> dict[str, Provider]:
-        """Every provider of the registry (ALB, VPC Lattice), fresh for each reconcile."""
-        if self._vpc is None:
-            self._vpc = find_vpc(self.aws, self.cluster)
-        settings = self.settings.model_copy(update={"vpc_id": self._vpc})
-        return build_providers(self.aws, settings, self.cluster)
 
     # ------------------------------------------------------------------ health
     def ready(self) -> bool:
@@ -167,7 +141,7 @@ class Controller:
         for r in self.reflectors:
             synced.set(1.0 if r.synced.is_set() else 0.0, kind=r.kind)
             lists.set(float(r.lists), kind=r.kind)
-        return [aws_calls(self.aws.outcomes.snapshot()), depth, delayed, adds, retries, leader,
+        return [aws_calls(self.cloud.outcomes()), depth, delayed, adds, retries, leader,
                 synced, lists]  # fmt: skip
 
     # ------------------------------------------------------------------ threads

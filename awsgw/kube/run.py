@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     logs.configure(settings.log_level)
     from awsgw.kube.api import KubeApi, default_namespace
     from awsgw.kube.controller import Controller
-    from awsgw.providers.aws.common.session import Aws
+    from awsgw.providers.registry import Cloud
 
     identity = settings.identity or f"{socket.gethostname()}_{secrets.token_hex(4)}"
     try:
@@ -55,9 +55,9 @@ def run(args: argparse.Namespace) -> int:
             (settings.kube_connect_timeout, settings.kube_read_timeout),
             args.context,
         )
-        aws = Aws.create(max_attempts=settings.aws_max_attempts)
+        cloud = Cloud(settings, settings.require_cluster())
         controller = Controller(
-            settings, api, aws, identity, settings.lease_namespace or default_namespace()
+            settings, api, cloud, identity, settings.lease_namespace or default_namespace()
         )
     except Exception as exc:  # kubeconfig unreadable, address in use, ...
         log.error("cannot start: %s", exc)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from awsgw.core.attach import attach
-from awsgw.core.capabilities import CAPABILITIES, LATTICE_CONTROLLER
+from awsgw.core.findings import Failure
 from awsgw.core.status import class_statuses
 from awsgw.core.store import Store
 from awsgw.kube.api import NotLeader
@@ -27,13 +27,13 @@ from awsgw.kube.mapping import CLASSES, FULL
 from awsgw.kube.resources import GATEWAYS
 from awsgw.kube.writes import FINALIZER, Conflict, Writer
 from awsgw.objects import Gateway, GatewayClass, KubeObject
-from awsgw.providers.aws.lattice.plan.names import DNS_ANNOTATION
 from awsgw.providers.base import Provider
+from awsgw.providers.registry import CATALOG
 from awsgw.reconcilers.gateways import PassResult, reconcile
 
 log = logging.getLogger("awsgw.kube.worker")
 QUOTA_HINTS = ("TooMany", "LimitExceeded", "quota")
-MANAGED = frozenset(CAPABILITIES)
+MANAGED = CATALOG.controllers
 """Controllers whose Gateways get cloud resources, hence the finalizer (ALB, VPC Lattice)."""
 
 
@@ -185,7 +185,7 @@ class GatewayWorker:
         self._gateway_events(store, result)
         for key in result.deleted:
             gone = store.get("Gateway", key, Gateway)
-            failed = any(f.startswith(f"Gateway {key}:") for f in result.failed)
+            failed = any(f.gateway == key for f in result.failed)
             if gone is not None and FINALIZER in gone.metadata.finalizers and not failed:
                 try:
                     self.writer.finalizer(gone, present=False)
@@ -197,7 +197,7 @@ class GatewayWorker:
         """GatewayClass statuses: pure, no AWS."""
         store = self.cache.snapshot()
         conflicts = False
-        for name, status in class_statuses(attach(store), self.now()).items():
+        for name, status in class_statuses(attach(store, CATALOG), self.now()).items():
             gc = store.get("GatewayClass", name, GatewayClass)
             if gc is None:
                 continue
@@ -225,43 +225,49 @@ class GatewayWorker:
         """The annotations providers report for Routes (merged into what the Route has).
         The object is read from the cache: a status write just before moved it on."""
         conflicts = False
-        for (kind, key), wanted in sorted(result.annotations.items()):
-            obj = self.cache.get(kind, key) or store.get(kind, key, KubeObject)
+        for ref, wanted in sorted(result.annotations.items()):
+            obj = self.cache.get(ref.kind, ref.key) or store.get(ref.kind, ref.key, KubeObject)
             if obj is None or not wanted:
                 continue
             try:
                 written = self.writer.annotations(obj, wanted)
             except Conflict as exc:
-                log.info("annotations not written: %s", exc, extra={"object": f"{kind} {key}"})
+                log.info("annotations not written: %s", exc, extra={"object": str(ref)})
                 conflicts = True
                 continue
-            dns = wanted.get(DNS_ANNOTATION)
-            if written and dns and obj.metadata.annotations.get(DNS_ANNOTATION) != dns:
-                self.recorder.forget(obj, "LatticeService")  # one Event per DNS name
-                self.recorder.record(
-                    obj,
-                    "Normal",
-                    "LatticeService",
-                    f"VPC Lattice service DNS name {dns} (annotation {DNS_ANNOTATION})",
-                    controller=LATTICE_CONTROLLER,
-                )
+            for controller, event in result.announcements.get(ref, []):
+                value = wanted.get(event.annotation)
+                if written and value and obj.metadata.annotations.get(event.annotation) != value:
+                    self.recorder.forget(obj, event.reason)  # one Event per value
+                    self.recorder.record(
+                        obj, "Normal", event.reason, event.message, controller=controller
+                    )
         return conflicts
 
     @staticmethod
     def _reason(message: str) -> str:
+        """The Event reason of an exception's message (a quota, or any other AWS error)."""
         return "QuotaExceeded" if any(h in message for h in QUOTA_HINTS) else "AWSError"
+
+    @staticmethod
+    def _failure_reason(failure: Failure) -> str:
+        return "QuotaExceeded" if failure.quota else "AWSError"
 
     def _gateway_events(self, store: Store, result: PassResult) -> None:
         for failure in result.failed:
-            key = failure.removeprefix("Gateway ").split(":", 1)[0]
+            gw = store.get("Gateway", failure.gateway, Gateway) if failure.gateway else None
+            if gw is not None:
+                reason, controller = self._failure_reason(failure), self._controller(gw)
+                self.recorder.record(gw, "Warning", reason, str(failure), controller=controller)
+        for key, messages in sorted(result.quota.items()):
             gw = store.get("Gateway", key, Gateway)
             if gw is not None:
+                more = f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""
+                controller = self._controller(gw)
                 self.recorder.record(
-                    gw, "Warning", self._reason(failure), failure, controller=self._controller(gw)
+                    gw, "Warning", "QuotaExceeded", messages[0] + more, controller=controller
                 )
         for (kind, key), status in result.statuses.items():
-            if kind in ("HTTPRoute", "GRPCRoute"):
-                self._quota_events(store, status)
             if kind != "Gateway":
                 continue
             gw = store.get("Gateway", key, Gateway)
@@ -275,16 +281,6 @@ class GatewayWorker:
                 controller = self._controller(gw)
                 self.recorder.record(gw, "Normal", "Programmed", note, controller=controller)
                 self.recorder.forget(gw, "AWSError")
-
-    def _quota_events(self, store: Store, status: dict[str, Any]) -> None:
-        """Rules dropped for an ALB quota: a Warning on the Gateway, once per window."""
-        for parent in status.get("parents") or []:
-            notes = [str(c.get("message", "")) for c in parent.get("conditions") or []]
-            ref = parent.get("parentRef") or {}
-            gw = store.get("Gateway", f"{ref.get('namespace')}/{ref.get('name')}", Gateway)
-            for note in notes:
-                if gw is not None and "quota" in note:
-                    self.recorder.record(gw, "Warning", "QuotaExceeded", note)
 
     def _outcome(
         self, store: Store, result: PassResult, conflicts: bool, only: str | None

@@ -1,64 +1,75 @@
-"""One full pass: attach, model, plan, ensure each Gateway, collect garbage, build statuses.
+"""One pass: attach, model, begin each provider's pass (read once, plan), apply what spans
+Gateways, apply each Gateway, collect garbage, judge, build statuses.
 
 Level-based and idempotent: the same Store and cloud state give the same result and no
-writes. Providers are looked up by the GatewayClass ``controllerName``.
+writes. Providers are looked up by the GatewayClass ``controllerName``; a provider whose
+read failed applies and deletes nothing this pass (what it read is not to be trusted).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsgw.core.attach import (
-    Attachment,
-    RuleProblem,
-    apply_notes,
-    apply_problems,
-    attach,
-    route_id,
-)
-from awsgw.core.capabilities import capabilities
-from awsgw.core.conditions import mappings
-from awsgw.core.model import GatewayModel, PassModel
+from awsgw.core.attach import Attachment, attach
+from awsgw.core.capabilities import Catalog
+from awsgw.core.conditions import Reason, mappings
+from awsgw.core.findings import Announcement, Failure, GatewayObservation, ProblemKind
+from awsgw.core.model import GatewayModel
 from awsgw.core.multicluster import build_exports
-from awsgw.core.status import GatewayObservation, class_statuses, gateway_status, route_status
+from awsgw.core.status import class_statuses, gateway_status, route_status
 from awsgw.core.store import Store
 from awsgw.core.translate import build_model
-from awsgw.providers.base import PassAware, Provider
+from awsgw.core.verdicts import judge
+from awsgw.objects import Route, RouteRef
+from awsgw.providers.base import PassScope, Provider, ProviderPass
+from awsgw.providers.registry import CATALOG
 
 log = logging.getLogger("awsgw.reconcile")
 
 
 @dataclass
 class PassResult:
-    """Statuses by (kind, key), and whether any cloud call failed."""
+    """Statuses by (kind, key), what failed, and what the runtime should write besides."""
 
     statuses: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    failed: list[str] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
-    annotations: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
-    """Annotations providers report for objects, by (kind, key), e.g. a Route's DNS name."""
+    """Gateways no provider serves any more whose cloud resources are gone."""
+    annotations: dict[RouteRef, dict[str, str]] = field(default_factory=dict)
+    """Annotations providers report for Routes, e.g. a VPC Lattice service's DNS name."""
+    announcements: dict[RouteRef, list[tuple[str, Announcement]]] = field(default_factory=dict)
+    """(controller, Event to record once when its annotation takes a new value)."""
+    quota: dict[str, list[str]] = field(default_factory=dict)
+    """Gateway → why Route rules were not programmed for a quota."""
+
+
+def parse_time(now: str) -> dt.datetime:
+    """A status timestamp (RFC 3339, UTC) as an aware datetime."""
+    return dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
 
 
 def reconcile_all(
     store: Store,
-    providers: dict[str, Provider],
+    providers: Mapping[str, Provider],
     now: str,
     progress: Callable[[str], None] = lambda _: None,
+    catalog: Catalog = CATALOG,
 ) -> PassResult:
     """Reconcile every Gateway in the Store; delete what Gateways no longer in it left."""
-    return reconcile(store, providers, now, None, progress)
+    return reconcile(store, providers, now, None, progress, catalog)
 
 
 def reconcile(
     store: Store,
-    providers: dict[str, Provider],
+    providers: Mapping[str, Provider],
     now: str,
     only: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    catalog: Catalog = CATALOG,
 ) -> PassResult:
     """One pass. ``only=None``: every Gateway, garbage collection of Gateways absent from the
     Store, shared cleanup. ``only="ns/name"``: that Gateway alone (its resources deleted when
@@ -69,64 +80,33 @@ def reconcile(
     of them) while only the selected ones touch the cloud.
     """
     result = PassResult()
-    attachment = attach(store, parse_time(now))
-    for provider in providers.values():
-        provider.refresh()
+    attachment = attach(store, catalog, parse_time(now))
     models: dict[str, GatewayModel] = {
         key: build_model(gws, attachment, store)
         for key, gws in attachment.gateways.items()
-        if gws.controller in providers and gws.accepted[0]
+        if gws.controller in providers and gws.usable
     }
-    _prepare(store, attachment, models, providers, result)
-    seen: dict[str, GatewayObservation] = {}
-    problems: list[RuleProblem] = []
-    for key, gws in attachment.gateways.items():
-        chosen = providers.get(gws.controller)
-        if chosen is None or key not in models:
-            continue
-        desired, found = chosen.plan(models[key])
-        problems += found
-        if only is not None and key != only:
-            continue
-        progress(f"Gateway {key}: ensuring its {capabilities(gws.controller).short} resources")
-        observation = chosen.ensure(desired)
-        seen[key] = observation
-        if observation.failed:
-            result.failed.append(f"Gateway {key}: {observation.message}")
-        progress(f"Gateway {key}: {observation.reason} {observation.address or ''}".rstrip())
-    served = {k for k, g in attachment.gateways.items() if g.controller in providers}
-    for controller, provider in providers.items():
-        # A Gateway is gone for a provider when it is absent, being deleted, or now of
-        # another controller's class (its old resources must not linger). It is deleted
-        # (``result.deleted``: its finalizer may go) only when no provider serves it.
-        kept = {k for k, g in attachment.gateways.items() if g.controller == controller}
-        owned = provider.owned()
-        gone = owned - kept
-        if only is not None:
-            gone = {only} - kept if only in owned or only not in served else set()
-        for key in sorted(gone):
-            progress(f"Gateway {key}: gone, deleting its cloud resources")
-            try:
-                provider.ensure_deleted(key)
-                if key not in served and key not in result.deleted:
-                    result.deleted.append(key)
-            except Exception as exc:  # reported; the pass goes on
-                log.exception("deleting resources of %s failed", key)
-                result.failed.append(f"Gateway {key}: delete failed: {exc}")
-        if only is None:
-            provider.finish()
-    apply_problems(attachment, store, problems)
-    _route_notes(attachment, seen, result)
+    passes = _begin(store, attachment, models, providers, only, result)
+    seen = _apply(attachment, models, passes, only, progress, result)
+    _collect(attachment, passes, only, progress, result)
+    problems = [p for provider_pass in passes.values() for p in provider_pass.problems]
+    for problem in problems:
+        if problem.kind is ProblemKind.QUOTA:
+            message = f"{problem.route} rule {problem.rule_index}: {problem.message}"
+            result.quota.setdefault(problem.gateway, []).append(message)
+    notes = _route_notes(attachment, seen, result)
+    judgement = judge(attachment, problems, notes)
     for name, status in class_statuses(attachment, now).items():
         result.statuses[("GatewayClass", name)] = status
     for key, gws in attachment.gateways.items():
         if only is None or key == only:
-            result.statuses[("Gateway", key)] = gateway_status(gws, seen.get(key), now)
+            attached = judgement.attached_routes(key)
+            result.statuses[("Gateway", key)] = gateway_status(gws, attached, seen.get(key), now)
     controllers = {gws.controller for gws in attachment.gateways.values()}
     controllers |= {cs.gateway_class.spec.controller_name for cs in attachment.classes.values()}
     controllers |= set(providers)
     for route in store.routes():
-        parents = attachment.route_parents.get(route_id(route), [])
+        parents = judgement.parents.get(route.ref, [])
         stale = _stale_parents(route, controllers, attachment)
         touched = {p.gateway_key for p in parents} | stale
         if not touched or (only is not None and only not in touched):
@@ -135,12 +115,92 @@ def reconcile(
     return result
 
 
-def parse_time(now: str) -> dt.datetime:
-    """A status timestamp (RFC 3339, UTC) as an aware datetime."""
-    return dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
+def _begin(
+    store: Store,
+    attachment: Attachment,
+    models: dict[str, GatewayModel],
+    providers: Mapping[str, Provider],
+    only: str | None,
+    result: PassResult,
+) -> dict[str, ProviderPass]:
+    """Each provider reads the cloud once and plans the pass."""
+    exports = build_exports(store)
+    classes = {c.gateway_class.spec.controller_name for c in attachment.classes.values()}
+    passes = {}
+    for controller, provider in providers.items():
+        known = frozenset(k for k, g in attachment.gateways.items() if g.controller == controller)
+        mine = {k: m for k, m in models.items() if k in known}
+        scope = PassScope(mine, known, exports, controller in classes, only)
+        provider_pass = provider.begin(scope)
+        result.failed += provider_pass.failures
+        passes[controller] = provider_pass
+    return passes
 
 
-def _stale_parents(route: Any, controllers: set[str], attachment: Attachment) -> set[str]:
+def _apply(
+    attachment: Attachment,
+    models: dict[str, GatewayModel],
+    passes: dict[str, ProviderPass],
+    only: str | None,
+    progress: Callable[[str], None],
+    result: PassResult,
+) -> dict[str, GatewayObservation]:
+    """What spans Gateways first (exported Services), then each selected Gateway."""
+    for provider_pass in passes.values():
+        if not provider_pass.failures:
+            result.failed += provider_pass.apply_shared()
+    seen: dict[str, GatewayObservation] = {}
+    for key, gws in attachment.gateways.items():
+        planned = passes.get(gws.controller)
+        if planned is None or key not in models or (only is not None and key != only):
+            continue
+        if planned.failures:
+            why = f"not applied this pass: {planned.failures[0]}"
+            seen[key] = GatewayObservation(key, False, Reason.PENDING, why)
+            continue
+        progress(f"Gateway {key}: ensuring its {gws.caps.short} resources")
+        observation = planned.apply(key)
+        seen[key] = observation
+        if observation.failure is not None:
+            result.failed.append(observation.failure)
+        progress(f"Gateway {key}: {observation.reason} {observation.address or ''}".rstrip())
+    return seen
+
+
+def _collect(
+    attachment: Attachment,
+    passes: dict[str, ProviderPass],
+    only: str | None,
+    progress: Callable[[str], None],
+    result: PassResult,
+) -> None:
+    """Delete what Gateways that are gone (for a provider) left; then shared leftovers."""
+    served = {k for k, g in attachment.gateways.items() if g.controller in passes}
+    for controller, provider_pass in passes.items():
+        if provider_pass.failures:
+            continue
+        # A Gateway is gone for a provider when it is absent, being deleted, or now of
+        # another controller's class (its old resources must not linger). It is deleted
+        # (``result.deleted``: its finalizer may go) only when no provider serves it.
+        kept = {k for k, g in attachment.gateways.items() if g.controller == controller}
+        owned = provider_pass.owned()
+        gone = owned - kept
+        if only is not None:
+            gone = {only} - kept if only in owned or only not in served else set()
+        for key in sorted(gone):
+            progress(f"Gateway {key}: gone, deleting its cloud resources")
+            try:
+                provider_pass.delete(key)
+                if key not in served and key not in result.deleted:
+                    result.deleted.append(key)
+            except Exception as exc:  # reported; the pass goes on
+                log.exception("deleting resources of %s failed", key)
+                result.failed.append(Failure(f"delete failed: {exc}", gateway=key))
+        if only is None:
+            provider_pass.collect()
+
+
+def _stale_parents(route: Route, controllers: set[str], attachment: Attachment) -> set[str]:
     """Gateways a Route's status still lists for our controllers that are no longer ours
     (deleted, or of another class): their entries must go."""
     status = route.raw.get("status")
@@ -158,38 +218,19 @@ def _stale_parents(route: Any, controllers: set[str], attachment: Attachment) ->
     return stale
 
 
-def _prepare(
-    store: Store,
-    attachment: Attachment,
-    models: dict[str, GatewayModel],
-    providers: dict[str, Provider],
-    result: PassResult,
-) -> None:
-    """Show providers that span Gateways the whole pass (see ``PassAware``)."""
-    exports = None
-    for controller, provider in providers.items():
-        if not isinstance(provider, PassAware):
-            continue
-        if exports is None:
-            exports = build_exports(store)
-        gateways = attachment.gateways.items()
-        known = frozenset(k for k, g in gateways if g.controller == controller)
-        mine = {k: m for k, m in models.items() if k in known}
-        has_class = any(
-            c.gateway_class.spec.controller_name == controller for c in attachment.classes.values()
-        )
-        result.failed += provider.prepare(PassModel(mine, known, exports, has_class))
-
-
 def _route_notes(
     attachment: Attachment, seen: dict[str, GatewayObservation], result: PassResult
-) -> None:
-    """Per-Route notes of the providers: into Accepted messages and ``result.annotations``."""
-    notes: dict[tuple[str, str], str] = {}
+) -> dict[tuple[RouteRef, str], str]:
+    """Per-Route notes of the providers: for the Accepted messages, the annotations and the
+    announcements of ``result``."""
+    notes: dict[tuple[RouteRef, str], str] = {}
     for key, observation in seen.items():
         controller = attachment.gateways[key].controller
         for note in observation.routes:
             notes[(note.route, controller)] = note.message
-            kind, _, route_key = note.route.partition(" ")
-            result.annotations.setdefault((kind, route_key), {}).update(note.annotations)
-    apply_notes(attachment, notes)
+            result.annotations.setdefault(note.route, {}).update(note.annotations)
+            if note.announce is not None:
+                announced = result.announcements.setdefault(note.route, [])
+                if (controller, note.announce) not in announced:
+                    announced.append((controller, note.announce))
+    return notes

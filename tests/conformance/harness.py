@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from awsgw.core.attach import ALB_CONTROLLER
 from awsgw.core.store import Store
 from awsgw.manifests import parse_document
 from awsgw.objects import KubeObject
+from awsgw.providers.aws.alb.capabilities import CONTROLLER as ALB_CONTROLLER
 from awsgw.providers.aws.alb.evaluate import Outcome, Request, load_listeners
 from awsgw.providers.aws.alb.provider import AlbProvider
 from awsgw.providers.aws.common.session import Aws

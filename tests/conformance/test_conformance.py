@@ -9,8 +9,10 @@ import pytest
 import yaml
 from moto import mock_aws
 
-from awsgw.core.features import ALB_SUPPORTED, ALB_UNSUPPORTED, CORE
+from awsgw.core.features import CORE
 from awsgw.embedded import make_vpc
+from awsgw.providers.aws.alb.capabilities import FEATURES as ALB_SUPPORTED
+from awsgw.providers.aws.alb.capabilities import UNSUPPORTED as ALB_UNSUPPORTED
 from awsgw.testing.moto import install
 from tests.conformance.harness import (
     CLASS_NAME,

@@ -12,8 +12,10 @@ from typing import Any
 from awsgw.core.attach import Attachment, ParentState, attach
 from awsgw.core.listeners import ListenerState
 from awsgw.core.store import Store
+from awsgw.core.verdicts import judge
 from awsgw.manifests import parse_document
-from awsgw.objects import KubeObject
+from awsgw.objects import KubeObject, RouteRef
+from awsgw.providers.registry import CATALOG
 from tests.certs import self_signed_pem
 
 GW_API = "gateway.networking.k8s.io/v1"
@@ -309,7 +311,20 @@ def store(*objects: KubeObject) -> Store:
 def world(*objects: KubeObject, with_class: bool = True) -> Attachment:
     """``attach()`` over the objects, plus the ``alb`` GatewayClass unless told not to."""
     extra = [gateway_class()] if with_class else []
-    return attach(store(*extra, *objects))
+    return attach(store(*extra, *objects), CATALOG)
+
+
+def route_ref(route_key: str) -> RouteRef:
+    """``ns/name`` (an HTTPRoute) or ``Kind ns/name``."""
+    kind, _, key = route_key.rpartition(" ")
+    return RouteRef(kind or "HTTPRoute", key)
+
+
+def attached_routes(
+    att: Attachment, name: str, gateway_key: str = f"{INFRA}/gw", problems: Any = ()
+) -> int:
+    """A listener's attachedRoutes once the attachment is judged (with ``problems``)."""
+    return judge(att, problems).attached_routes(gateway_key)[name]
 
 
 def listener_state(att: Attachment, name: str, gateway_key: str = f"{INFRA}/gw") -> ListenerState:
@@ -319,7 +334,7 @@ def listener_state(att: Attachment, name: str, gateway_key: str = f"{INFRA}/gw")
 
 
 def parent_state(att: Attachment, route_key: str, index: int = 0) -> ParentState:
-    return att.route_parents[route_key][index]
+    return att.route_parents[route_ref(route_key)][index]
 
 
 def by_type(conditions: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from awsgw.core.attach import attach
+from awsgw.providers.registry import CATALOG
 from tests.core.builders import (
     APPS,
     GW_GROUP,
     INFRA,
+    attached_routes,
     gateway,
     gateway_class,
     http_route,
@@ -17,6 +19,7 @@ from tests.core.builders import (
     parent,
     parent_state,
     reference_grant,
+    route_ref,
     store,
     tls_secret,
     world,
@@ -33,20 +36,23 @@ def kinds(ls) -> list[dict[str, str]]:
 
 
 def test_gateway_class_of_the_alb_controller_is_accepted() -> None:
-    att = attach(store(gateway_class("alb")))
+    att = attach(store(gateway_class("alb")), CATALOG)
     cs = att.classes["alb"]
-    assert cs.accepted is True
-    assert cs.reason == "Accepted"
+    assert cs.accepted.ok is True
+    assert cs.accepted.reason == "Accepted"
 
 
 def test_gateway_class_of_another_controller_gets_no_status() -> None:
-    att = attach(store(gateway_class("other", "example.com/gateway-controller")))
+    att = attach(store(gateway_class("other", "example.com/gateway-controller")), CATALOG)
     assert "other" not in att.classes
 
 
 def test_gateways_of_a_foreign_class_are_ignored() -> None:
     att = attach(
-        store(gateway_class("other", "example.com/gateway-controller"), gateway(class_name="other"))
+        store(
+            gateway_class("other", "example.com/gateway-controller"), gateway(class_name="other")
+        ),
+        CATALOG,
     )
     assert att.gateways == {}
 
@@ -58,13 +64,15 @@ def test_gateways_of_an_unknown_class_are_ignored() -> None:
 
 @pytest.mark.parametrize("controller", ["awsgw.io/nlb"])
 def test_reserved_controller_classes_are_not_accepted(controller: str) -> None:
-    att = attach(store(gateway_class("reserved", controller)))
-    assert att.classes["reserved"].accepted is False
+    att = attach(store(gateway_class("reserved", controller)), CATALOG)
+    assert att.classes["reserved"].accepted.ok is False
 
 
 @pytest.mark.parametrize("controller", ["awsgw.io/nlb"])
 def test_gateways_of_a_reserved_class_are_not_accepted(controller: str) -> None:
-    att = attach(store(gateway_class("reserved", controller), gateway(class_name="reserved")))
+    att = attach(
+        store(gateway_class("reserved", controller), gateway(class_name="reserved")), CATALOG
+    )
     assert att.gateways[f"{INFRA}/gw"].accepted[0] is False
 
 
@@ -92,8 +100,8 @@ def test_valid_listener_next_to_an_unsupported_one_keeps_working() -> None:
     http = listener_state(att, "http")
     assert http.accepted[:2] == (True, "Accepted")
     assert kinds(http) == [HTTPROUTE]
-    assert http.attached_routes == 1
-    assert listener_state(att, "udp").attached_routes == 0
+    assert attached_routes(att, "http") == 1
+    assert attached_routes(att, "udp") == 0
     assert parent_state(att, f"{INFRA}/r").accepted[:2] == (True, "Accepted")
 
 
@@ -109,7 +117,7 @@ def test_gateway_with_only_unsupported_listeners_is_not_accepted() -> None:
     invalid = listener_state(att, "invalid")
     assert invalid.accepted[:2] == (False, "UnsupportedProtocol")
     assert invalid.supported_kinds == []
-    assert invalid.attached_routes == 0
+    assert attached_routes(att, "invalid") == 0
 
 
 # ---------------------------------------------------------------- conflicts
@@ -209,7 +217,7 @@ def test_listener_with_only_invalid_route_kinds_supports_none() -> None:
     ls = listener_state(att, "http")
     assert ls.resolved[:2] == (False, "InvalidRouteKinds")
     assert ls.supported_kinds == []
-    assert ls.attached_routes == 0
+    assert attached_routes(att, "http") == 0
 
 
 def test_listener_with_valid_and_invalid_route_kinds_lists_only_the_valid_ones() -> None:
@@ -268,7 +276,7 @@ def test_route_attaches_to_a_listener_with_valid_and_invalid_kinds() -> None:
         http_route("r"),
     )
     assert parent_state(att, f"{INFRA}/r").accepted[:2] == (True, "Accepted")
-    assert listener_state(att, "http").attached_routes == 1
+    assert attached_routes(att, "http") == 1
 
 
 # ---------------------------------------------------------------- TLS certificates
@@ -334,7 +342,7 @@ def test_certificate_ref_of_a_non_secret_kind_is_invalid() -> None:
 def test_routes_attach_to_a_listener_with_an_unresolved_certificate() -> None:
     att = world(gateway(listeners=[https([{"name": "missing"}])]), http_route("r"))
     assert parent_state(att, f"{INFRA}/r").accepted[:2] == (True, "Accepted")
-    assert listener_state(att, "https").attached_routes == 1
+    assert attached_routes(att, "https") == 1
 
 
 def test_gateway_with_only_an_unresolved_certificate_listener_stays_accepted() -> None:
@@ -357,4 +365,4 @@ def test_route_parented_only_by_a_foreign_gateway_gets_no_parent_entry() -> None
         gateway("theirs", class_name="other"),
         http_route("r", parents=[parent("theirs", namespace=INFRA)]),
     )
-    assert f"{INFRA}/r" not in att.route_parents
+    assert route_ref(f"{INFRA}/r") not in att.route_parents

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from awsgw.providers.aws.alb.capabilities import CONTROLLER as ALB
 from tests.core.builders import (
     APPS,
     GW_GROUP,
     INFRA,
+    attached_routes,
     backend,
     gateway,
     http_route,
@@ -17,6 +19,7 @@ from tests.core.builders import (
     parent,
     parent_state,
     reference_grant,
+    route_ref,
     rule,
     service,
     world,
@@ -50,7 +53,7 @@ def test_listener_allows_routes_of_its_own_namespace_by_default() -> None:
 def test_listener_refuses_routes_of_other_namespaces_by_default() -> None:
     att = world(gateway(), cross_route())
     assert accepted(att) == (False, "NotAllowedByListeners")
-    assert listener_state(att, "http").attached_routes == 0
+    assert attached_routes(att, "http") == 0
 
 
 def test_refused_cross_namespace_route_still_has_resolved_refs_true() -> None:
@@ -66,7 +69,7 @@ def test_listener_from_same_refuses_other_namespaces() -> None:
 def test_listener_from_all_allows_every_namespace() -> None:
     att = world(gateway(listeners=[listener(from_="All")]), cross_route())
     assert accepted(att) == (True, "Accepted")
-    assert listener_state(att, "http").attached_routes == 1
+    assert attached_routes(att, "http") == 1
 
 
 def test_selector_match_labels_allows_a_labelled_namespace() -> None:
@@ -155,8 +158,8 @@ def test_route_attaches_only_to_the_listeners_that_allow_it() -> None:
         cross_route(),
     )
     assert accepted(att) == (True, "Accepted")
-    assert listener_state(att, "same").attached_routes == 0
-    assert listener_state(att, "all").attached_routes == 1
+    assert attached_routes(att, "same") == 0
+    assert attached_routes(att, "all") == 1
 
 
 # ---------------------------------------------------------------- parentRef sectionName / port
@@ -174,7 +177,7 @@ def two_listeners() -> object:
 def test_parent_ref_section_name_matching_no_listener_is_no_matching_parent() -> None:
     att = world(two_listeners(), cross_route(parents=[parent(namespace=INFRA, section="http1")]))
     assert accepted(att) == (False, "NoMatchingParent")
-    assert listener_state(att, "http").attached_routes == 0
+    assert attached_routes(att, "http") == 0
 
 
 def test_parent_ref_port_matching_no_listener_is_no_matching_parent() -> None:
@@ -192,15 +195,15 @@ def test_parent_ref_section_name_and_port_must_name_the_same_listener() -> None:
 def test_parent_ref_section_name_attaches_to_that_listener_only() -> None:
     att = world(two_listeners(), cross_route(parents=[parent(namespace=INFRA, section="alt")]))
     assert accepted(att) == (True, "Accepted")
-    assert listener_state(att, "alt").attached_routes == 1
-    assert listener_state(att, "http").attached_routes == 0
+    assert attached_routes(att, "alt") == 1
+    assert attached_routes(att, "http") == 0
 
 
 def test_parent_ref_port_attaches_to_the_listeners_on_that_port() -> None:
     att = world(two_listeners(), cross_route(parents=[parent(namespace=INFRA, port=8080)]))
     assert accepted(att) == (True, "Accepted")
-    assert listener_state(att, "alt").attached_routes == 1
-    assert listener_state(att, "http").attached_routes == 0
+    assert attached_routes(att, "alt") == 1
+    assert attached_routes(att, "http") == 0
 
 
 def test_parent_ref_without_namespace_means_the_route_namespace() -> None:
@@ -250,7 +253,7 @@ def test_route_hostnames_not_intersecting_any_listener_are_no_matching_listener_
         "NoMatchingListenerHostname",
     )
     for name in ("listener-1", "listener-2", "listener-3"):
-        assert listener_state(att, name, f"{INFRA}/hi").attached_routes == 0
+        assert attached_routes(att, name, f"{INFRA}/hi") == 0
 
 
 def test_attached_routes_count_hostname_intersections_per_listener() -> None:
@@ -272,7 +275,7 @@ def test_attached_routes_count_hostname_intersections_per_listener() -> None:
         hi_route("no-intersecting-hosts", ["specific.but.wrong.com", "wildcard.io"]),
     )
     counts = {
-        name: listener_state(att, name, f"{INFRA}/hi").attached_routes
+        name: attached_routes(att, name, f"{INFRA}/hi")
         for name in ("listener-1", "listener-2", "listener-3")
     }
     assert counts == {"listener-1": 2, "listener-2": 1, "listener-3": 1}
@@ -298,7 +301,7 @@ def test_placement_keeps_only_the_intersecting_hostnames() -> None:
 def test_route_without_hostnames_attaches_to_every_listener() -> None:
     att = world(intersection_gateway(), hi_route("r", []))
     for name in ("listener-1", "listener-2", "listener-3"):
-        assert listener_state(att, name, f"{INFRA}/hi").attached_routes == 1
+        assert attached_routes(att, name, f"{INFRA}/hi") == 1
 
 
 # ---------------------------------------------------------------- attachedRoutes
@@ -311,7 +314,7 @@ def test_attached_routes_count_only_accepted_routes() -> None:
         http_route("b", hostnames=["foo.example.com"]),
         http_route("not-accepted", hostnames=["not-accepted.test.com"]),
     )
-    assert listener_state(att, "http").attached_routes == 2
+    assert attached_routes(att, "http") == 2
     assert accepted(att, f"{INFRA}/not-accepted") == (False, "NoMatchingListenerHostname")
 
 
@@ -320,7 +323,7 @@ def test_route_referencing_one_listener_twice_counts_once() -> None:
         gateway(),
         http_route("r", parents=[parent(namespace=INFRA), parent(namespace=INFRA, section="http")]),
     )
-    assert listener_state(att, "http").attached_routes == 1
+    assert attached_routes(att, "http") == 1
 
 
 def test_attached_routes_count_routes_from_several_namespaces() -> None:
@@ -329,7 +332,7 @@ def test_attached_routes_count_routes_from_several_namespaces() -> None:
         http_route("r", namespace=INFRA),
         http_route("r", namespace=APPS, parents=[parent(namespace=INFRA)]),
     )
-    assert listener_state(att, "http").attached_routes == 2
+    assert attached_routes(att, "http") == 2
 
 
 def test_routes_attach_to_conflicted_listeners_for_the_count() -> None:
@@ -346,7 +349,7 @@ def test_routes_attach_to_conflicted_listeners_for_the_count() -> None:
         http_route("r", parents=[parent(namespace=INFRA, section="a")]),
     )
     assert listener_state(att, "a").accepted[0] is False
-    assert listener_state(att, "a").attached_routes == 1
+    assert attached_routes(att, "a") == 1
 
 
 # ---------------------------------------------------------------- backendRefs
@@ -375,7 +378,7 @@ def test_backend_ref_of_an_unknown_kind_is_invalid_kind() -> None:
 def test_backend_ref_of_a_valid_service_resolves() -> None:
     att = world(gateway(), service(), http_route("r"))
     assert resolved(att, f"{INFRA}/r") == (True, "ResolvedRefs")
-    [[b]] = att.backends[f"{INFRA}/r"]
+    [[b]] = att.backends[(route_ref(f"{INFRA}/r"), ALB)]
     assert b.problem is None
     assert str(b.key) == f"{INFRA}/svc:80"
 
@@ -464,11 +467,11 @@ def test_one_ungranted_rule_makes_the_route_ref_not_permitted_but_accepted() -> 
     )
     assert resolved(att, f"{INFRA}/r") == (False, "RefNotPermitted")
     assert accepted(att, f"{INFRA}/r") == (True, "Accepted")
-    bad, good = att.backends[f"{INFRA}/r"]
+    bad, good = att.backends[(route_ref(f"{INFRA}/r"), ALB)]
     assert bad[0].key is None
     assert good[0].problem is None
 
 
 def test_invalid_backends_do_not_stop_the_route_from_counting_as_attached() -> None:
     att = world(gateway(), http_route("r", rules=[rule(backends=[backend("nonexistent")])]))
-    assert listener_state(att, "http").attached_routes == 1
+    assert attached_routes(att, "http") == 1

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsgw.core.attach import RuleProblem, apply_problems
+from awsgw.core.findings import RuleProblem
 from awsgw.core.status import (
     GatewayObservation,
     class_statuses,
     gateway_status,
     route_status,
 )
-from awsgw.core.store import Store
+from awsgw.core.verdicts import judge
+from awsgw.objects import RouteRef
 from tests.core.builders import (
     ALB,
     GW_GROUP,
@@ -33,6 +34,7 @@ NOW = "2026-01-02T03:04:05Z"
 OLD = "2020-01-01T00:00:00Z"
 GW = f"{INFRA}/gw"
 ROUTE = f"{INFRA}/r"
+ROUTE_REF = RouteRef("HTTPRoute", ROUTE)
 OUR_REF = {"group": GW_GROUP, "kind": "Gateway", "namespace": INFRA, "name": "gw"}
 
 
@@ -55,8 +57,7 @@ def two_rule_route(**kwargs: Any) -> Any:
 
 def status_of(route: Any, *objects: Any, problems: list[RuleProblem] | None = None) -> dict:
     att = world(gateway(), service(), route, *objects)
-    apply_problems(att, Store.of([route]), problems or [])
-    return route_status(route, att.route_parents[route.key], {ALB}, NOW)
+    return route_status(route, judge(att, problems or []).parents[route.ref], {ALB}, NOW)
 
 
 def ours(status: dict) -> list[dict]:
@@ -72,7 +73,7 @@ def test_gateway_status_conditions_carry_the_gateway_generation() -> None:
         listeners=[listener("http"), listener("udp", port=53, protocol="UDP")],
     )
     att = world(gw)
-    status = gateway_status(att.gateways[GW], None, NOW)
+    status = gateway_status(att.gateways[GW], judge(att, []).attached_routes(GW), None, NOW)
     assert status["conditions"]
     assert {c["observedGeneration"] for c in status["conditions"]} == {7}
     for ls in status["listeners"]:
@@ -83,7 +84,7 @@ def test_gateway_status_conditions_carry_the_gateway_generation() -> None:
 def test_gateway_status_has_accepted_and_programmed_conditions() -> None:
     att = world(gateway())
     seen = GatewayObservation(GW, True, "Programmed", "ready", address="lb.example.com")
-    status = gateway_status(att.gateways[GW], seen, NOW)
+    status = gateway_status(att.gateways[GW], judge(att, []).attached_routes(GW), seen, NOW)
     conds = by_type(status["conditions"])
     assert (conds["Accepted"]["status"], conds["Accepted"]["reason"]) == ("True", "Accepted")
     assert (conds["Programmed"]["status"], conds["Programmed"]["reason"]) == (
@@ -98,7 +99,7 @@ def test_gateway_status_lists_listeners_with_supported_kinds_and_attached_routes
         gateway(listeners=[listener("http"), listener("invalid", port=1111, protocol="INVALID")]),
         http_route("r"),
     )
-    status = gateway_status(att.gateways[GW], None, NOW)
+    status = gateway_status(att.gateways[GW], judge(att, []).attached_routes(GW), None, NOW)
     listeners = {ls["name"]: ls for ls in status["listeners"]}
     assert listeners["http"]["supportedKinds"] == [{"group": GW_GROUP, "kind": "HTTPRoute"}]
     assert listeners["http"]["attachedRoutes"] == 1
@@ -119,7 +120,7 @@ def test_route_status_conditions_carry_the_route_generation() -> None:
 
 def test_route_status_conditions_carry_the_generation_with_partially_invalid() -> None:
     route = two_rule_route(generation=4)
-    status = status_of(route, problems=[RuleProblem(GW, f"HTTPRoute {ROUTE}", 1, "x")])
+    status = status_of(route, problems=[RuleProblem(GW, ROUTE_REF, 1, "x")])
     [entry] = ours(status)
     assert "PartiallyInvalid" in by_type(entry["conditions"])
     assert {c["observedGeneration"] for c in entry["conditions"]} == {4}
@@ -211,7 +212,7 @@ def test_gateway_conditions_keep_their_transition_time_when_status_is_unchanged(
     }
     att = world(gateway(status=previous))
     seen = GatewayObservation(GW, True, "Programmed", "ready", address="lb.example.com")
-    status = gateway_status(att.gateways[GW], seen, NOW)
+    status = gateway_status(att.gateways[GW], judge(att, []).attached_routes(GW), seen, NOW)
     conds = by_type(status["conditions"])
     assert conds["Accepted"]["lastTransitionTime"] == OLD
     assert conds["Programmed"]["lastTransitionTime"] == NOW
@@ -261,7 +262,7 @@ def test_route_status_drops_our_entries_for_parents_no_longer_referenced() -> No
 
 def test_problem_on_some_rules_sets_partially_invalid_with_dropped_rule_message() -> None:
     route = two_rule_route()
-    status = status_of(route, problems=[RuleProblem(GW, f"HTTPRoute {ROUTE}", 1, "unsupported")])
+    status = status_of(route, problems=[RuleProblem(GW, ROUTE_REF, 1, "unsupported")])
     [entry] = ours(status)
     conds = by_type(entry["conditions"])
     assert (conds["Accepted"]["status"], conds["Accepted"]["reason"]) == ("True", "Accepted")
@@ -273,8 +274,8 @@ def test_problem_on_some_rules_sets_partially_invalid_with_dropped_rule_message(
 def test_problem_on_every_rule_makes_the_route_not_accepted_with_unsupported_value() -> None:
     route = two_rule_route()
     problems = [
-        RuleProblem(GW, f"HTTPRoute {ROUTE}", 0, "unsupported"),
-        RuleProblem(GW, f"HTTPRoute {ROUTE}", 1, "unsupported"),
+        RuleProblem(GW, ROUTE_REF, 0, "unsupported"),
+        RuleProblem(GW, ROUTE_REF, 1, "unsupported"),
     ]
     [entry] = ours(status_of(route, problems=problems))
     conds = by_type(entry["conditions"])
@@ -288,8 +289,8 @@ def test_problem_on_every_rule_makes_the_route_not_accepted_with_unsupported_val
 def test_several_problems_on_one_rule_of_two_are_still_partially_invalid() -> None:
     route = two_rule_route()
     problems = [
-        RuleProblem(GW, f"HTTPRoute {ROUTE}", 0, "first"),
-        RuleProblem(GW, f"HTTPRoute {ROUTE}", 0, "second"),
+        RuleProblem(GW, ROUTE_REF, 0, "first"),
+        RuleProblem(GW, ROUTE_REF, 0, "second"),
     ]
     [entry] = ours(status_of(route, problems=problems))
     conds = by_type(entry["conditions"])
@@ -304,9 +305,7 @@ def test_fully_valid_route_has_no_partially_invalid_condition() -> None:
 
 def test_problem_of_another_gateway_does_not_touch_this_parent() -> None:
     route = two_rule_route()
-    status = status_of(
-        route, problems=[RuleProblem(f"{INFRA}/elsewhere", f"HTTPRoute {ROUTE}", 1, "x")]
-    )
+    status = status_of(route, problems=[RuleProblem(f"{INFRA}/elsewhere", ROUTE_REF, 1, "x")])
     [entry] = ours(status)
     conds = by_type(entry["conditions"])
     assert conds["Accepted"]["status"] == "True"
@@ -317,7 +316,7 @@ def test_not_accepted_parent_never_gets_partially_invalid() -> None:
     route = http_route(
         "r", parents=[parent(section="nope")], rules=[rule(match("/a")), rule(match("/b"))]
     )
-    [entry] = ours(status_of(route, problems=[RuleProblem(GW, f"HTTPRoute {ROUTE}", 1, "x")]))
+    [entry] = ours(status_of(route, problems=[RuleProblem(GW, ROUTE_REF, 1, "x")]))
     conds = by_type(entry["conditions"])
     assert (conds["Accepted"]["status"], conds["Accepted"]["reason"]) == (
         "False",
@@ -331,12 +330,12 @@ def test_attached_routes_exclude_a_route_whose_every_rule_was_dropped() -> None:
     # True ... Routes with any other value for the Accepted condition MUST NOT be included".
     route = http_route("r", parents=[parent()], rules=[rule(match("/a"))])
     att = world(gateway(), service(), route)
-    problems = [RuleProblem(GW, f"HTTPRoute {ROUTE}", 0, "cannot be programmed")]
-    apply_problems(att, Store.of([route]), problems)
-    r_status = route_status(route, att.route_parents[ROUTE], {ALB}, NOW)
+    problems = [RuleProblem(GW, ROUTE_REF, 0, "cannot be programmed")]
+    judged = judge(att, problems)
+    r_status = route_status(route, judged.parents[route.ref], {ALB}, NOW)
     [entry] = ours(r_status)
     assert by_type(entry["conditions"])["Accepted"]["status"] == "False"
-    g_status = gateway_status(att.gateways[GW], None, NOW)
+    g_status = gateway_status(att.gateways[GW], judged.attached_routes(GW), None, NOW)
     assert g_status["listeners"][0]["attachedRoutes"] == 0
 
 
@@ -351,6 +350,6 @@ def test_a_previous_status_of_any_shape_is_rewritten_not_crashed_on() -> None:
     }
     gw = gateway(status=junk_gateway)
     att = world(gw, service())
-    status = gateway_status(att.gateways[GW], None, NOW)
+    status = gateway_status(att.gateways[GW], judge(att, []).attached_routes(GW), None, NOW)
     assert [c["type"] for c in status["conditions"]] == ["Accepted", "Programmed"]
     assert status["listeners"][0]["conditions"]

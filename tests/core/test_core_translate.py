@@ -8,6 +8,7 @@ from awsgw.core.attach import attach
 from awsgw.core.backends import BackendKey
 from awsgw.core.model import GatewayModel, HostGroup
 from awsgw.core.translate import build_model
+from awsgw.providers.registry import CATALOG
 from tests.core.builders import (
     INFRA,
     backend,
@@ -35,7 +36,7 @@ def model(*objects: Any, listeners: list[dict[str, Any]] | None = None) -> Gatew
         service(),
         *objects,
     )
-    att = attach(st)
+    att = attach(st, CATALOG)
     return build_model(att.gateways[GW], att, st)
 
 

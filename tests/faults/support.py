@@ -142,7 +142,7 @@ class World:
         return clean
 
     # ------------------------------------------------------------------ what is owned
-    def _tags(self, arns: list[str]) -> dict[str, dict[str, str]]:
+    def tags_of(self, arns: list[str]) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
         for i in range(0, len(arns), 20):
             for d in self.elbv2.describe_tags(ResourceArns=arns[i : i + 20])["TagDescriptions"]:
@@ -153,7 +153,7 @@ class World:
         owned = Owned()
         lbs = self.elbv2.describe_load_balancers()["LoadBalancers"]
         tgs = self.elbv2.describe_target_groups()["TargetGroups"]
-        tags = self._tags(
+        tags = self.tags_of(
             [lb["LoadBalancerArn"] for lb in lbs] + [t["TargetGroupArn"] for t in tgs]
         )
         for lb in lbs:

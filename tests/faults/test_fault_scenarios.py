@@ -16,6 +16,7 @@ from awsgw.embedded import make_vpc
 from awsgw.providers.aws.alb.evaluate import Request, load_listeners
 from awsgw.testing.faults import FaultPlan, faulty_moto_server
 from tests.certs import self_signed_secret
+from tests.e2e.conftest import reset_moto
 from tests.faults.support import MAX_RUNS, World
 from tests.providers.aws.lattice.support import LATTICE_CLASS, export, gateway
 from tests.support import GATEWAY_CLASS, condition, service
@@ -34,6 +35,7 @@ def world(
     plan = FaultPlan.everywhere(RATE, seed=request.param)
     with faulty_moto_server(plan) as endpoint:
         plan.enabled = False
+        reset_moto(endpoint)  # moto's state is per process: start from an empty account
         vpc, _ = make_vpc(endpoint, CLUSTER)
         w = World(endpoint, vpc, CLUSTER, plan, tmp_path)
         w.env(monkeypatch)
@@ -89,9 +91,12 @@ def assert_torn_down(w: World) -> None:
 
 
 def backends_of(w: World, host: str, path: str = "/") -> set[str]:
+    """Where a request to port 80 lands on this cluster's load balancers."""
     lbs = w.elbv2.describe_load_balancers()["LoadBalancers"]
-    assert len(lbs) >= 1
-    for lb in lbs:
+    tags = w.tags_of([lb["LoadBalancerArn"] for lb in lbs]) if lbs else {}
+    mine = [lb for lb in lbs if tags[lb["LoadBalancerArn"]].get("awsgw.io/cluster") == CLUSTER]
+    assert mine
+    for lb in mine:
         listener = load_listeners(w.elbv2, lb["LoadBalancerArn"]).get(80)
         if listener is None:
             continue

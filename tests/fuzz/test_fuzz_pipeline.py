@@ -14,15 +14,18 @@ from typing import Any
 import pytest
 import yaml
 
-from awsgw.core.attach import attach, route_id
-from awsgw.core.capabilities import ALB_CONTROLLER, LATTICE_CONTROLLER
+from awsgw.core.attach import attach
 from awsgw.core.status import class_statuses, gateway_status, route_status
 from awsgw.core.store import Store
 from awsgw.core.translate import build_model
+from awsgw.core.verdicts import judge
 from awsgw.manifests import ManifestError, parse_document
 from awsgw.objects import KubeObject
+from awsgw.providers.aws.alb.capabilities import CONTROLLER as ALB_CONTROLLER
 from awsgw.providers.aws.alb.plan.compile import compile_alb
+from awsgw.providers.aws.lattice.capabilities import CONTROLLER as LATTICE_CONTROLLER
 from awsgw.providers.aws.lattice.plan.compile import compile_lattice
+from awsgw.providers.registry import CATALOG
 from awsgw.reconcilers.gateways import parse_time, reconcile_all
 from tests.conformance.harness import CONFORMANCE
 
@@ -156,25 +159,28 @@ def pipeline(docs: list[dict[str, Any]]) -> int:
             obj._order = i
             objects.append(obj)
     store = Store.of(objects)
-    attachment = attach(store, parse_time(NOW))
+    attachment = attach(store, CATALOG, parse_time(NOW))
     models = {
         key: build_model(gws, attachment, store)
         for key, gws in attachment.gateways.items()
         if gws.accepted[0]
     }
     lattice = {}
+    specs = []
     for key, model in models.items():
         if attachment.gateways[key].controller == LATTICE_CONTROLLER:
             lattice[key] = model
         else:
-            compile_alb(model, "fuzz")
-    compile_lattice(lattice, "fuzz", {})
+            specs.append(compile_alb(model, "fuzz"))
+    problems = [p for spec in specs for p in spec.findings]
+    problems += compile_lattice(lattice, "fuzz", {}).findings
+    judgement = judge(attachment, problems)
     class_statuses(attachment, NOW)
-    for gws in attachment.gateways.values():
-        gateway_status(gws, None, NOW)
+    for key, gws in attachment.gateways.items():
+        gateway_status(gws, judgement.attached_routes(key), None, NOW)
     controllers = {ALB_CONTROLLER, LATTICE_CONTROLLER}
     for route in store.routes():
-        route_status(route, attachment.route_parents.get(route_id(route), []), controllers, NOW)
+        route_status(route, judgement.parents.get(route.ref, []), controllers, NOW)
     reconcile_all(store, {}, NOW)  # the pass around the stages, with no cloud behind it
     return refused
 

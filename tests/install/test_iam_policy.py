@@ -30,6 +30,7 @@ from awsgw.embedded import make_vpc
 from awsgw.kube.controller import Controller
 from awsgw.providers.aws.common.network import find_vpc
 from awsgw.providers.aws.common.session import RECORD_CALLS_ENV, Aws
+from awsgw.providers.registry import Cloud
 from awsgw.testing.moto import install
 from tests.certs import self_signed_secret
 from tests.install.iam import (
@@ -586,7 +587,8 @@ def test_the_controller_and_reconcile_build_every_provider_of_the_registry() -> 
     """iam/policy.json covers the providers `awsgw run` and `awsgw reconcile` build: both take
     them from the registry, and every provider module's calls are checked (only the test
     aids and the request evaluators are left out)."""
-    assert "build_providers" in inspect.getsource(Controller._providers)
+    assert "cloud.providers" in inspect.getsource(Controller.__init__)
+    assert "build_providers" in inspect.getsource(Cloud.providers)
     assert "build_providers" in inspect.getsource(reconcile)
     lines = [
         "vpc-lattice:CreateService awsgw.providers.aws.lattice.services",

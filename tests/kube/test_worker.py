@@ -4,24 +4,35 @@ order, hands off what is not ours or cannot be read."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, cast
 
 import pytest
 import yaml
 
-from awsgw.core.attach import ALB_CONTROLLER, RuleProblem
-from awsgw.core.capabilities import LATTICE_CONTROLLER
-from awsgw.core.model import GatewayModel
-from awsgw.core.status import GatewayObservation, RouteNote
+from awsgw.core.capabilities import Capabilities
+from awsgw.core.conditions import Reason
+from awsgw.core.findings import (
+    Announcement,
+    Failure,
+    GatewayObservation,
+    ProblemKind,
+    RouteNote,
+    RuleProblem,
+)
 from awsgw.kube.api import KubeApi, NotLeader
 from awsgw.kube.cache import Cache
-from awsgw.kube.controller import guard_aws_writes
 from awsgw.kube.events import EventRecorder
 from awsgw.kube.mapping import CLASSES, FULL
 from awsgw.kube.resources import BY_KIND, EVENTS, GATEWAYS, HTTP_ROUTES
 from awsgw.kube.worker import GatewayWorker, Outcome
 from awsgw.kube.writes import FINALIZER, Writer
+from awsgw.objects import RouteRef
+from awsgw.providers.aws.alb.capabilities import ALB
+from awsgw.providers.aws.alb.capabilities import CONTROLLER as ALB_CONTROLLER
 from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.lattice.capabilities import CONTROLLER as LATTICE_CONTROLLER
+from awsgw.providers.base import DataPlane, PassScope, Plan
 from tests.conftest import MotoVpc
 from tests.kube.fakes import Clock, MemoryApi
 from tests.support import GATEWAY_CLASS, service
@@ -51,40 +62,61 @@ spec:
 )
 
 
-class FakeProvider:
+STORE = RouteRef("HTTPRoute", "shop/store")
+FakePlan = Plan[str, None]
+
+
+class FakeProvider(DataPlane[str, None]):
     """Records calls; sees the API so it can tell whether the finalizer was there first."""
 
-    def __init__(self, api: MemoryApi) -> None:
+    def __init__(self, api: MemoryApi, controller: str = ALB_CONTROLLER) -> None:
         self.api = api
+        self.row = replace(ALB, controller=controller)
         self.calls: list[tuple[Any, ...]] = []
         self.have: set[str] = set()
         self.fail: str | None = None
         self.fail_delete = False
         self.state = "active"
         self.problem: str | None = None
+        self.problem_kind = ProblemKind.UNSUPPORTED
         self.notes: tuple[RouteNote, ...] = ()
 
-    def refresh(self) -> None:
-        pass
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.row
 
-    def plan(self, model: GatewayModel) -> tuple[str, list[RuleProblem]]:
-        found = [RuleProblem(model.key, "HTTPRoute shop/store", 1, self.problem)]
-        return model.key, found if self.problem else []
+    def read(self, scope: PassScope) -> list[Failure]:
+        return []
 
-    def ensure(self, key: str) -> GatewayObservation:
+    def plan(self, scope: PassScope) -> FakePlan:
+        found = tuple(
+            RuleProblem(key, STORE, 1, self.problem, self.problem_kind)
+            for key in scope.gateways
+            if self.problem
+        )
+        return Plan({key: key for key in scope.gateways}, None, found)
+
+    def apply_shared(self, plan: FakePlan) -> list[Failure]:
+        return []
+
+    def apply(self, key: str, plan: FakePlan) -> GatewayObservation:
         ns, _, name = key.partition("/")
         doc = self.api.get(GATEWAYS, ns, name) or {}
         self.calls.append(("ensure", key, tuple(doc["metadata"].get("finalizers") or ())))
         if self.fail:
-            return GatewayObservation(key, False, "Pending", f"AWS error: {self.fail}", failed=True)
+            failure = Failure(f"AWS error: {self.fail}", gateway=key, quota="TooMany" in self.fail)
+            return GatewayObservation(key, False, Reason.PENDING, failure.message, failure=failure)
         self.have.add(key)
         if self.state != "active":
-            return GatewayObservation(key, False, "Pending", "load balancer is provisioning")
+            message = "load balancer is provisioning"
+            return GatewayObservation(key, False, Reason.PENDING, message)
         if self.notes:  # VPC Lattice: no address, a DNS name per Route
-            return GatewayObservation(key, True, "Programmed", "network joined", routes=self.notes)
-        return GatewayObservation(key, True, "Programmed", "active", "web-1.elb.amazonaws.com")
+            message = "network joined"
+            return GatewayObservation(key, True, Reason.PROGRAMMED, message, routes=self.notes)
+        address = "web-1.elb.amazonaws.com"
+        return GatewayObservation(key, True, Reason.PROGRAMMED, "active", address)
 
-    def ensure_deleted(self, key: str) -> None:
+    def delete(self, key: str, plan: FakePlan) -> None:
         self.calls.append(("delete", key))
         if self.fail_delete:
             raise RuntimeError("DependencyViolation")
@@ -93,7 +125,7 @@ class FakeProvider:
     def owned(self) -> set[str]:
         return set(self.have)
 
-    def finish(self) -> None:
+    def collect(self, plan: FakePlan) -> None:
         self.calls.append(("finish",))
 
 
@@ -104,7 +136,7 @@ class World:
         for doc in yaml.safe_load_all(text):
             if doc:
                 self.load(doc)
-        self.provider = FakeProvider(self.api)
+        self.provider = FakeProvider(self.api, controller)
         self.later: list[tuple[str, float]] = []
         recorder = EventRecorder(cast(KubeApi, self.api), ALB_CONTROLLER, "me", 600, Clock())
         self.worker = GatewayWorker(
@@ -179,6 +211,7 @@ def test_aws_failures_retry_with_one_warning(error: str, reason: str) -> None:
 def test_rules_past_a_quota_warn_on_the_gateway() -> None:
     w = World()
     w.provider.problem = "port 80 needs 120 ALB rules; the listener quota is 100"
+    w.provider.problem_kind = ProblemKind.QUOTA
     w.worker.process("shop/web")
     assert ("Warning", "QuotaExceeded") in w.events()
 
@@ -249,7 +282,7 @@ def test_aws_writes_are_refused_unless_leading(aws_env: MotoVpc) -> None:
     aws = Aws.create(max_attempts=1)
     ec2 = aws.client("ec2")  # created before the guard: it must be guarded too
     leading = {"now": False}
-    guard_aws_writes(aws, lambda: leading["now"])
+    aws.guard_writes(lambda: leading["now"], lambda op: NotLeader(f"not the leader: {op}"))
     ec2.describe_vpcs()
     with pytest.raises(NotLeader):
         ec2.create_vpc(CidrBlock="10.1.0.0/16")
@@ -278,10 +311,14 @@ DNS = "awsgw.io/lattice-dns"
 LATTICE_WORLD = WORLD.replace("controllerName: awsgw.io/alb", "controllerName: awsgw.io/lattice")
 
 
+def announced(dns: str) -> Announcement:
+    return Announcement(DNS, "LatticeService", f"VPC Lattice service DNS name {dns}")
+
+
 def lattice_world(dns: str = "store-shop-1.7d67968.vpc-lattice-svcs.us-east-1.on.aws") -> World:
     w = World(LATTICE_WORLD, controller=LATTICE_CONTROLLER)
-    w.provider.notes = (RouteNote("HTTPRoute shop/store", f"VPC Lattice service at {dns}",
-                                  ((DNS, dns),)),)  # fmt: skip
+    w.provider.notes = (RouteNote(STORE, f"VPC Lattice service at {dns}", ((DNS, dns),),
+                                  announced(dns)),)  # fmt: skip
     return w
 
 
@@ -307,7 +344,7 @@ def test_a_lattice_gateway_gets_the_finalizer_and_its_routes_their_dns_name_once
 def test_a_new_dns_name_is_written_and_announced_again() -> None:
     w = lattice_world()
     w.worker.process("shop/web")
-    w.provider.notes = (RouteNote("HTTPRoute shop/store", "moved", ((DNS, "new.on.aws"),)),)
+    w.provider.notes = (RouteNote(STORE, "moved", ((DNS, "new.on.aws"),), announced("new.on.aws")),)
     w.worker.process("shop/web")
     route = w.api.get(HTTP_ROUTES, "shop", "store")
     assert route is not None and route["metadata"]["annotations"][DNS] == "new.on.aws"

@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
 
-from awsgw.core.attach import NOTE, UNSUPPORTED, RuleProblem
-from awsgw.core.model import GatewayModel
-from awsgw.core.status import GatewayObservation, ListenerProblem
+from awsgw.core.capabilities import Capabilities
+from awsgw.core.conditions import Reason
+from awsgw.core.findings import Failure, GatewayObservation, ListenerProblem
+from awsgw.providers.aws.alb.capabilities import ALB
 from awsgw.providers.aws.alb.plan.compile import (
     AlbLimits,
     AlbSpec,
@@ -40,7 +41,7 @@ from awsgw.providers.aws.common.network import (
     find_subnets,
     find_vpc,
 )
-from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.common.session import Aws, failure_of
 from awsgw.providers.aws.common.tags import (
     BACKEND_TAG,
     CLUSTER_TAG,
@@ -49,6 +50,7 @@ from awsgw.providers.aws.common.tags import (
     tag_list,
 )
 from awsgw.providers.aws.elbv2.describe import all_rules, tags_of
+from awsgw.providers.base import DataPlane, PassScope, Plan
 
 DEFAULT_404 = (("fixed-response", "404"),)
 
@@ -66,7 +68,7 @@ class Inventory:
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-class AlbProvider:
+class AlbProvider(DataPlane[AlbSpec, None]):
     """ELBv2 Application Load Balancers for the ``awsgw.io/alb`` GatewayClass."""
 
     def __init__(
@@ -91,9 +93,20 @@ class AlbProvider:
         self.refused: list[ListenerProblem] = []
         """Gateway listeners whose certificate ACM refused, in the current ``ensure``."""
 
+    @property
+    def capabilities(self) -> Capabilities:
+        return ALB
+
     # ------------------------------------------------------------------ reads
-    def refresh(self) -> None:
+    def read(self, scope: PassScope) -> list[Failure]:
         """Read every load balancer and target group once (one pass of a reconcile)."""
+        try:
+            self._read()
+        except (ClientError, BotoCoreError) as exc:
+            return [failure_of(exc, where="AWS", prefix="ALB: ")]
+        return []
+
+    def _read(self) -> None:
         inv = Inventory()
         for page in self.elbv2.get_paginator("describe_load_balancers").paginate():
             for lb in page["LoadBalancers"]:
@@ -126,22 +139,23 @@ class AlbProvider:
             self._vpc = find_vpc(self.aws, self.cluster)
         return self._vpc
 
-    # ------------------------------------------------------------------ ensure
-    def plan(self, model: GatewayModel) -> tuple[AlbSpec, list[RuleProblem]]:
-        """Pure: the ALB the model needs, and the Route rules it cannot express."""
-        spec = compile_alb(model, self.cluster, self.limits)
-        problems = [
-            RuleProblem(
-                model.key, str(f.route), f.rule_index, f.message, NOTE if f.note else UNSUPPORTED
-            )
-            for f in spec.findings
-        ]
-        return spec, problems
+    # ------------------------------------------------------------------ plan and apply
+    def plan(self, scope: PassScope) -> Plan[AlbSpec, None]:
+        """Pure: the ALB each Gateway needs, and the Route rules it cannot express."""
+        specs = {
+            key: compile_alb(model, self.cluster, self.limits)
+            for key, model in scope.gateways.items()
+        }
+        problems = tuple(p for spec in specs.values() for p in spec.findings)
+        return Plan(specs, None, problems)
 
-    def ensure(self, spec: AlbSpec) -> GatewayObservation:
+    def apply_shared(self, plan: Plan[AlbSpec, None]) -> list[Failure]:
+        return []  # every ALB resource belongs to one Gateway
+
+    def apply(self, spec: AlbSpec, plan: Plan[AlbSpec, None]) -> GatewayObservation:
         """Make AWS match the spec; report address and programmed state."""
         if spec.error:
-            return GatewayObservation(spec.gateway, False, "Invalid", spec.error)
+            return GatewayObservation(spec.gateway, False, Reason.INVALID, spec.error)
         self.refused = []
         try:
             lb = self._ensure_load_balancer(spec)
@@ -149,22 +163,27 @@ class AlbProvider:
             self._ensure_listeners(spec, lb["LoadBalancerArn"], arns)
             self._delete_target_groups(spec.gateway, keep=set(arns.values()))
         except (NetworkError, Conflict) as exc:
-            return GatewayObservation(spec.gateway, False, "Invalid", str(exc))
+            return GatewayObservation(spec.gateway, False, Reason.INVALID, str(exc))
         except ClientError as exc:
+            failure = failure_of(exc, gateway=spec.gateway, prefix="AWS error: ")
             return GatewayObservation(
-                spec.gateway, False, "Pending", f"AWS error: {exc}", failed=True
+                spec.gateway, False, Reason.PENDING, failure.message, failure=failure
             )
         if lb.get("State", {}).get("Code", "active") != "active" and self.wait_active > 0:
             lb = self._wait_active(lb["LoadBalancerArn"])
         state = lb.get("State", {}).get("Code", "active")
         if state != "active":
             return GatewayObservation(
-                spec.gateway, False, "Pending", f"load balancer is {state}", lb.get("DNSName")
+                spec.gateway,
+                False,
+                Reason.PENDING,
+                f"load balancer is {state}",
+                lb.get("DNSName"),
             )
         return GatewayObservation(
             spec.gateway,
             True,
-            "Programmed",
+            Reason.PROGRAMMED,
             "Load balancer is active",
             lb["DNSName"],
             listeners=tuple(self.refused),
@@ -280,7 +299,9 @@ class AlbProvider:
                 secret = f"{cert.namespace}/{cert.name}"
                 message = f"Secret {secret}: ACM refused the certificate: {error_message(exc)}"
                 for listener in ls.certificate_listeners.get(secret, []):
-                    self.refused.append(ListenerProblem(listener, "InvalidCertificateRef", message))
+                    self.refused.append(
+                        ListenerProblem(listener, Reason.INVALID_CERTIFICATE_REF, message)
+                    )
         self.certificates_in_use.update(arns)
         return arns
 
@@ -426,7 +447,7 @@ class AlbProvider:
                 del self.inventory.tgs[name]
 
     # ------------------------------------------------------------------ delete
-    def ensure_deleted(self, gateway: str) -> None:
+    def delete(self, gateway: str, plan: Plan[AlbSpec, None]) -> None:
         """Remove every resource this cluster owns for a Gateway: listeners and the load
         balancer, then target groups, then the security group."""
         for name, lb in list(self.inventory.lbs.items()):
@@ -437,6 +458,6 @@ class AlbProvider:
         self._delete_target_groups(gateway, keep=set())
         self.groups.delete(gateway, wait=self.wait_active)
 
-    def finish(self) -> None:
+    def collect(self, plan: Plan[AlbSpec, None]) -> None:
         """After a full pass: delete imported certificates no listener uses any more."""
         self.certificates.delete_unused(self.certificates_in_use)

@@ -8,6 +8,7 @@ import os
 import sys
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
@@ -16,6 +17,7 @@ import boto3
 from botocore.config import Config
 
 from awsgw import __version__
+from awsgw.core.findings import Failure
 
 READ_PREFIXES = ("Describe", "Get", "List")
 THROTTLING_CODES = frozenset(
@@ -66,10 +68,27 @@ _CLIENT_LOCK = threading.Lock()
 ACCESS_DENIED = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
 
 
+QUOTA_HINTS = ("TooMany", "LimitExceeded", "QuotaExceeded")
+"""Error codes that mean an account quota (``TooManyLoadBalancers``, ``LimitExceeded``,
+``ServiceQuotaExceededException``), not a passing fault."""
+
+
+def error_code(exc: Exception) -> str:
+    return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+
+
+def failure_of(
+    exc: Exception, gateway: str | None = None, where: str = "", prefix: str = ""
+) -> Failure:
+    """A failed AWS call as a ``Failure``: the message, and whether a quota refused it."""
+    code = error_code(exc)
+    quota = any(hint in code for hint in QUOTA_HINTS)
+    return Failure(f"{prefix}{exc}", gateway=gateway, where=where, quota=quota)
+
+
 def access_denied(exc: Exception) -> bool:
     """Is this AWS error a refusal of the caller's permissions?"""
-    code = getattr(exc, "response", {}).get("Error", {}).get("Code")
-    return code in ACCESS_DENIED
+    return error_code(exc) in ACCESS_DENIED
 
 
 RECORD_CALLS_ENV = "RECORD_AWSGW_AWS_CALLS"
@@ -180,6 +199,20 @@ class Aws:
             if service not in self._clients:
                 self._clients[service] = self.session.client(service, config=self.config)
             return self._clients[service]
+
+    def guard_writes(self, allowed: Callable[[], bool], refuse: Callable[[str], Exception]) -> None:
+        """Refuse every call that is not a read (Describe/Get/List) unless ``allowed()``,
+        checked right before the call is sent. botocore copies the session's handlers into
+        each client when it is created, so clients that already exist get the guard too."""
+
+        def guard(event_name: str, **kwargs: Any) -> None:
+            operation = event_name.rsplit(".", 1)[-1]
+            if not operation.startswith(READ_PREFIXES) and not allowed():
+                raise refuse(operation)
+
+        self.session.events.register_first("before-call.*.*", guard)
+        for client in self._clients.values():
+            client.meta.events.register_first("before-call.*.*", guard)
 
     @property
     def region(self) -> str:

@@ -19,3 +19,7 @@ def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
 
 def owned_by(tags: dict[str, str], cluster: str) -> bool:
     return tags.get(CLUSTER_TAG) == cluster
+
+
+class Conflict(Exception):
+    """A resource awsgw would use exists but is not owned by this cluster."""

@@ -3,7 +3,7 @@
 A Gateway is a service network (created, or adopted by name and then only used) joined by
 this cluster's VPC; each Route on Lattice Gateways is one Lattice service, associated with
 each parent's network; exported Services publish tagged target groups that Routes in other
-clusters forward to (``ServiceImport`` backends). Reads happen once per pass (``prepare``),
+clusters forward to (``ServiceImport`` backends). Reads happen once per pass (``read``),
 then the fewest writes: nothing is written when AWS already matches. Everything is created
 with this cluster's owner tag, and nothing without it is modified or deleted; owned
 resources are deleted in dependency order (associations, rules, listeners, services, then
@@ -13,17 +13,20 @@ target groups once unused and drained).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from awsgw.core.attach import RuleProblem
-from awsgw.core.model import ExportModel, GatewayModel, PassModel
-from awsgw.core.status import GatewayObservation, RouteNote
+from awsgw.core.capabilities import Capabilities
+from awsgw.core.conditions import Reason
+from awsgw.core.findings import Announcement, Failure, GatewayObservation, RouteNote
 from awsgw.providers.aws.common.certificates import Certificates
 from awsgw.providers.aws.common.network import NetworkError, find_vpc
-from awsgw.providers.aws.common.session import Aws, access_denied
+from awsgw.providers.aws.common.session import Aws, access_denied, failure_of
 from awsgw.providers.aws.common.tags import GATEWAY_TAG, owner_tags
+from awsgw.providers.aws.lattice.capabilities import LATTICE
 from awsgw.providers.aws.lattice.inventory import (
     Inventory,
     owns_lattice_resources,
@@ -31,20 +34,45 @@ from awsgw.providers.aws.lattice.inventory import (
     read_inventory,
 )
 from awsgw.providers.aws.lattice.plan.compile import (
+    Exported,
     LatticeLimits,
     LatticePlan,
     ServiceSpec,
+    TargetGroupSpec,
     compile_exports,
     compile_lattice,
 )
 from awsgw.providers.aws.lattice.plan.names import DNS_ANNOTATION
 from awsgw.providers.aws.lattice.services import Services
 from awsgw.providers.aws.lattice.targets import Conflict, TargetGroups
+from awsgw.providers.base import DataPlane, PassScope, Plan
 
 log = logging.getLogger("awsgw.lattice")
 
 
-class LatticeProvider:
+@dataclass(frozen=True)
+class NetworkPlan:
+    """One Lattice Gateway's share of the pass: its service network, or why it has none."""
+
+    gateway: str
+    network: str
+    error: str | None
+
+
+@dataclass(frozen=True)
+class PassPlan:
+    """What spans the pass: every Route's service and target group, the exported groups,
+    and the Gateways whose resources stay although they are not planned (not accepted)."""
+
+    lattice: LatticePlan
+    exports: Mapping[str, TargetGroupSpec]
+    kept: frozenset[str]
+
+
+LatticeSpec = Plan[NetworkPlan, PassPlan]
+
+
+class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
     """Service networks, services and target groups of VPC Lattice."""
 
     def __init__(
@@ -62,15 +90,16 @@ class LatticeProvider:
         self.limits = limits or LatticeLimits()
         self.client = aws.client("vpc-lattice")
         self.certificates = Certificates(aws, cluster, purpose="lattice")
-        self.refresh()
+        self._forget()
 
-    # ------------------------------------------------------------------ pass
-    def refresh(self) -> None:
-        """Forget the previous pass; the reads happen in ``prepare``."""
+    @property
+    def capabilities(self) -> Capabilities:
+        return LATTICE
+
+    def _forget(self) -> None:
         self.inv = Inventory()
-        self.scope = PassModel({}, frozenset())
-        self.plan_all = LatticePlan()
         self.readable = False
+        self.in_use = False
         self.services = Services(self.client, self.cluster, self.inv)
         self.groups = TargetGroups(self.client, self.cluster, self.inv)
         self.groups_done: set[str] = set()
@@ -80,102 +109,115 @@ class LatticeProvider:
             self._vpc = find_vpc(self.aws, self.cluster)
         return self._vpc
 
-    def prepare(self, scope: PassModel) -> list[str]:
-        """Read Lattice once, publish or withdraw exports, plan every Lattice Gateway.
+    # ------------------------------------------------------------------ read and plan
+    def read(self, scope: PassScope) -> list[Failure]:
+        """Read VPC Lattice once for the pass.
 
         Without a GatewayClass of this controller the cluster does not use VPC Lattice: its
         ServiceExports (another Multi-Cluster Services implementation's, maybe) publish
         nothing, and no Lattice call is made unless a tag-scoped read finds resources this
         cluster still owns there (its Lattice Gateways were removed): those are deleted. An
         account where the controller may not read Lattice is logged once and skipped."""
-        in_use = scope.has_class or bool(scope.gateways)
-        if not in_use:
-            # Not (or no longer) using VPC Lattice: what this cluster still owns there is
-            # found by one tag-scoped read and collected as if every Gateway were gone.
-            scope = PassModel({}, scope.known)
-            try:
-                if not owns_lattice_resources(self.aws, self.cluster):
-                    return []
-            except ClientError as exc:
-                if not access_denied(exc):
-                    return [f"VPC Lattice: AWS error: {exc}"]
-                if self.aws.first_notice("lattice-denied"):
-                    log.warning("VPC Lattice is not readable here (%s): skipped", exc)
-                return []
-        self.scope = scope
+        self._forget()
+        self.in_use = scope.has_class or bool(scope.gateways)
         try:
+            if not self.in_use and not owns_lattice_resources(self.aws, self.cluster):
+                return []
             self.inv = read_inventory(self.client, self.cluster, self.vpc())
         except NetworkError as exc:
-            return [f"VPC Lattice: {exc}"]
+            return [Failure(str(exc), where="VPC Lattice")]
         except ClientError as exc:
-            if not in_use and access_denied(exc):
+            if not self.in_use and access_denied(exc):
                 if self.aws.first_notice("lattice-denied"):
                     log.warning("VPC Lattice is not readable here (%s): skipped", exc)
                 return []
-            return [f"VPC Lattice: AWS error: {exc}"]
+            return [failure_of(exc, where="VPC Lattice", prefix="AWS error: ")]
         self.readable = True
         self.services = Services(self.client, self.cluster, self.inv)
         self.groups = TargetGroups(self.client, self.cluster, self.inv)
-        failures = []
-        try:
-            self._exports(scope.exports)
-        except (ClientError, Conflict, NetworkError) as exc:
-            failures.append(f"VPC Lattice exports: {exc}")
-        self.plan_all = compile_lattice(
-            scope.gateways, self.cluster, self.inv.exported(), self.limits
+        return []
+
+    def plan(self, scope: PassScope) -> LatticeSpec:
+        """Pure: every Lattice Gateway's network and Route services, from the models and
+        the export groups every cluster publishes (this one's as it will after this pass)."""
+        if not self.readable:
+            return Plan({}, PassPlan(LatticePlan(), {}, scope.known))
+        exports = compile_exports(scope.exports if self.in_use else (), self.cluster)
+        plan = compile_lattice(
+            dict(scope.gateways), self.cluster, self._exported_after(exports), self.limits
         )
-        return failures
+        networks = {
+            key: NetworkPlan(key, name, error) for key, (name, error) in plan.networks.items()
+        }
+        kept = scope.known - set(scope.gateways)
+        return Plan(networks, PassPlan(plan, exports, kept), tuple(plan.findings))
 
-    def _exports(self, exports: tuple[ExportModel, ...]) -> None:
-        want = compile_exports(exports, self.cluster)
-        for spec in want.values():
-            self.groups.ensure(spec, self.vpc())
-        for name in self.groups.owned_unused(set(want), exports=True):
-            self.groups.withdraw(name)
-            self.groups.retire(name)
+    def _exported_after(self, exports: Mapping[str, TargetGroupSpec]) -> Exported:
+        """Published export groups once this pass's exports are applied: other clusters'
+        as read, this cluster's as planned."""
+        found: dict[tuple[str, str, int], set[str]] = {}
+        for key, names in self.inv.exported().items():
+            for name in names:
+                own = self.inv.mine(self.inv.groups[name], self.cluster)
+                if not own or name in exports:
+                    found.setdefault(key, set()).add(name)
+        for name, spec in exports.items():
+            if spec.export is not None:
+                found.setdefault(spec.export, set()).add(name)
+        return {k: tuple(sorted(v)) for k, v in found.items()}
 
-    def plan(self, model: GatewayModel) -> tuple[str, list[RuleProblem]]:
-        """The Gateway's share of the pass plan (made in ``prepare``) and its problems."""
-        problems = [
-            RuleProblem(f.gateway, str(f.route), f.rule_index, f.message, f.reason)
-            for f in self.plan_all.findings
-            if f.gateway == model.key
-        ]
-        return model.key, problems
+    # ------------------------------------------------------------------ apply
+    def apply_shared(self, plan: LatticeSpec) -> list[Failure]:
+        """Publish the exported Service ports, withdraw those no longer exported."""
+        if not self.readable:
+            return []
+        try:
+            for spec in plan.shared.exports.values():
+                self.groups.ensure(spec, self.vpc())
+            for name in self.groups.owned_unused(set(plan.shared.exports), exports=True):
+                self.groups.withdraw(name)
+                self.groups.retire(name)
+        except (Conflict, NetworkError) as exc:
+            return [Failure(str(exc), where="VPC Lattice exports")]
+        except ClientError as exc:
+            return [failure_of(exc, where="VPC Lattice exports")]
+        return []
 
-    # ------------------------------------------------------------------ ensure
-    def ensure(self, gateway: str) -> GatewayObservation:
+    def apply(self, desired: NetworkPlan, plan: LatticeSpec) -> GatewayObservation:
         """The service network, this VPC's association, and every Route service on it."""
-        name, error = self.plan_all.networks.get(gateway, ("", "not planned this pass"))
-        if error:
-            return GatewayObservation(gateway, False, "Invalid", error)
+        gateway, name = desired.gateway, desired.network
+        if desired.error:
+            return GatewayObservation(gateway, False, Reason.INVALID, desired.error)
         try:
             network = self._network(gateway, name)
             problem = self._vpc_link(gateway, network)
             if problem:
-                return GatewayObservation(gateway, False, "Invalid", problem)
+                return GatewayObservation(gateway, False, Reason.INVALID, problem)
             notes = []
-            for spec in self.plan_all.services.values():
+            for spec in plan.shared.lattice.services.values():
                 if gateway in spec.gateways:
-                    live = self._service(spec)
+                    live = self._service(spec, plan.shared.lattice)
                     self.services.associate(gateway, network, live, str(spec.route))
                     notes.append(_note(spec, live))
-            self._prune_links(gateway, network)
-            self._collect()
+            self._prune_links(gateway, network, plan.shared.lattice)
+            self._collect(plan.shared)
         except (Conflict, NetworkError) as exc:
-            return GatewayObservation(gateway, False, "Invalid", str(exc))
+            return GatewayObservation(gateway, False, Reason.INVALID, str(exc))
         except ClientError as exc:
-            return GatewayObservation(gateway, False, "Pending", f"AWS error: {exc}", failed=True)
+            failure = failure_of(exc, gateway=gateway, prefix="AWS error: ")
+            return GatewayObservation(
+                gateway, False, Reason.PENDING, failure.message, failure=failure
+            )
         message = f"Service network {name} ({network['id']}) is joined by VPC {self.vpc()}"
-        return GatewayObservation(gateway, True, "Programmed", message, routes=tuple(notes))
+        return GatewayObservation(gateway, True, Reason.PROGRAMMED, message, routes=tuple(notes))
 
-    def _service(self, spec: ServiceSpec) -> dict[str, Any]:
+    def _service(self, spec: ServiceSpec, lattice: LatticePlan) -> dict[str, Any]:
         for listener in spec.listeners:
             for rule in listener.rules:
                 if rule.action[0] == "forward":
                     for tg, _ in rule.action[1]:  # type: ignore[attr-defined]
-                        if tg in self.plan_all.target_groups and tg not in self.groups_done:
-                            self.groups.ensure(self.plan_all.target_groups[tg], self.vpc())
+                        if tg in lattice.target_groups and tg not in self.groups_done:
+                            self.groups.ensure(lattice.target_groups[tg], self.vpc())
                             self.groups_done.add(tg)
         certificate = None
         if spec.certificate is not None:
@@ -249,11 +291,11 @@ class LatticeProvider:
         )
         del self.inv.vpc_links[link["id"]]
 
-    def _prune_links(self, gateway: str, network: dict[str, Any]) -> None:
+    def _prune_links(self, gateway: str, network: dict[str, Any], lattice: LatticePlan) -> None:
         """Owned associations this Gateway made that it no longer wants."""
         wanted = {
             self.inv.services[s.name]["id"]
-            for s in self.plan_all.services.values()
+            for s in lattice.services.values()
             if gateway in s.gateways and s.name in self.inv.services
         }
         for link in list(self.inv.links.values()):
@@ -263,17 +305,17 @@ class LatticeProvider:
                 self.services.disassociate(link["id"])
 
     # ------------------------------------------------------------------ garbage
-    def _collect(self) -> None:
+    def _collect(self, shared: PassPlan) -> None:
         """Delete owned services no Route wants (unless a not-accepted Gateway still has
         them), then owned local target groups no service uses."""
-        kept = self.scope.known - set(self.scope.gateways)
+        wanted = shared.lattice
         for name, svc in list(self.inv.services.items()):
-            if not self.inv.mine(svc, self.cluster) or name in self.plan_all.services:
+            if not self.inv.mine(svc, self.cluster) or name in wanted.services:
                 continue
             links = self.inv.service_links(svc["id"])
-            if not any(self.inv.tag(a, GATEWAY_TAG) in kept for a in links):
+            if not any(self.inv.tag(a, GATEWAY_TAG) in shared.kept for a in links):
                 self.services.delete(name)
-        for name in self.groups.owned_unused(set(self.plan_all.target_groups), exports=False):
+        for name in self.groups.owned_unused(set(wanted.target_groups), exports=False):
             self.groups.retire(name)
 
     def _network_in_use(self, network: dict[str, Any]) -> bool:
@@ -282,7 +324,7 @@ class LatticeProvider:
             pages(self.client, "list_service_network_vpc_associations", **ident)
         )
 
-    def ensure_deleted(self, gateway: str) -> None:
+    def delete(self, gateway: str, plan: LatticeSpec) -> None:
         """Leave a removed Gateway's network: our associations, then the network itself if
         we created it and nobody else (another cluster) still uses it."""
         if not self.readable:
@@ -290,7 +332,7 @@ class LatticeProvider:
         for link in list(self.inv.links.values()):
             if self.inv.mine(link, self.cluster) and self.inv.tag(link, GATEWAY_TAG) == gateway:
                 self.services.disassociate(link["id"])
-        networks_wanted = {name for name, _ in self.plan_all.networks.values()}
+        networks_wanted = {name for name, _ in plan.shared.lattice.networks.values()}
         for link in list(self.inv.vpc_links.values()):
             mine = self.inv.mine(link, self.cluster) and self.inv.tag(link, GATEWAY_TAG) == gateway
             if mine and link.get("serviceNetworkName") not in networks_wanted:
@@ -301,7 +343,7 @@ class LatticeProvider:
             if ours and name not in networks_wanted and not self._network_in_use(network):
                 self.client.delete_service_network(serviceNetworkIdentifier=network["id"])
                 del self.inv.networks[name]
-        self._collect()
+        self._collect(plan.shared)
 
     def owned(self) -> set[str]:
         """Gateway keys that own a service network or an association here."""
@@ -316,11 +358,11 @@ class LatticeProvider:
             if self.inv.mine(r, self.cluster) and (tag := self.inv.tag(r, GATEWAY_TAG)) is not None
         }
 
-    def finish(self) -> None:
+    def collect(self, plan: LatticeSpec) -> None:
         """After a full pass: leftovers, and imported certificates no service uses."""
         if not self.readable:
             return
-        self._collect()
+        self._collect(plan.shared)
         in_use = set()
         for svc in self.inv.services.values():
             if self.inv.mine(svc, self.cluster):
@@ -335,4 +377,9 @@ def _note(spec: ServiceSpec, live: dict[str, Any]) -> RouteNote:
     message = f"VPC Lattice service {spec.name} at {dns}"
     if spec.custom_domain:
         message += f" (custom domain {spec.custom_domain})"
-    return RouteNote(str(spec.route), message, ((DNS_ANNOTATION, dns),))
+    announce = Announcement(
+        DNS_ANNOTATION,
+        "LatticeService",
+        f"VPC Lattice service DNS name {dns} (annotation {DNS_ANNOTATION})",
+    )
+    return RouteNote(spec.route, message, ((DNS_ANNOTATION, dns),), announce)

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from awsgw.core.backends import BackendKey
+from awsgw.core.findings import ProblemKind, RuleProblem
 from awsgw.core.model import (
     Action,
     GatewayModel,
@@ -21,10 +22,10 @@ from awsgw.core.model import (
     PortModel,
     Redirect,
     Rewrite,
-    RouteRef,
     Rule,
     WeightedBackend,
 )
+from awsgw.objects import RouteRef
 from awsgw.providers.aws.alb.evaluate import (
     LiveListener,
     Outcome,
@@ -36,7 +37,6 @@ from awsgw.providers.aws.alb.plan.compile import (
     CATCH_ALL,
     AlbLimits,
     AlbSpec,
-    Finding,
     RuleSpec,
     compile_alb,
     host_regex,
@@ -220,7 +220,7 @@ def name_of(spec: AlbSpec, backend: BackendKey | None) -> str:
     return names[0]
 
 
-def findings_for(spec: AlbSpec, route: RouteRef = ROUTE) -> list[Finding]:
+def findings_for(spec: AlbSpec, route: RouteRef = ROUTE) -> list[RuleProblem]:
     return [f for f in spec.findings if f.route == route]
 
 
@@ -738,7 +738,7 @@ def test_findings_name_the_route_and_rule_index() -> None:
     action = Action(unsupported=("RequestMirror",))
     spec = compile_rules(make_rule("/a", action=action, route=other, rule_index=4))
 
-    assert spec.findings == [Finding(other, 4, spec.findings[0].message)]
+    assert spec.findings == [RuleProblem(GATEWAY, other, 4, spec.findings[0].message)]
 
 
 # ----------------------------------------------------------------------------- URL rewrites
@@ -1094,7 +1094,7 @@ def test_a_long_listener_hostname_is_matched_and_isolated_by_its_plain_value() -
     spec = compile_alb(make_model(foo, wild), CLUSTER)
 
     (note,) = findings_for(spec)
-    assert note.note and "port" in note.message and long_host in note.message
+    assert note.kind is ProblemKind.NOTE and "port" in note.message and long_host in note.message
     too_long = [rx for rx in all_regexes(spec) if len(rx) > AlbLimits().regex_length]
     assert too_long == [], f"regexes CreateRule would refuse: {too_long}"
     hosts = [c for r in only_rules(spec) for c in r.conditions if c[0] == "host-header"]

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsgw.core.capabilities import LATTICE_CONTROLLER
 from awsgw.core.store import Store
+from awsgw.objects import RouteRef
 from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.lattice.capabilities import CONTROLLER as LATTICE_CONTROLLER
 from awsgw.providers.aws.lattice.evaluate import Outcome, Request, send
 from awsgw.providers.aws.lattice.plan.compile import LatticeLimits
 from awsgw.providers.aws.lattice.plan.names import DNS_ANNOTATION
@@ -101,7 +102,7 @@ class Cluster:
 
 
 def dns(result: PassResult, route: str, kind: str = "HTTPRoute") -> str:
-    return result.annotations[(kind, route)][DNS_ANNOTATION]
+    return result.annotations[RouteRef(kind, route)][DNS_ANNOTATION]
 
 
 def ips(outcome: Outcome) -> set[str]:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from awsgw.core.backends import BackendKey
+from awsgw.core.findings import ProblemKind
 from awsgw.core.model import (
     Action,
     GatewayModel,
@@ -14,10 +15,10 @@ from awsgw.core.model import (
     KeyValueMatch,
     Match,
     PortModel,
-    RouteRef,
     Rule,
     WeightedBackend,
 )
+from awsgw.objects import RouteRef
 from awsgw.providers.aws.lattice.plan.compile import (
     LatticeLimits,
     RuleSpec,
@@ -116,7 +117,7 @@ def test_import_shares_split_evenly_across_exporting_clusters() -> None:
 def test_unexported_import_is_a_backend_not_found_finding() -> None:
     plan = compile_lattice({"infra/mesh": model(rule(WeightedBackend(IMPORTED, 1)))}, "c1", {})
     [finding] = plan.findings
-    assert (finding.reason, finding.rule_index) == ("BackendNotFound", 0)
+    assert (finding.kind, finding.rule_index) == (ProblemKind.BACKEND_NOT_FOUND, 0)
     [svc] = plan.services.values()
     assert svc.listeners[0].rules[0].action == ("fixed", 500)
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from awsgw.core.attach import attach
-from awsgw.core.capabilities import ALB, LATTICE
-from awsgw.core.features import LATTICE_SUPPORTED
 from awsgw.core.model import Match
 from awsgw.core.status import class_statuses
 from awsgw.core.store import Store
 from awsgw.core.translate import build_model, grpc_match
 from awsgw.objects import GRPCMethodMatch, GRPCRouteMatch, HTTPHeaderMatch
+from awsgw.providers.aws.alb.capabilities import ALB
+from awsgw.providers.aws.lattice.capabilities import FEATURES as LATTICE_SUPPORTED
+from awsgw.providers.aws.lattice.capabilities import LATTICE
+from awsgw.providers.registry import CATALOG
+from tests.core.builders import attached_routes, route_ref
 from tests.support import objects
 
 NOW = "2026-01-01T00:00:00Z"
@@ -71,12 +74,12 @@ spec:
 
 
 def parent(att: Any, route: str) -> Any:
-    return att.route_parents[route][0]
+    return att.route_parents[route_ref(route)][0]
 
 
 def test_lattice_class_is_accepted_with_its_features() -> None:
     store = world("awsgw.io/lattice", HTTP, "")
-    status = class_statuses(attach(store), NOW)["c"]
+    status = class_statuses(attach(store, CATALOG), NOW)["c"]
     assert status["conditions"][0]["status"] == "True"
     assert status["conditions"][0]["message"] == "Accepted by awsgw (VPC Lattice)"
     assert [f["name"] for f in status["supportedFeatures"]] == list(LATTICE_SUPPORTED)
@@ -84,7 +87,7 @@ def test_lattice_class_is_accepted_with_its_features() -> None:
 
 
 def test_alb_refuses_grpc_routes_and_service_imports_as_before() -> None:
-    att = attach(world("awsgw.io/alb", HTTP, GRPC + IMPORT_ROUTE))
+    att = attach(world("awsgw.io/alb", HTTP, GRPC + IMPORT_ROUTE), CATALOG)
     assert parent(att, "GRPCRoute ns/g").accepted[1] == "NotAllowedByListeners"
     resolved = parent(att, "ns/r").resolved
     assert resolved[:2] == (False, "InvalidKind")
@@ -92,22 +95,22 @@ def test_alb_refuses_grpc_routes_and_service_imports_as_before() -> None:
     kinds = (
         "  - {name: http, port: 80, protocol: HTTP, allowedRoutes: {kinds: [{kind: GRPCRoute}]}}"
     )
-    listener = attach(world("awsgw.io/alb", kinds, "")).gateways["ns/gw"].listeners[0]
+    listener = attach(world("awsgw.io/alb", kinds, ""), CATALOG).gateways["ns/gw"].listeners[0]
     assert listener.resolved[1] == "InvalidRouteKinds"
     assert ALB.route_kinds == {"HTTP": ("HTTPRoute",), "HTTPS": ("HTTPRoute",)}
 
 
 def test_lattice_takes_grpc_routes_on_https_listeners_only() -> None:
-    on_http = attach(world("awsgw.io/lattice", HTTP, GRPC))
+    on_http = attach(world("awsgw.io/lattice", HTTP, GRPC), CATALOG)
     assert parent(on_http, "GRPCRoute ns/g").accepted[1] == "NotAllowedByListeners"
-    on_https = attach(world("awsgw.io/lattice", HTTPS, GRPC))
+    on_https = attach(world("awsgw.io/lattice", HTTPS, GRPC), CATALOG)
     assert parent(on_https, "GRPCRoute ns/g").accepted[0] is True
     kinds = on_https.gateways["ns/gw"].listeners[0].supported_kinds
     assert [k.kind for k in kinds] == list(LATTICE.route_kinds["HTTPS"])
 
 
 def test_lattice_resolves_service_import_backends() -> None:
-    att = attach(world("awsgw.io/lattice", HTTP, IMPORT_ROUTE))
+    att = attach(world("awsgw.io/lattice", HTTP, IMPORT_ROUTE), CATALOG)
     assert parent(att, "ns/r").resolved[0] is True
     model = build_model(att.gateways["ns/gw"], att, Store())
     [rule] = model.ports[0].groups[0].rules
@@ -119,22 +122,22 @@ def test_lattice_resolves_service_import_backends() -> None:
 
 def test_missing_service_import_or_port_is_backend_not_found() -> None:
     route = IMPORT_ROUTE.replace("name: imported, port: 80", "name: imported, port: 81")
-    assert parent(attach(world("awsgw.io/lattice", HTTP, route)), "ns/r").resolved[1:] == (
+    assert parent(attach(world("awsgw.io/lattice", HTTP, route), CATALOG), "ns/r").resolved[1:] == (
         "BackendNotFound",
         "backendRef multicluster.x-k8s.io/ServiceImport ns/imported: ServiceImport has no port 81",
     )
     route = IMPORT_ROUTE.replace("name: imported", "name: nowhere")
     assert (
         "ServiceImport not found"
-        in parent(attach(world("awsgw.io/lattice", HTTP, route)), "ns/r").resolved[2]
+        in parent(attach(world("awsgw.io/lattice", HTTP, route), CATALOG), "ns/r").resolved[2]
     )
 
 
 def test_an_http_and_a_grpc_route_may_share_a_name() -> None:
     http = GRPC.replace("kind: GRPCRoute", "kind: HTTPRoute")
-    att = attach(world("awsgw.io/lattice", HTTPS, GRPC + http))
-    assert set(att.route_parents) == {"GRPCRoute ns/g", "ns/g"}
-    assert att.gateways["ns/gw"].listeners[0].attached_routes == 2
+    att = attach(world("awsgw.io/lattice", HTTPS, GRPC + http), CATALOG)
+    assert set(att.route_parents) == {route_ref("GRPCRoute ns/g"), route_ref("ns/g")}
+    assert attached_routes(att, "https", "ns/gw") == 2
 
 
 def test_grpc_matches_become_http2_paths() -> None:

@@ -244,7 +244,7 @@ def test_existing_network_is_adopted_untouched_and_never_deleted(cluster: Cluste
 
 
 def test_foreign_resources_of_the_same_name_are_never_modified(cluster: Cluster) -> None:
-    from awsgw.core.model import RouteRef
+    from awsgw.objects import RouteRef
     from awsgw.providers.aws.lattice.plan.names import service_name
 
     client = cluster.lattice

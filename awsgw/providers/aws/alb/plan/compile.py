@@ -2,7 +2,7 @@
 
 Conditions and actions come out in a canonical, hashable form that the apply step turns into
 ELBv2 API shapes and compares against what ``DescribeRules`` returns. What ALB cannot express
-becomes a ``Finding`` for the Route's status, never a silent approximation.
+becomes a ``RuleProblem`` for the Route's status, never a silent approximation.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from awsgw.core.backends import BackendKey
-from awsgw.core.model import Action, Certificate, GatewayModel, Match, RouteRef, Rule
+from awsgw.core.findings import ProblemKind, RuleProblem
+from awsgw.core.model import Action, Certificate, GatewayModel, Match, Rule
+from awsgw.objects import RouteRef
 from awsgw.providers.aws.common.naming import digest
 
 Cond = tuple[object, ...]
@@ -39,17 +41,6 @@ class AlbLimits:
     target_groups_per_action: int = 5
     max_weight: int = 999
     regex_length: int = 128
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A Route rule ALB cannot program, and why; with ``note``, a rule ALB programs but
-    serves differently from the spec in a way the Route's status must say."""
-
-    route: RouteRef
-    rule_index: int
-    message: str
-    note: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,7 +78,8 @@ class AlbSpec:
     scheme: str
     listeners: list[ListenerSpec]
     target_groups: dict[str, TargetGroupSpec]
-    findings: list[Finding]
+    findings: list[RuleProblem]
+    """Route rules ALB cannot program as written, and notes on how it serves others."""
     error: str | None = None
     """A Gateway-level problem: nothing is programmed while it stands."""
 
@@ -423,7 +415,11 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
     """The ALB, listeners, ordered rules and target groups for one Gateway."""
     limits = limits or AlbLimits()
     ctx = _Context(cluster, model.key, limits, model)
-    findings: list[Finding] = []
+    findings: list[RuleProblem] = []
+
+    def problem(rule: Rule, message: str, kind: ProblemKind = ProblemKind.UNSUPPORTED) -> None:
+        findings.append(RuleProblem(model.key, rule.route, rule.rule_index, message, kind))
+
     listeners = []
     for port in model.ports:
         rules: list[RuleSpec] = []
@@ -434,14 +430,15 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
                 try:
                     condition_sets, notes = conditions_for(rule, limits)
                 except Unsupported as exc:
-                    findings.append(Finding(rule.route, rule.rule_index, f"dropped: {exc}"))
+                    problem(rule, f"dropped: {exc}")
                     continue
-                findings += [Finding(rule.route, rule.rule_index, n, note=True) for n in notes]
+                for note in notes:
+                    problem(rule, note, ProblemKind.NOTE)
                 transforms: tuple[Transform, ...] = ()
                 try:
                     acts, transforms = actions_for(rule, ctx, port.protocol)
                 except Unsupported as exc:  # never skip a filter: answer 500 instead
-                    findings.append(Finding(rule.route, rule.rule_index, f"answers 500: {exc}"))
+                    problem(rule, f"answers 500: {exc}")
                     acts = (("fixed-response", "500"),)
                 source = f"{rule.route} rule {rule.rule_index} match {rule.match_index}"
                 for conds in condition_sets:
@@ -466,14 +463,13 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
         if len(rules) > limits.rules_per_listener:
             rules, dropped = fit_quota(rules, origins, model.routes, limits.rules_per_listener)
             for route, rule_index in dropped:
+                message = (
+                    f"not programmed: the ALB rule quota of the listener on port {port.port} "
+                    f"({limits.rules_per_listener}) is taken by older Routes and this Route's "
+                    "higher-precedence rules"
+                )
                 findings.append(
-                    Finding(
-                        route,
-                        rule_index,
-                        f"not programmed: the ALB rule quota of the listener on port "
-                        f"{port.port} ({limits.rules_per_listener}) is taken by older Routes "
-                        "and this Route's higher-precedence rules",
-                    )
+                    RuleProblem(model.key, route, rule_index, message, ProblemKind.QUOTA)
                 )
         listeners.append(
             ListenerSpec(

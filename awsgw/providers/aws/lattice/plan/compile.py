@@ -4,7 +4,7 @@ Each Route becomes one Lattice service (shared by every Lattice Gateway it is pl
 with one listener per Gateway listener port and its rules in Gateway API precedence. Rule
 matches and actions come out as the Lattice API shapes (target groups by name), so the apply
 step compares them with what ``GetRule`` returns. What Lattice cannot express becomes a
-``Finding`` for the Route's status, never a silent approximation. Quotas are checked here,
+``RuleProblem`` for the Route's status, never a silent approximation. Quotas are checked here,
 before AWS is called.
 """
 
@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from awsgw.core.backends import BackendKey
-from awsgw.core.model import Action, Certificate, ExportModel, GatewayModel, Match, RouteRef, Rule
+from awsgw.core.findings import ProblemKind, RuleProblem
+from awsgw.core.model import Action, Certificate, ExportModel, GatewayModel, Match, Rule
 from awsgw.core.translate import match_key
+from awsgw.objects import RouteRef
 from awsgw.providers.aws.lattice.plan.names import (
     export_group_name,
     network_name,
@@ -43,15 +45,6 @@ class LatticeLimits:
     headers_per_match: int = 5
     max_weight: int = 999
     value_length: int = 200
-
-
-@dataclass(frozen=True)
-class Finding:
-    gateway: str
-    route: RouteRef
-    rule_index: int
-    message: str
-    reason: str = "UnsupportedValue"
 
 
 @dataclass(frozen=True)
@@ -98,7 +91,7 @@ class LatticePlan:
     """Gateway key → (service network name, why it cannot be used)."""
     services: dict[str, ServiceSpec] = field(default_factory=dict)
     target_groups: dict[str, TargetGroupSpec] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[RuleProblem] = field(default_factory=list)
 
 
 class Unsupported(Exception):
@@ -277,7 +270,7 @@ def _custom_domain(entries: list[_Entry]) -> tuple[str | None, str | None]:
 
 def _refuse(plan: LatticePlan, entries: list[_Entry], message: str) -> None:
     for e in entries:
-        plan.findings.append(Finding(e.gateway, e.rule.route, e.rule.rule_index, message))
+        plan.findings.append(RuleProblem(e.gateway, e.rule.route, e.rule.rule_index, message))
 
 
 def _listener(
@@ -292,9 +285,9 @@ def _listener(
     seen: set[str] = set()
     origins: list[Rule] = []
 
-    def find(rule: Rule, message: str, reason: str = "UnsupportedValue") -> None:
+    def find(rule: Rule, message: str, kind: ProblemKind = ProblemKind.UNSUPPORTED) -> None:
         for gw in gateways:
-            plan.findings.append(Finding(gw, rule.route, rule.rule_index, message, reason))
+            plan.findings.append(RuleProblem(gw, rule.route, rule.rule_index, message, kind))
 
     for rule in ordered:
         try:
@@ -309,7 +302,7 @@ def _listener(
             find(rule, f"answers 500: {exc}")
             act = ("fixed", 500)
         for message in unresolved:
-            find(rule, message, "BackendNotFound")
+            find(rule, message, ProblemKind.BACKEND_NOT_FOUND)
         source = f"{rule.route} rule {rule.rule_index} match {rule.match_index}"
         for match in matches:
             if match not in seen:  # an identical earlier rule always wins
@@ -323,6 +316,7 @@ def _listener(
                 rule,
                 f"port {port} needs {len(spec.rules)} VPC Lattice rules; the listener quota "
                 f"is {limit}: lowest-precedence rules dropped",
+                ProblemKind.QUOTA,
             )
         spec.rules = spec.rules[:limit]
     return spec

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from awsgw.core.model import RouteRef
+from awsgw.objects import RouteRef
 from awsgw.providers.aws.common.naming import digest
 
 SERVICE_NAME_LENGTH = 40

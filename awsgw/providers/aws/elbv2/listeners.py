@@ -1,0 +1,153 @@
+"""ELBv2 listeners as ALB and NLB share them: one per port, created with the owner tag,
+modified in place (protocol, default actions, default certificate), SNI certificates kept in
+step, stale owned listeners deleted; certificates from Secrets through ACM, a refusal by
+ACM reported on the Gateway listeners of that certificate only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from awsgw.core.conditions import Reason
+from awsgw.core.findings import ListenerProblem
+from awsgw.core.model import Certificate
+from awsgw.providers.aws.common.certificates import Certificates, error_message, refused_by_acm
+from awsgw.providers.aws.common.tags import CLUSTER_TAG, Conflict, owner_tags, tag_list
+from awsgw.providers.aws.elbv2.describe import tags_of
+
+
+@dataclass
+class ListenerWant:
+    """What one port's listener should be."""
+
+    port: int
+    protocol: str
+    default_actions: list[dict[str, Any]]
+    """ELBv2 API shape."""
+    certificates: list[str] = field(default_factory=list)
+    """ACM ARNs, the default first (HTTPS and TLS listeners)."""
+
+
+@dataclass
+class LiveListeners:
+    """A load balancer's listeners by port, with their tags."""
+
+    by_port: dict[int, dict[str, Any]]
+    tags: dict[str, dict[str, str]]
+
+    def owned(self, listener: dict[str, Any], cluster: str) -> bool:
+        return self.tags.get(listener["ListenerArn"], {}).get(CLUSTER_TAG) == cluster
+
+
+class Listeners:
+    """One pass's listener writes."""
+
+    def __init__(self, elbv2: Any, cluster: str, certificates: Certificates) -> None:
+        self.elbv2 = elbv2
+        self.cluster = cluster
+        self.certificates = certificates
+        self.in_use: set[str] = set()
+        """ACM ARNs the pass's listeners use (what the certificate cleanup keeps)."""
+        self.refused: list[ListenerProblem] = []
+        """Gateway listeners whose certificate ACM refused, since the last ``reset``."""
+
+    def reset(self) -> None:
+        self.refused = []
+
+    def live(self, lb_arn: str) -> LiveListeners:
+        found = {
+            ls["Port"]: ls
+            for page in self.elbv2.get_paginator("describe_listeners").paginate(
+                LoadBalancerArn=lb_arn
+            )
+            for ls in page["Listeners"]
+        }
+        return LiveListeners(
+            found, tags_of(self.elbv2, [ls["ListenerArn"] for ls in found.values()])
+        )
+
+    def certificate_arns(
+        self, certs: list[Certificate], listeners_of: dict[str, list[str]]
+    ) -> list[str]:
+        """ACM ARNs of a port's certificates; one ACM refuses is left out and the Gateway
+        listeners it belongs to (``listeners_of``: Secret → listeners) are reported."""
+        arns = []
+        for cert in certs:
+            try:
+                arns.append(self.certificates.arn_for(cert))
+            except ClientError as exc:
+                if not refused_by_acm(exc):
+                    raise
+                secret = f"{cert.namespace}/{cert.name}"
+                message = f"Secret {secret}: ACM refused the certificate: {error_message(exc)}"
+                for listener in listeners_of.get(secret, []):
+                    problem = ListenerProblem(listener, Reason.INVALID_CERTIFICATE_REF, message)
+                    self.refused.append(problem)
+        self.in_use.update(arns)
+        return arns
+
+    def ensure(
+        self,
+        lb_arn: str,
+        gateway: str,
+        want: ListenerWant,
+        have: dict[str, Any] | None,
+        same_default: Callable[[list[dict[str, Any]]], bool],
+    ) -> str:
+        """The port's listener (created, or modified where it differs); its ARN.
+        ``same_default`` tells whether live default actions are the wanted ones."""
+        if have is None:
+            kwargs: dict[str, Any] = {
+                "LoadBalancerArn": lb_arn,
+                "Protocol": want.protocol,
+                "Port": want.port,
+                "DefaultActions": want.default_actions,
+                "Tags": tag_list(owner_tags(self.cluster, gateway)),
+            }
+            if want.certificates:
+                kwargs["Certificates"] = [{"CertificateArn": want.certificates[0]}]
+            arn: str = self.elbv2.create_listener(**kwargs)["Listeners"][0]["ListenerArn"]
+        else:
+            arn = have["ListenerArn"]
+            changes: dict[str, Any] = {}
+            if have["Protocol"] != want.protocol:
+                changes["Protocol"] = want.protocol
+            if not same_default(have.get("DefaultActions", [])):
+                changes["DefaultActions"] = want.default_actions
+            default = [c["CertificateArn"] for c in have.get("Certificates", [])][:1]
+            if want.certificates and default != want.certificates[:1]:
+                changes["Certificates"] = [{"CertificateArn": want.certificates[0]}]
+            if changes:
+                self.elbv2.modify_listener(ListenerArn=arn, **changes)
+        if len(want.certificates) > 1 or (have is not None and want.certificates):
+            self._sync_sni(arn, want.certificates)
+        return arn
+
+    def check_owned(self, live: LiveListeners, port: int) -> dict[str, Any] | None:
+        """The live listener on a port, if any; one of another owner is a conflict."""
+        have = live.by_port.get(port)
+        if have is not None and not live.owned(have, self.cluster):
+            raise Conflict(f"listener on port {port} is not owned by this cluster")
+        return have
+
+    def delete_stale(self, live: LiveListeners, kept: set[int]) -> None:
+        """Owned listeners on ports no longer wanted."""
+        for port, stale in live.by_port.items():
+            if port not in kept and live.owned(stale, self.cluster):
+                self.elbv2.delete_listener(ListenerArn=stale["ListenerArn"])
+
+    def _sync_sni(self, arn: str, certs: list[str]) -> None:
+        listed = self.elbv2.describe_listener_certificates(ListenerArn=arn)["Certificates"]
+        have = {c["CertificateArn"] for c in listed if not c.get("IsDefault")}
+        want = set(certs[1:])
+        if want - have:
+            self.elbv2.add_listener_certificates(
+                ListenerArn=arn, Certificates=[{"CertificateArn": a} for a in sorted(want - have)]
+            )
+        if have - want:
+            self.elbv2.remove_listener_certificates(
+                ListenerArn=arn, Certificates=[{"CertificateArn": a} for a in sorted(have - want)]
+            )

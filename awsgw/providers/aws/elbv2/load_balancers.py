@@ -1,0 +1,171 @@
+"""ELBv2 load balancers and their target groups, as ALB and NLB share them: created with the
+owner tags in the create call, found in the pass's inventory, changed in place where ELBv2
+allows it, replaced where it does not (the scheme), deleted only when owned.
+
+Targets are kept in step with the ready endpoints by diff (register and deregister only what
+differs); a target group no Route uses any more is deleted after the listeners stopped
+using it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
+
+from awsgw.providers.aws.common.network import SecurityGroups, find_subnets
+from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.common.tags import (
+    BACKEND_TAG,
+    GATEWAY_TAG,
+    Conflict,
+    owner_tags,
+    tag_list,
+)
+from awsgw.providers.aws.elbv2.inventory import ElbInventory
+from awsgw.providers.aws.elbv2.plan.specs import LoadBalancerSpec, TargetGroupSpec
+
+
+class LoadBalancers:
+    """One pass's load balancer and target group writes, against its inventory."""
+
+    def __init__(
+        self,
+        aws: Aws,
+        cluster: str,
+        inventory: ElbInventory,
+        groups: SecurityGroups,
+        vpc: Callable[[], str],
+    ) -> None:
+        self.aws = aws
+        self.elbv2 = aws.client("elbv2")
+        self.cluster = cluster
+        self.inv = inventory
+        self.groups = groups
+        self.vpc = vpc
+
+    # ------------------------------------------------------------------ load balancers
+    def ensure(self, spec: LoadBalancerSpec) -> dict[str, Any]:
+        """The Gateway's load balancer with its owned security group, subnets found by tag."""
+        vpc = self.vpc()
+        subnets = find_subnets(self.aws, vpc, self.cluster, spec.scheme)
+        sg = self.groups.ensure(spec.gateway, spec.name, vpc, sorted(spec.ports))
+        lb = self.inv.lbs.get(spec.name)
+        if lb is not None and not self.inv.mine(lb["LoadBalancerArn"], self.cluster):
+            raise Conflict(f"load balancer {spec.name} exists and is not owned by this cluster")
+        if lb is not None and lb["Scheme"] != spec.scheme:  # immutable: replace
+            self.elbv2.delete_load_balancer(LoadBalancerArn=lb["LoadBalancerArn"])
+            lb = None
+        if lb is None:
+            tags = owner_tags(self.cluster, spec.gateway)
+            created: dict[str, Any] = self.elbv2.create_load_balancer(
+                Name=spec.name,
+                Subnets=subnets,
+                SecurityGroups=[sg],
+                Scheme=spec.scheme,
+                Type=spec.lb_type,
+                IpAddressType="ipv4",
+                Tags=tag_list(tags),
+            )["LoadBalancers"][0]
+            self.inv.lbs[spec.name] = created
+            self.inv.tags[created["LoadBalancerArn"]] = tags
+            return created
+        have = sorted(az["SubnetId"] for az in lb.get("AvailabilityZones", []))
+        if have != subnets:
+            self.elbv2.set_subnets(LoadBalancerArn=lb["LoadBalancerArn"], Subnets=subnets)
+        if sorted(lb.get("SecurityGroups", [])) != [sg]:
+            self.elbv2.set_security_groups(
+                LoadBalancerArn=lb["LoadBalancerArn"], SecurityGroups=[sg]
+            )
+        return lb
+
+    def wait_active(self, arn: str, seconds: float) -> dict[str, Any]:
+        """Poll until the load balancer leaves ``provisioning`` (for at most ``seconds``)."""
+
+        @retry(
+            retry=retry_if_result(lambda lb: lb.get("State", {}).get("Code") == "provisioning"),
+            stop=stop_after_delay(seconds),
+            wait=wait_exponential(multiplier=1, max=15),
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else {},
+        )
+        def describe() -> dict[str, Any]:
+            found = self.elbv2.describe_load_balancers(LoadBalancerArns=[arn])
+            lb: dict[str, Any] = found["LoadBalancers"][0]
+            return lb
+
+        result: dict[str, Any] = describe()
+        return result
+
+    def delete(self, gateway: str, wait: float) -> None:
+        """Every owned load balancer of the Gateway, then its target groups, then its
+        security group (whose network interfaces go last: ``wait`` bounds that)."""
+        for name, lb in list(self.inv.lbs.items()):
+            arn = lb["LoadBalancerArn"]
+            if self.inv.mine(arn, self.cluster) and self.inv.gateway_of(arn) == gateway:
+                self.elbv2.delete_load_balancer(LoadBalancerArn=arn)
+                del self.inv.lbs[name]
+        self.delete_target_groups(gateway, keep=set())
+        self.groups.delete(gateway, wait=wait)
+
+    # ------------------------------------------------------------------ target groups
+    def ensure_target_groups(
+        self, gateway: str, specs: Mapping[str, TargetGroupSpec]
+    ) -> dict[str, str]:
+        """Name → ARN of the Gateway's target groups, each with exactly its targets."""
+        arns = {}
+        for name, tg in specs.items():
+            have = self.inv.tgs.get(name)
+            if have is not None and not self.inv.mine(have["TargetGroupArn"], self.cluster):
+                raise Conflict(f"target group {name} exists and is not owned by this cluster")
+            created = have is None
+            if have is None:
+                have = self._create_target_group(gateway, tg)
+            arns[name] = have["TargetGroupArn"]
+            self._sync_targets(have["TargetGroupArn"], tg, created=created)
+        return arns
+
+    def _create_target_group(self, gateway: str, tg: TargetGroupSpec) -> dict[str, Any]:
+        tags = owner_tags(self.cluster, gateway, **{BACKEND_TAG: tg.backend})
+        kwargs: dict[str, Any] = {
+            "Name": tg.name,
+            "Protocol": tg.protocol,
+            "Port": tg.port,
+            "VpcId": self.vpc(),
+            "TargetType": tg.target_type,
+            "Tags": tag_list(tags),
+        }
+        if tg.protocol_version is not None:
+            kwargs["ProtocolVersion"] = tg.protocol_version
+        created: dict[str, Any] = self.elbv2.create_target_group(**kwargs)["TargetGroups"][0]
+        self.inv.tgs[tg.name] = created
+        self.inv.tags[created["TargetGroupArn"]] = tags
+        return created
+
+    def _sync_targets(self, arn: str, tg: TargetGroupSpec, created: bool) -> None:
+        have: set[tuple[str, int]] = set()
+        if not created:
+            health = self.elbv2.describe_target_health(TargetGroupArn=arn)
+            have = {
+                (d["Target"]["Id"], int(d["Target"]["Port"]))
+                for d in health["TargetHealthDescriptions"]
+                if d.get("TargetHealth", {}).get("State") != "draining"
+            }
+        want = set(tg.targets)
+        if want - have:
+            self.elbv2.register_targets(
+                TargetGroupArn=arn, Targets=[{"Id": i, "Port": p} for i, p in sorted(want - have)]
+            )
+        if have - want:
+            self.elbv2.deregister_targets(
+                TargetGroupArn=arn, Targets=[{"Id": i, "Port": p} for i, p in sorted(have - want)]
+            )
+
+    def delete_target_groups(self, gateway: str, keep: set[str]) -> None:
+        """The Gateway's owned target groups whose ARN is not in ``keep``."""
+        for name, tg in list(self.inv.tgs.items()):
+            arn = tg["TargetGroupArn"]
+            owned = self.inv.mine(arn, self.cluster) and self.inv.tags[arn].get(GATEWAY_TAG)
+            if owned == gateway and arn not in keep:
+                self.elbv2.delete_target_group(TargetGroupArn=arn)
+                del self.inv.tgs[name]

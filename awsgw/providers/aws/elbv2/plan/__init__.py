@@ -1,0 +1,1 @@
+"""What ALB and NLB plans share, pure: the load balancer and target group specs."""

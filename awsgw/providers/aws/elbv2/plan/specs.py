@@ -1,0 +1,34 @@
+"""The ELBv2 resources a Gateway needs, as ALB and NLB plan them (pure values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LoadBalancerSpec:
+    gateway: str
+    name: str
+    """≤ 32 characters, stable per (cluster, Gateway)."""
+    lb_type: str
+    """``application`` or ``network``."""
+    scheme: str
+    """``internal`` or ``internet-facing`` (immutable: a change replaces it)."""
+    ports: tuple[int, ...]
+    """Listener ports the owned security group opens."""
+
+
+@dataclass(frozen=True)
+class TargetGroupSpec:
+    """One target group per (Gateway, Service port[, protocol]), shared by its Routes."""
+
+    name: str
+    backend: str
+    """``ns/name:port`` of the Service port, or ``unresolved``."""
+    port: int
+    targets: tuple[tuple[str, int], ...]
+    """Ready (IP, port) endpoints."""
+    protocol: str = "HTTP"
+    protocol_version: str | None = "HTTP1"
+    """ALB target groups only (``HTTP1``, ``HTTP2``, ``GRPC``); None for NLB ones."""
+    target_type: str = "ip"

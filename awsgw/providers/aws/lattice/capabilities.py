@@ -1,0 +1,24 @@
+"""What the VPC Lattice data plane carries: its capability row and the Gateway API features
+it claims (checked by the Lattice tests, not by an offline conformance run)."""
+
+from __future__ import annotations
+
+from awsgw.core.capabilities import SERVICE, SERVICE_IMPORT, Capabilities
+from awsgw.core.features import CORE
+
+CONTROLLER = "awsgw.io/lattice"
+FEATURES = tuple(sorted((*CORE, "GRPCRoute", "HTTPRouteMethodMatching")))
+
+LATTICE = Capabilities(
+    controller=CONTROLLER,
+    product="a VPC Lattice service network",
+    short="VPC Lattice",
+    accepted="Accepted by awsgw (VPC Lattice)",
+    route_kinds={"HTTP": ("HTTPRoute",), "HTTPS": ("HTTPRoute", "GRPCRoute")},
+    backend_kinds=frozenset({SERVICE, SERVICE_IMPORT}),
+    no_static_address="spec.addresses: a VPC Lattice service network takes no address; "
+    "each Route's VPC Lattice service gets its own DNS name",
+    no_address_type="spec.addresses: type {types} cannot be assigned; a VPC Lattice service "
+    "network has no address (each Route's service has a DNS name)",
+    features=FEATURES,
+)
