@@ -124,7 +124,7 @@ def reconcile(args: argparse.Namespace) -> int:
 def explain_command(args: argparse.Namespace) -> int:
     """``awsgw explain``: evaluate a request against the live listener rules."""
     from awsgw.explain import ExplainError, explain
-    from awsgw.providers.aws.alb.evaluate import Request
+    from awsgw.providers.aws.common.requests import Request
 
     try:
         settings = Settings()

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from awsgw.providers.aws.alb.evaluate import LiveListener, Outcome, Request, load_listeners
+from awsgw.providers.aws.alb.evaluate import AlbOutcome, LiveListener, load_listeners
+from awsgw.providers.aws.common.requests import Request
 from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG
 from awsgw.providers.aws.elbv2.describe import tags_of
@@ -21,7 +22,7 @@ class Explanation:
     gateway: str
     load_balancer: str
     request: Request
-    outcome: Outcome
+    outcome: AlbOutcome
     rule: dict[str, Any] | None
 
     def render(self) -> str:

@@ -11,9 +11,10 @@ from awsgw.core.store import Store
 from awsgw.manifests import parse_document
 from awsgw.objects import KubeObject
 from awsgw.providers.aws.alb.capabilities import CONTROLLER as ALB_CONTROLLER
-from awsgw.providers.aws.alb.evaluate import LiveListener, Outcome, Request, load_listeners
+from awsgw.providers.aws.alb.evaluate import AlbOutcome, LiveListener, load_listeners
 from awsgw.providers.aws.alb.plan.compile import AlbLimits
 from awsgw.providers.aws.alb.provider import AlbProvider
+from awsgw.providers.aws.common.requests import Request
 from awsgw.providers.aws.common.session import Aws
 from awsgw.reconcilers.gateways import PassResult, reconcile_all
 
@@ -105,12 +106,12 @@ class Harness:
 
     def send(
         self, gateway_key: str, host: str, path: str = "/", port: int = 80, **kw: Any
-    ) -> Outcome:
+    ) -> AlbOutcome:
         listener = self.listeners(gateway_key)[port]
         return listener.evaluate(Request(host=host, path=path, port=port, **kw))
 
 
-def backend_ips(outcome: Outcome) -> set[str]:
+def backend_ips(outcome: AlbOutcome) -> set[str]:
     """Every target address the outcome forwards to (weight > 0)."""
     return {t for _, w, targets in outcome.targets if w > 0 for t in targets}
 

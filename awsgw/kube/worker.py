@@ -25,7 +25,7 @@ from awsgw.kube.cache import Cache
 from awsgw.kube.events import EventRecorder
 from awsgw.kube.mapping import CLASSES, FULL
 from awsgw.kube.resources import GATEWAYS
-from awsgw.kube.writes import FINALIZER, Conflict, Writer
+from awsgw.kube.writes import FINALIZER, WriteConflict, Writer
 from awsgw.objects import Gateway, GatewayClass, KubeObject
 from awsgw.providers.base import Provider
 from awsgw.providers.registry import CATALOG
@@ -102,7 +102,7 @@ class GatewayWorker:
         if gw.metadata.deletion_timestamp is None and ours:
             try:
                 gw = self.writer.finalizer(gw, present=True)
-            except Conflict as exc:
+            except WriteConflict as exc:
                 log.info("finalizer not added yet: %s", exc, extra={"gateway": key})
                 return Outcome(retry=True)
         elif FINALIZER not in gw.metadata.finalizers and not self._status_only(gw):
@@ -124,7 +124,7 @@ class GatewayWorker:
         if key in result.deleted and not result.failed:
             try:
                 self.writer.raw_finalizer(GATEWAYS, doc, present=False)
-            except Conflict:
+            except WriteConflict:
                 return Outcome(retry=True)
         return Outcome(retry=bool(result.failed))
 
@@ -140,7 +140,7 @@ class GatewayWorker:
                 self.recorder.record(gw, "Normal", "Deleted", note, "Delete", controller)
             try:
                 self.writer.finalizer(gw, present=False)
-            except Conflict:
+            except WriteConflict:
                 conflicts = True
         return self._outcome(store, result, conflicts, only=key)
 
@@ -174,7 +174,7 @@ class GatewayWorker:
             if gw.metadata.deletion_timestamp is None and self._controller(gw) in MANAGED:
                 try:
                     self.writer.finalizer(gw, present=True)
-                except Conflict:
+                except WriteConflict:
                     conflicts = True
         if conflicts:
             return Outcome(retry=True)
@@ -189,7 +189,7 @@ class GatewayWorker:
             if gone is not None and FINALIZER in gone.metadata.finalizers and not failed:
                 try:
                     self.writer.finalizer(gone, present=False)
-                except Conflict:
+                except WriteConflict:
                     conflicts = True
         return self._outcome(store, result, conflicts, only=None)
 
@@ -203,7 +203,7 @@ class GatewayWorker:
                 continue
             try:
                 self.writer.status(gc, status)
-            except Conflict:
+            except WriteConflict:
                 conflicts = True
         return Outcome(retry=conflicts)
 
@@ -216,7 +216,7 @@ class GatewayWorker:
                 continue
             try:
                 self.writer.status(obj, status)
-            except Conflict as exc:
+            except WriteConflict as exc:
                 log.info("status not written: %s", exc, extra={"object": f"{kind} {key}"})
                 conflicts = True
         return conflicts
@@ -231,7 +231,7 @@ class GatewayWorker:
                 continue
             try:
                 written = self.writer.annotations(obj, wanted)
-            except Conflict as exc:
+            except WriteConflict as exc:
                 log.info("annotations not written: %s", exc, extra={"object": str(ref)})
                 conflicts = True
                 continue

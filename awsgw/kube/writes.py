@@ -24,7 +24,7 @@ CONFLICT = (409, 422)
 """422 too: a JSON patch that no longer applies because the object changed."""
 
 
-class Conflict(Exception):
+class WriteConflict(Exception):
     """The object changed since it was read: retry the key."""
 
 
@@ -89,7 +89,7 @@ class Writer:
             if exc.status == 404:
                 return False
             if exc.status in CONFLICT:
-                raise Conflict(f"{obj.kind} {obj.key} changed: {exc}") from exc
+                raise WriteConflict(f"{obj.kind} {obj.key} changed: {exc}") from exc
             raise
         self.on_status(obj.kind)
         log.info("status written", extra={"object": f"{obj.kind} {obj.key}"})
@@ -111,7 +111,7 @@ class Writer:
             if exc.status == 404:
                 return False
             if exc.status in CONFLICT:
-                raise Conflict(f"{obj.kind} {obj.key} changed: {exc}") from exc
+                raise WriteConflict(f"{obj.kind} {obj.key} changed: {exc}") from exc
             raise
         log.info(
             "annotations written", extra={"object": f"{obj.kind} {obj.key}", "keys": sorted(patch)}
@@ -143,7 +143,7 @@ class Writer:
             if exc.status == 404 and not present:
                 return None
             if exc.status in CONFLICT:
-                raise Conflict(f"{where} changed: {exc}") from exc
+                raise WriteConflict(f"{where} changed: {exc}") from exc
             raise
         log.info("finalizer added" if present else "finalizer removed", extra={"object": where})
         self.cache.write_through(resource, answer, resource_version(doc))

@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from awsgw.embedded import make_vpc, moto_server
-from awsgw.providers.aws.alb.evaluate import Request, load_listeners
+from awsgw.providers.aws.alb.evaluate import load_listeners
+from awsgw.providers.aws.common.requests import Request
 from tests.certs import self_signed_secret
 from tests.support import condition
 

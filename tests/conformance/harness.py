@@ -23,8 +23,9 @@ from awsgw.core.store import Store
 from awsgw.manifests import parse_document
 from awsgw.objects import KubeObject
 from awsgw.providers.aws.alb.capabilities import CONTROLLER as ALB_CONTROLLER
-from awsgw.providers.aws.alb.evaluate import Outcome, Request, load_listeners
+from awsgw.providers.aws.alb.evaluate import AlbOutcome, load_listeners
 from awsgw.providers.aws.alb.provider import AlbProvider
+from awsgw.providers.aws.common.requests import Request
 from awsgw.providers.aws.common.session import Aws
 from awsgw.reconcilers.gateways import reconcile_all
 from tests.certs import self_signed_secret
@@ -344,7 +345,7 @@ def gateway_lb(runner: Runner, gateway: str) -> dict[str, Any]:
     raise Failure(f"no load balancer answers at {address}")
 
 
-def send(runner: Runner, req: dict[str, Any]) -> tuple[Outcome, str]:
+def send(runner: Runner, req: dict[str, Any]) -> tuple[AlbOutcome, str]:
     lb = gateway_lb(runner, req["gateway"])
     listeners = load_listeners(runner.aws.client("elbv2"), lb["LoadBalancerArn"])
     port = int(req.get("port", 80))
@@ -394,7 +395,9 @@ def check_request(runner: Runner, req: dict[str, Any]) -> None:
             raise Failure(f"{where}: {key} cannot be judged: ALB does not modify headers")
 
 
-def check_redirect(where: str, want: dict[str, Any], outcome: Outcome, req: dict[str, Any]) -> None:
+def check_redirect(
+    where: str, want: dict[str, Any], outcome: AlbOutcome, req: dict[str, Any]
+) -> None:
     if outcome.location is None:
         raise Failure(f"{where}: no redirect ({outcome})")
     loc = urlsplit(outcome.location)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsgw.providers.aws.lattice.evaluate import Request, send
+from awsgw.providers.aws.common.requests import Request
+from awsgw.providers.aws.lattice.evaluate import send
 from tests.e2e.conftest import GATEWAY, ROUTE, Cluster, condition, eventually
 
 FINALIZER = "awsgw.io/gateway-resources"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from awsgw.providers.aws.alb.evaluate import Request, load_listeners
+from awsgw.providers.aws.alb.evaluate import load_listeners
+from awsgw.providers.aws.common.requests import Request
 from tests.e2e.conftest import GATEWAY, ROUTE, Cluster, condition, eventually
 
 FINALIZER = "awsgw.io/gateway-resources"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from awsgw.providers.aws.alb.evaluate import Request, load_listeners
+from awsgw.providers.aws.alb.evaluate import load_listeners
+from awsgw.providers.aws.common.requests import Request
 from tests.e2e.conftest import GATEWAY, ROUTE, Cluster, Controller, eventually
 
 LEASE = ("coordination.k8s.io/v1", "Lease", "kube-system", "awsgw-controller")

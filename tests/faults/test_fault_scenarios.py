@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from awsgw.embedded import make_vpc
-from awsgw.providers.aws.alb.evaluate import Request, load_listeners
+from awsgw.providers.aws.alb.evaluate import load_listeners
+from awsgw.providers.aws.common.requests import Request
 from awsgw.testing.faults import FaultPlan, faulty_moto_server
 from tests.certs import self_signed_secret
 from tests.e2e.conftest import reset_moto

@@ -13,7 +13,7 @@ from awsgw.kube.cache import Cache
 from awsgw.kube.resources import GATEWAYS, HTTP_ROUTES
 from awsgw.kube.writes import (
     FINALIZER,
-    Conflict,
+    WriteConflict,
     Writer,
     annotations_patch,
     finalizer_patch,
@@ -74,7 +74,7 @@ def test_stale_status_write_is_a_conflict() -> None:
     api, cache, writer = setup()
     stale = gateway(cache)
     api.put(GATEWAYS, {**GW, "metadata": {**GW["metadata"], "labels": {"x": "y"}}})
-    with pytest.raises(Conflict):
+    with pytest.raises(WriteConflict):
         writer.status(stale, {"conditions": []})
 
 
@@ -98,7 +98,7 @@ def test_finalizer_race_is_a_conflict_and_not_leader_refuses() -> None:
     api, cache, writer = setup()
     stale = gateway(cache)
     api.put(GATEWAYS, {**GW, "metadata": {**GW["metadata"], "labels": {"x": "y"}}})
-    with pytest.raises(Conflict):
+    with pytest.raises(WriteConflict):
         writer.finalizer(stale, present=True)
     api.may_write = lambda: False
     with pytest.raises(NotLeader):
@@ -129,7 +129,7 @@ def test_annotations_patch_only_what_differs_and_keeps_the_rest() -> None:
     fresh = cache.get("HTTPRoute", "shop/store")
     assert fresh is not None and not writer.annotations(fresh, {"awsgw.io/lattice-dns":
                                                                 "store.example"})  # fmt: skip
-    with pytest.raises(Conflict):  # computed from an older version
+    with pytest.raises(WriteConflict):  # computed from an older version
         writer.annotations(current, {"awsgw.io/lattice-dns": "other.example"})
     api.may_write = lambda: False
     with pytest.raises(NotLeader):

@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from awsgw.providers.aws.alb.plan.rules import DesiredRule, ExistingRule, plan_rules
+from awsgw.providers.aws.alb.plan.rules import DesiredRule, ExistingRule, plan_alb_rules
 from awsgw.testing.moto_elbv2 import (
     RULES_PER_LISTENER,
     check_actions,
@@ -353,7 +353,7 @@ def test_a_renumbering_plan_near_the_top_priority_applies_to_moto(listener: List
         ExistingRule(second, 49999, (("path-pattern", ("/b",)),), (("fixed-response", "404"),)),
     ]
     desired = [DesiredRule(r.conditions, r.actions) for r in (existing[1], existing[0])]
-    plan = plan_rules(existing, desired)
+    plan = plan_alb_rules(existing, desired)
     assert plan.set_priorities and not (plan.create or plan.delete or plan.modify)
 
     listener.elbv2.set_rule_priorities(

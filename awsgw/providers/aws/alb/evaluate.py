@@ -23,29 +23,12 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl
 
+from awsgw.providers.aws.common.requests import Request
 from awsgw.providers.aws.elbv2.describe import all_rules
 
 
-@dataclass(frozen=True)
-class Request:
-    host: str
-    path: str = "/"
-    method: str = "GET"
-    headers: tuple[tuple[str, str], ...] = ()
-    port: int = 80
-    scheme: str = "http"
-
-    @property
-    def path_only(self) -> str:
-        return self.path.split("?", 1)[0]
-
-    @property
-    def query(self) -> str:
-        return self.path.split("?", 1)[1] if "?" in self.path else ""
-
-
 @dataclass
-class Outcome:
+class AlbOutcome:
     """Where a request ends: the rule (None = default action) and what it does."""
 
     priority: str
@@ -159,24 +142,24 @@ class LiveListener:
     groups: dict[str, tuple[str, list[str]]]
     """Target group ARN → (name, ["ip:port", ...] of registered targets)."""
 
-    def evaluate(self, req: Request) -> Outcome:
+    def evaluate(self, req: Request) -> AlbOutcome:
         for rule in self.rules:
             if all(condition_matches(c, req) for c in rule.get("Conditions", [])):
                 return self._act(rule, req)
-        return Outcome("none", "none", 404)
+        return AlbOutcome("none", "none", 404)
 
-    def _act(self, rule: dict[str, Any], sent: Request) -> Outcome:
+    def _act(self, rule: dict[str, Any], sent: Request) -> AlbOutcome:
         priority = rule["Priority"]
         req = apply_transforms(rule.get("Transforms"), sent)
         for action in sorted(rule.get("Actions", []), key=lambda a: a.get("Order", 0)):
             kind = action["Type"]
             if kind == "fixed-response":
                 code = int(action["FixedResponseConfig"]["StatusCode"])
-                return Outcome(priority, kind, code)
+                return AlbOutcome(priority, kind, code)
             if kind == "redirect":
                 cfg = action["RedirectConfig"]
                 code = int(cfg["StatusCode"].split("_")[1])
-                return Outcome(priority, kind, code, location=_location(cfg, req))
+                return AlbOutcome(priority, kind, code, location=_location(cfg, req))
             if kind == "forward":
                 groups = (action.get("ForwardConfig") or {}).get("TargetGroups") or [
                     {"TargetGroupArn": action["TargetGroupArn"], "Weight": 1}
@@ -191,8 +174,8 @@ class LiveListener:
                 ]
                 live = [t for t in targets if t[1] > 0 and t[2]]
                 code = 200 if live else 503
-                return Outcome(priority, kind, code, targets, path=req.path, host=req.host)
-        return Outcome(priority, "none", 500)
+                return AlbOutcome(priority, kind, code, targets, path=req.path, host=req.host)
+        return AlbOutcome(priority, "none", 500)
 
 
 def _referenced_groups(rules: list[dict[str, Any]]) -> set[str]:

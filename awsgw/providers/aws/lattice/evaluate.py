@@ -20,24 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from awsgw.providers.aws.common.requests import Request
 from awsgw.providers.aws.lattice.inventory import pages
 
 
-@dataclass(frozen=True)
-class Request:
-    host: str
-    path: str = "/"
-    method: str = "GET"
-    headers: tuple[tuple[str, str], ...] = ()
-    port: int = 80
-
-    @property
-    def path_only(self) -> str:
-        return self.path.split("?", 1)[0]
-
-
 @dataclass
-class Outcome:
+class LatticeOutcome:
     """Where a request ends: the rule (``default``, or ``none`` when unreachable)."""
 
     rule: str
@@ -90,22 +78,24 @@ class LiveListener:
     groups: dict[str, tuple[str, list[str]]]
     """Target group id → (name, ["ip:port", ...] serving)."""
 
-    def evaluate(self, req: Request) -> Outcome:
+    def evaluate(self, req: Request) -> LatticeOutcome:
         for rule in self.rules:
             if rule.get("isDefault") or rule_matches(rule.get("match"), req):
                 return self._act(rule.get("name") or "default", rule.get("action") or {})
-        return Outcome("none", "none", 404)
+        return LatticeOutcome("none", "none", 404)
 
-    def _act(self, name: str, action: dict[str, Any]) -> Outcome:
+    def _act(self, name: str, action: dict[str, Any]) -> LatticeOutcome:
         if "fixedResponse" in action:
-            return Outcome(name, "fixed-response", int(action["fixedResponse"]["statusCode"]))
+            return LatticeOutcome(
+                name, "fixed-response", int(action["fixedResponse"]["statusCode"])
+            )
         targets = []
         for g in (action.get("forward") or {}).get("targetGroups") or []:
             ident = g["targetGroupIdentifier"].rsplit("/", 1)[-1]
             group_name, serving = self.groups.get(ident, (ident, []))
             targets.append((group_name, int(g.get("weight", 1)), serving))
         live = [t for t in targets if t[1] > 0 and t[2]]
-        return Outcome(name, "forward", 200 if live else 503, targets)
+        return LatticeOutcome(name, "forward", 200 if live else 503, targets)
 
 
 def _group(client: Any, ident: str) -> tuple[str, list[str]]:
@@ -161,12 +151,12 @@ def reachable(client: Any, vpc: str, service_id: str) -> bool:
     return any(a.get("serviceNetworkId") in joined for a in links)
 
 
-def send(client: Any, vpc: str, req: Request) -> Outcome:
+def send(client: Any, vpc: str, req: Request) -> LatticeOutcome:
     """A request from a client in ``vpc``, end to end."""
     svc = find_service(client, req.host)
     if svc is None or not reachable(client, vpc, svc["id"]):
-        return Outcome("none", "unreachable", 0)
+        return LatticeOutcome("none", "unreachable", 0)
     listener = load_listeners(client, svc["id"]).get(req.port)
     if listener is None:
-        return Outcome("none", "unreachable", 0)
+        return LatticeOutcome("none", "unreachable", 0)
     return listener.evaluate(req)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from awsgw.providers.aws.common.session import Aws
-from awsgw.providers.aws.common.tags import CLUSTER_TAG
+from awsgw.providers.aws.common.tags import CLUSTER_TAG, owned_by
 from awsgw.providers.aws.lattice.plan.names import (
     EXPORT_NAME_TAG,
     EXPORT_NAMESPACE_TAG,
@@ -22,12 +22,12 @@ def pages(client: Any, operation: str, **kwargs: Any) -> Iterator[dict[str, Any]
         yield from page.get("items", [])
 
 
-def tags_of(client: Any, arn: str) -> dict[str, str]:
+def resource_tags(client: Any, arn: str) -> dict[str, str]:
     return dict(client.list_tags_for_resource(resourceArn=arn).get("tags") or {})
 
 
 @dataclass
-class Inventory:
+class LatticeInventory:
     networks: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Service networks by name."""
     services: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -42,7 +42,7 @@ class Inventory:
     """ARN → tags, for everything above."""
 
     def mine(self, resource: dict[str, Any], cluster: str) -> bool:
-        return self.tags.get(resource.get("arn", ""), {}).get(CLUSTER_TAG) == cluster
+        return owned_by(self.tags.get(resource.get("arn", ""), {}), cluster)
 
     def tag(self, resource: dict[str, Any], key: str) -> str | None:
         return self.tags.get(resource.get("arn", ""), {}).get(key)
@@ -87,10 +87,10 @@ def owns_lattice_resources(aws: Aws, cluster: str) -> bool:
     return bool(found.get("ResourceTagMappingList"))
 
 
-def read_inventory(client: Any, cluster: str, vpc: str | None) -> Inventory:
+def read_inventory(client: Any, cluster: str, vpc: str | None) -> LatticeInventory:
     """Networks, services, target groups and this VPC's associations, all tagged; the
     network associations of this cluster's own services."""
-    inv = Inventory()
+    inv = LatticeInventory()
     inv.networks = {n["name"]: n for n in pages(client, "list_service_networks")}
     inv.services = {s["name"]: s for s in pages(client, "list_services")}
     inv.groups = {g["name"]: g for g in pages(client, "list_target_groups")}
@@ -100,12 +100,12 @@ def read_inventory(client: Any, cluster: str, vpc: str | None) -> Inventory:
     every = [*inv.networks.values(), *inv.services.values(), *inv.groups.values()]
     every += inv.vpc_links.values()
     for resource in every:
-        inv.tags[resource["arn"]] = tags_of(client, resource["arn"])
+        inv.tags[resource["arn"]] = resource_tags(client, resource["arn"])
     for service in inv.services.values():
         if inv.mine(service, cluster):
             for link in pages(
                 client, "list_service_network_service_associations", serviceIdentifier=service["id"]
             ):
                 inv.links[link["id"]] = link
-                inv.tags[link["arn"]] = tags_of(client, link["arn"])
+                inv.tags[link["arn"]] = resource_tags(client, link["arn"])
     return inv

@@ -25,10 +25,10 @@ from awsgw.core.findings import Announcement, Failure, GatewayObservation, Route
 from awsgw.providers.aws.common.certificates import Certificates
 from awsgw.providers.aws.common.network import NetworkError, find_vpc
 from awsgw.providers.aws.common.session import Aws, access_denied, failure_of
-from awsgw.providers.aws.common.tags import GATEWAY_TAG, owner_tags
+from awsgw.providers.aws.common.tags import GATEWAY_TAG, Conflict, owner_tags
 from awsgw.providers.aws.lattice.capabilities import LATTICE
 from awsgw.providers.aws.lattice.inventory import (
-    Inventory,
+    LatticeInventory,
     owns_lattice_resources,
     pages,
     read_inventory,
@@ -37,14 +37,14 @@ from awsgw.providers.aws.lattice.plan.compile import (
     Exported,
     LatticeLimits,
     LatticePlan,
+    LatticeTargetGroup,
     ServiceSpec,
-    TargetGroupSpec,
     compile_exports,
     compile_lattice,
 )
 from awsgw.providers.aws.lattice.plan.names import DNS_ANNOTATION
 from awsgw.providers.aws.lattice.services import Services
-from awsgw.providers.aws.lattice.targets import Conflict, TargetGroups
+from awsgw.providers.aws.lattice.targets import TargetGroups
 from awsgw.providers.base import DataPlane, PassScope, Plan
 
 log = logging.getLogger("awsgw.lattice")
@@ -65,7 +65,7 @@ class PassPlan:
     and the Gateways whose resources stay although they are not planned (not accepted)."""
 
     lattice: LatticePlan
-    exports: Mapping[str, TargetGroupSpec]
+    exports: Mapping[str, LatticeTargetGroup]
     kept: frozenset[str]
 
 
@@ -97,7 +97,7 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
         return LATTICE
 
     def _forget(self) -> None:
-        self.inv = Inventory()
+        self.inv = LatticeInventory()
         self.readable = False
         self.in_use = False
         self.services = Services(self.client, self.cluster, self.inv)
@@ -152,7 +152,7 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
         kept = scope.known - set(scope.gateways)
         return Plan(networks, PassPlan(plan, exports, kept), tuple(plan.findings))
 
-    def _exported_after(self, exports: Mapping[str, TargetGroupSpec]) -> Exported:
+    def _exported_after(self, exports: Mapping[str, LatticeTargetGroup]) -> Exported:
         """Published export groups once this pass's exports are applied: other clusters'
         as read, this cluster's as planned."""
         found: dict[tuple[str, str, int], set[str]] = {}

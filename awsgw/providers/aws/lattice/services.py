@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsgw.providers.aws.common.tags import CLUSTER_TAG, owner_tags
-from awsgw.providers.aws.lattice.inventory import Inventory, pages, tags_of
-from awsgw.providers.aws.lattice.plan.compile import ListenerSpec, ServiceSpec
+from awsgw.providers.aws.common.tags import CLUSTER_TAG, Conflict, owner_tags
+from awsgw.providers.aws.lattice.inventory import LatticeInventory, pages, resource_tags
+from awsgw.providers.aws.lattice.plan.compile import LatticeListener, ServiceSpec
 from awsgw.providers.aws.lattice.plan.names import ROUTE_TAG
 from awsgw.providers.aws.lattice.plan.rules import (
     FIXED_404,
@@ -20,9 +20,8 @@ from awsgw.providers.aws.lattice.plan.rules import (
     action_canon,
     match_api,
     match_canon,
-    plan_rules,
+    plan_lattice_rules,
 )
-from awsgw.providers.aws.lattice.targets import Conflict
 
 BATCH = 10
 
@@ -30,7 +29,7 @@ BATCH = 10
 class Services:
     """Service writes of one pass, against the pass's inventory."""
 
-    def __init__(self, client: Any, cluster: str, inventory: Inventory) -> None:
+    def __init__(self, client: Any, cluster: str, inventory: LatticeInventory) -> None:
         self.client = client
         self.cluster = cluster
         self.inv = inventory
@@ -83,7 +82,7 @@ class Services:
             }
         )
         owned = {
-            port: tags_of(self.client, ls["arn"]).get(CLUSTER_TAG) == self.cluster
+            port: resource_tags(self.client, ls["arn"]).get(CLUSTER_TAG) == self.cluster
             for port, ls in existing.items()
         }
         wanted = {ls.port: ls for ls in spec.listeners}
@@ -131,7 +130,7 @@ class Services:
             if summary.get("isDefault"):
                 continue
             rule = self.client.get_rule(ruleIdentifier=summary["id"], **ids)
-            owner = tags_of(self.client, rule["arn"]).get(CLUSTER_TAG)
+            owner = resource_tags(self.client, rule["arn"]).get(CLUSTER_TAG)
             out.append(
                 LiveRule(
                     rule["id"],
@@ -144,9 +143,9 @@ class Services:
             )
         return out
 
-    def _rules(self, service_id: str, listener_id: str, want: ListenerSpec, new: bool) -> None:
+    def _rules(self, service_id: str, listener_id: str, want: LatticeListener, new: bool) -> None:
         current = [] if new else self._live_rules(service_id, listener_id)
-        plan = plan_rules(current, want.rules)
+        plan = plan_lattice_rules(current, want.rules)
         ids = {"serviceIdentifier": service_id, "listenerIdentifier": listener_id}
         tg_ids = {name: tg["id"] for name, tg in self.inv.groups.items()}
         if plan.renumber:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsgw.providers.aws.common.tags import BACKEND_TAG, CLUSTER_TAG
-from awsgw.providers.aws.lattice.inventory import Inventory, pages
-from awsgw.providers.aws.lattice.plan.compile import TargetGroupSpec
+from awsgw.providers.aws.common.tags import BACKEND_TAG, CLUSTER_TAG, Conflict
+from awsgw.providers.aws.lattice.inventory import LatticeInventory, pages
+from awsgw.providers.aws.lattice.plan.compile import LatticeTargetGroup
 from awsgw.providers.aws.lattice.plan.names import (
     EXPORT_NAME_TAG,
     EXPORT_NAMESPACE_TAG,
@@ -19,11 +19,7 @@ from awsgw.providers.aws.lattice.plan.names import (
 BATCH = 100
 
 
-class Conflict(Exception):
-    """A resource awsgw would use exists but is not owned by this cluster."""
-
-
-def group_tags(cluster: str, spec: TargetGroupSpec) -> dict[str, str]:
+def group_tags(cluster: str, spec: LatticeTargetGroup) -> dict[str, str]:
     tags = {CLUSTER_TAG: cluster, BACKEND_TAG: spec.backend}
     if spec.export is not None:
         ns, name, port = spec.export
@@ -34,12 +30,12 @@ def group_tags(cluster: str, spec: TargetGroupSpec) -> dict[str, str]:
 class TargetGroups:
     """Target group writes of one pass, against the pass's inventory."""
 
-    def __init__(self, client: Any, cluster: str, inventory: Inventory) -> None:
+    def __init__(self, client: Any, cluster: str, inventory: LatticeInventory) -> None:
         self.client = client
         self.cluster = cluster
         self.inv = inventory
 
-    def ensure(self, spec: TargetGroupSpec, vpc: str) -> dict[str, Any]:
+    def ensure(self, spec: LatticeTargetGroup, vpc: str) -> dict[str, Any]:
         """The group (created if missing), its targets registered and deregistered by diff."""
         have = self.inv.groups.get(spec.name)
         if have is not None and not self.inv.mine(have, self.cluster):

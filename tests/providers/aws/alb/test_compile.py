@@ -27,8 +27,8 @@ from awsgw.core.model import (
 )
 from awsgw.objects import RouteRef
 from awsgw.providers.aws.alb.evaluate import (
+    AlbOutcome,
     LiveListener,
-    Outcome,
     Request,
     apply_transforms,
     condition_matches,
@@ -36,8 +36,8 @@ from awsgw.providers.aws.alb.evaluate import (
 from awsgw.providers.aws.alb.plan.compile import (
     CATCH_ALL,
     AlbLimits,
+    AlbRule,
     AlbSpec,
-    RuleSpec,
     compile_alb,
     host_regex,
     lb_name,
@@ -118,25 +118,25 @@ def compile_rules(*rules: Rule, limits: AlbLimits | None = None, **model_kw: obj
     return compile_alb(make_model(group(*rules), **model_kw), CLUSTER, limits)  # type: ignore[arg-type]
 
 
-def only_rules(spec: AlbSpec) -> list[RuleSpec]:
+def only_rules(spec: AlbSpec) -> list[AlbRule]:
     assert len(spec.listeners) == 1
     return spec.listeners[0].rules
 
 
-def single_rule(spec: AlbSpec) -> RuleSpec:
+def single_rule(spec: AlbSpec) -> AlbRule:
     rules = only_rules(spec)
     assert len(rules) == 1, rules
     return rules[0]
 
 
-def conditions_by_field(rule: RuleSpec) -> dict[str, list[tuple[object, ...]]]:
+def conditions_by_field(rule: AlbRule) -> dict[str, list[tuple[object, ...]]]:
     out: dict[str, list[tuple[object, ...]]] = {}
     for c in rule.conditions:
         out.setdefault(str(c[0]), []).append(c)
     return out
 
 
-def path_regexes(rule: RuleSpec) -> tuple[str, ...] | None:
+def path_regexes(rule: AlbRule) -> tuple[str, ...] | None:
     """The RegexValues of the rule's path condition (None: no path condition)."""
     assert not [c for c in rule.conditions if c[0] == "path-pattern" and c != CATCH_ALL]
     found = [c for c in rule.conditions if c[0] == "path-pattern~"]
@@ -144,14 +144,14 @@ def path_regexes(rule: RuleSpec) -> tuple[str, ...] | None:
     return found[0][1] if found else None  # type: ignore[return-value]
 
 
-def host_regexes(rule: RuleSpec) -> tuple[str, ...]:
+def host_regexes(rule: AlbRule) -> tuple[str, ...]:
     assert not [c for c in rule.conditions if c[0] == "host-header"]
     found = [c for c in rule.conditions if c[0] == "host-header~"]
     assert len(found) <= 1
     return found[0][1] if found else ()  # type: ignore[return-value]
 
 
-def value_count(rule: RuleSpec) -> int:
+def value_count(rule: AlbRule) -> int:
     """Match evaluations the rule uses (ALB allows five per rule, three per condition)."""
     total = 0
     for c in rule.conditions:
@@ -169,12 +169,12 @@ def request(
     return Request(host, path, method, headers)
 
 
-def matches(rule: RuleSpec, req: Request) -> bool:
+def matches(rule: AlbRule, req: Request) -> bool:
     """Whether ALB would select this rule for the request (every condition holds)."""
     return all(condition_matches(c, req) for c in conditions_api(rule.conditions))
 
 
-def path_matches(rule: RuleSpec, path: str) -> bool:
+def path_matches(rule: AlbRule, path: str) -> bool:
     return matches(rule, request(path))
 
 
@@ -198,15 +198,15 @@ def live(spec: AlbSpec) -> LiveListener:
     return LiveListener(listener.port, rules, groups)
 
 
-def evaluate(spec: AlbSpec, req: Request) -> Outcome:
+def evaluate(spec: AlbSpec, req: Request) -> AlbOutcome:
     return live(spec).evaluate(req)
 
 
-def rewritten(rule: RuleSpec, req: Request) -> Request:
+def rewritten(rule: AlbRule, req: Request) -> Request:
     return apply_transforms(transforms_api(rule.transforms), req)
 
 
-def the_forward(rule: RuleSpec) -> tuple[tuple[str, int], ...]:
+def the_forward(rule: AlbRule) -> tuple[tuple[str, int], ...]:
     assert len(rule.actions) == 1
     act = rule.actions[0]
     assert act[0] == "forward", act

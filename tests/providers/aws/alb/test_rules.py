@@ -11,10 +11,10 @@ import pytest
 from awsgw.providers.aws.alb.plan.compile import Act, Cond
 from awsgw.providers.aws.alb.plan.rules import (
     MAX_PRIORITY,
+    AlbRulePlan,
     DesiredRule,
     ExistingRule,
-    RulePlan,
-    plan_rules,
+    plan_alb_rules,
 )
 
 
@@ -32,7 +32,7 @@ class PlanError(AssertionError):
     """The plan asks for something ELBv2 would refuse."""
 
 
-def apply_plan(existing: list[ExistingRule], plan: RulePlan) -> dict[str, SimRule]:
+def apply_plan(existing: list[ExistingRule], plan: AlbRulePlan) -> dict[str, SimRule]:
     """Apply a plan the way the ALB provider does (modify; deletes first when renumbering;
     SetRulePriorities in one call; creates; otherwise deletes last) to a listener that
     behaves like ELBv2: priorities 1..50000, never two rules on one priority."""
@@ -90,9 +90,9 @@ def apply_plan(existing: list[ExistingRule], plan: RulePlan) -> dict[str, SimRul
     return rules
 
 
-def assert_converges(existing: list[ExistingRule], desired: list[DesiredRule]) -> RulePlan:
+def assert_converges(existing: list[ExistingRule], desired: list[DesiredRule]) -> AlbRulePlan:
     """Plan, apply, and check the listener ends up exactly as desired."""
-    plan = plan_rules(existing, desired)
+    plan = plan_alb_rules(existing, desired)
     final = apply_plan(existing, plan)
 
     priorities = [r.priority for r in final.values()]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from awsgw.core.model import Match
-from awsgw.providers.aws.alb.evaluate import Request, apply_transforms, condition_matches
+from awsgw.providers.aws.alb.evaluate import apply_transforms, condition_matches
 from awsgw.providers.aws.alb.plan.compile import (
     CATCH_ALL,
     Act,
@@ -26,6 +26,7 @@ from awsgw.providers.aws.alb.plan.shapes import (
     transforms_api,
     transforms_canon,
 )
+from awsgw.providers.aws.common.requests import Request
 
 ARNS = {
     "tg-web-1": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg-web-1/aaa",

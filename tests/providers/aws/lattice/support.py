@@ -8,9 +8,10 @@ from typing import Any
 
 from awsgw.core.store import Store
 from awsgw.objects import RouteRef
+from awsgw.providers.aws.common.requests import Request
 from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.aws.lattice.capabilities import CONTROLLER as LATTICE_CONTROLLER
-from awsgw.providers.aws.lattice.evaluate import Outcome, Request, send
+from awsgw.providers.aws.lattice.evaluate import LatticeOutcome, send
 from awsgw.providers.aws.lattice.plan.compile import LatticeLimits
 from awsgw.providers.aws.lattice.plan.names import DNS_ANNOTATION
 from awsgw.providers.aws.lattice.provider import LatticeProvider
@@ -96,7 +97,7 @@ class Cluster:
     def lattice(self) -> Any:
         return self.aws.client("vpc-lattice")
 
-    def send(self, host: str, path: str = "/", port: int = 80, **kw: Any) -> Outcome:
+    def send(self, host: str, path: str = "/", port: int = 80, **kw: Any) -> LatticeOutcome:
         """A request from a client in this cluster's VPC."""
         return send(self.lattice, self.vpc_id, Request(host=host, path=path, port=port, **kw))
 
@@ -105,6 +106,6 @@ def dns(result: PassResult, route: str, kind: str = "HTTPRoute") -> str:
     return result.annotations[RouteRef(kind, route)][DNS_ANNOTATION]
 
 
-def ips(outcome: Outcome) -> set[str]:
+def ips(outcome: LatticeOutcome) -> set[str]:
     """Every target address the outcome forwards to (weight > 0)."""
     return {t for _, w, targets in outcome.targets if w > 0 for t in targets}

@@ -21,13 +21,18 @@ from awsgw.core.model import (
 from awsgw.objects import RouteRef
 from awsgw.providers.aws.lattice.plan.compile import (
     LatticeLimits,
-    RuleSpec,
+    LatticeRule,
     Unsupported,
     compile_lattice,
     lattice_matches,
 )
 from awsgw.providers.aws.lattice.plan.names import network_name, service_name
-from awsgw.providers.aws.lattice.plan.rules import LiveRule, action_canon, match_canon, plan_rules
+from awsgw.providers.aws.lattice.plan.rules import (
+    LiveRule,
+    action_canon,
+    match_canon,
+    plan_lattice_rules,
+)
 
 LIMITS = LatticeLimits()
 ROUTE = RouteRef("HTTPRoute", "shop/r")
@@ -145,27 +150,27 @@ def test_rules_follow_gateway_api_precedence_not_route_order() -> None:
     ]
 
 
-def spec(path: str, target: str = "tg") -> RuleSpec:
+def spec(path: str, target: str = "tg") -> LatticeRule:
     match = json.dumps(
         {"httpMatch": {"pathMatch": {"caseSensitive": True, "match": {"exact": path}}}},
         sort_keys=True,
         separators=(",", ":"),
     )
-    return RuleSpec(match, ("forward", ((target, 1),)), path)
+    return LatticeRule(match, ("forward", ((target, 1),)), path)
 
 
-def live(i: str, priority: int, s: RuleSpec, owned: bool = True) -> LiveRule:
+def live(i: str, priority: int, s: LatticeRule, owned: bool = True) -> LiveRule:
     return LiveRule(i, f"awsgw-{i}", priority, s.match, s.action, owned)
 
 
 def test_rule_plan_is_empty_when_nothing_changed() -> None:
     a, b = spec("/a"), spec("/b")
-    assert plan_rules([live("1", 10, a), live("2", 20, b)], [a, b]).empty
+    assert plan_lattice_rules([live("1", 10, a), live("2", 20, b)], [a, b]).empty
 
 
 def test_one_changed_action_is_one_update_keeping_its_priority() -> None:
     a, b = spec("/a"), spec("/b")
-    plan = plan_rules([live("1", 10, a), live("2", 20, b)], [a, spec("/b", "other")])
+    plan = plan_lattice_rules([live("1", 10, a), live("2", 20, b)], [a, spec("/b", "other")])
     assert (
         [(i, p) for i, _, p in plan.update] == [("2", 20)] and not plan.create and not plan.delete
     )
@@ -173,7 +178,7 @@ def test_one_changed_action_is_one_update_keeping_its_priority() -> None:
 
 def test_new_top_rule_fits_before_the_others_without_moving_them() -> None:
     a, b = spec("/a"), spec("/b")
-    plan = plan_rules([live("1", 10, a), live("2", 20, b)], [spec("/new"), a, b])
+    plan = plan_lattice_rules([live("1", 10, a), live("2", 20, b)], [spec("/new"), a, b])
     assert plan.update == [] and [p for p, _, _ in plan.create] == [5]
     assert [n for _, _, n in plan.create] == ["awsgw-3"]
 
@@ -181,11 +186,11 @@ def test_new_top_rule_fits_before_the_others_without_moving_them() -> None:
 def test_reversed_order_renumbers_in_one_batch_around_foreign_priorities() -> None:
     a, b, c = spec("/a"), spec("/b"), spec("/c")
     foreign = live("9", 15, spec("/theirs"), owned=False)
-    plan = plan_rules([live("1", 1, a), live("2", 2, b), foreign], [b, a])
+    plan = plan_lattice_rules([live("1", 1, a), live("2", 2, b), foreign], [b, a])
     assert plan.renumber
     priorities = dict((i, p) for i, _, p in plan.update)
     assert priorities["2"] < priorities["1"] and 15 not in priorities.values()
-    leftovers = plan_rules([live("1", 10, a), live("2", 20, b)], [c])
+    leftovers = plan_lattice_rules([live("1", 10, a), live("2", 20, b)], [c])
     assert [i for i, r, _ in leftovers.update if r == c] == ["1"] and leftovers.delete == ["2"]
     assert leftovers.create == []
 

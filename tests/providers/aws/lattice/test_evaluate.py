@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from awsgw.providers.aws.lattice.evaluate import LiveListener, Request, rule_matches
+from awsgw.providers.aws.common.requests import Request
+from awsgw.providers.aws.lattice.evaluate import LiveListener, rule_matches
 
 
 def http(**kw: Any) -> dict[str, Any]:

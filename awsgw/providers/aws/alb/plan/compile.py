@@ -16,6 +16,7 @@ from awsgw.core.findings import ProblemKind, RuleProblem
 from awsgw.core.model import Action, Certificate, GatewayModel, Match, Rule
 from awsgw.objects import RouteRef
 from awsgw.providers.aws.common.naming import digest
+from awsgw.providers.aws.elbv2.plan.specs import TargetGroupSpec
 
 Cond = tuple[object, ...]
 """("host-header", values) | ("path-pattern", values) | ("http-header", name, values)
@@ -44,7 +45,7 @@ class AlbLimits:
 
 
 @dataclass(frozen=True)
-class RuleSpec:
+class AlbRule:
     conditions: tuple[Cond, ...]
     actions: tuple[Act, ...]
     source: str
@@ -52,20 +53,11 @@ class RuleSpec:
     transforms: tuple[Transform, ...] = ()
 
 
-@dataclass(frozen=True)
-class TargetGroupSpec:
-    name: str
-    backend: str
-    """``ns/name:port`` of the Service port, or ``unresolved``."""
-    port: int
-    targets: tuple[tuple[str, int], ...]
-
-
 @dataclass
-class ListenerSpec:
+class AlbListener:
     port: int
     protocol: str
-    rules: list[RuleSpec]
+    rules: list[AlbRule]
     certificates: list[Certificate] = field(default_factory=list)
     certificate_listeners: dict[str, list[str]] = field(default_factory=dict)
     """Secret ``ns/name`` → the Gateway listeners whose certificate it is."""
@@ -76,7 +68,7 @@ class AlbSpec:
     gateway: str
     name: str
     scheme: str
-    listeners: list[ListenerSpec]
+    listeners: list[AlbListener]
     target_groups: dict[str, TargetGroupSpec]
     findings: list[RuleProblem]
     """Route rules ALB cannot program as written, and notes on how it serves others."""
@@ -375,11 +367,11 @@ Origin = tuple[RouteRef, int]
 
 
 def fit_quota(
-    rules: list[RuleSpec],
+    rules: list[AlbRule],
     origins: list[Origin | None],
     route_order: tuple[RouteRef, ...],
     quota: int,
-) -> tuple[list[RuleSpec], list[Origin]]:
+) -> tuple[list[AlbRule], list[Origin]]:
     """The rules a full listener keeps, in their listener order, and the Route rules dropped.
 
     Who keeps a place follows the spec's conflict order between Routes (oldest, then
@@ -422,7 +414,7 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
 
     listeners = []
     for port in model.ports:
-        rules: list[RuleSpec] = []
+        rules: list[AlbRule] = []
         seen: set[tuple[Cond, ...]] = set()
         origins: list[Origin | None] = []
         for gi, group in enumerate(port.groups):
@@ -444,7 +436,7 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
                 for conds in condition_sets:
                     if conds not in seen:  # an identical earlier rule always wins
                         seen.add(conds)
-                        rules.append(RuleSpec(conds, acts, source, transforms))
+                        rules.append(AlbRule(conds, acts, source, transforms))
                         origins.append((rule.route, rule.rule_index))
             later = port.groups[gi + 1 :]
             if group.hostname and later:
@@ -455,9 +447,7 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
                 if isolate and isolate not in seen:
                     seen.add(isolate)
                     rules.append(
-                        RuleSpec(
-                            isolate, (("fixed-response", "404"),), f"listener {group.listener}"
-                        )
+                        AlbRule(isolate, (("fixed-response", "404"),), f"listener {group.listener}")
                     )
                     origins.append(None)
         if len(rules) > limits.rules_per_listener:
@@ -472,7 +462,7 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
                     RuleProblem(model.key, route, rule_index, message, ProblemKind.QUOTA)
                 )
         listeners.append(
-            ListenerSpec(
+            AlbListener(
                 port.port,
                 port.protocol,
                 rules,

@@ -36,7 +36,7 @@ class DesiredRule:
 
 
 @dataclass
-class RulePlan:
+class AlbRulePlan:
     modify: list[tuple[str, DesiredRule, bool]] = field(default_factory=list)
     """(rule ARN, new content, whether conditions change too)."""
     set_priorities: dict[str, int] = field(default_factory=dict)
@@ -80,9 +80,9 @@ def _spread(lo: int, hi: int, count: int, blocked: set[int]) -> list[int] | None
     return [free[int(stride * (i + 1))] for i in range(count)]
 
 
-def plan_rules(existing: list[ExistingRule], desired: list[DesiredRule]) -> RulePlan:
+def plan_alb_rules(existing: list[ExistingRule], desired: list[DesiredRule]) -> AlbRulePlan:
     """Diff one listener's rules (default action excluded)."""
-    plan = RulePlan()
+    plan = AlbRulePlan()
     owned = sorted((r for r in existing if r.owned), key=lambda r: r.priority)
     foreign = {r.priority for r in existing if not r.owned}
     by_conditions: dict[tuple[Cond, ...], ExistingRule] = {}

@@ -48,7 +48,7 @@ class LatticeLimits:
 
 
 @dataclass(frozen=True)
-class RuleSpec:
+class LatticeRule:
     match: str
     """The API ``match``, as canonical JSON."""
     action: Act
@@ -56,10 +56,10 @@ class RuleSpec:
 
 
 @dataclass
-class ListenerSpec:
+class LatticeListener:
     port: int
     protocol: str
-    rules: list[RuleSpec] = field(default_factory=list)
+    rules: list[LatticeRule] = field(default_factory=list)
 
 
 @dataclass
@@ -68,13 +68,13 @@ class ServiceSpec:
     route: RouteRef
     gateways: list[str]
     """Gateway keys whose service network the service joins."""
-    listeners: list[ListenerSpec]
+    listeners: list[LatticeListener]
     custom_domain: str | None = None
     certificate: Certificate | None = None
 
 
 @dataclass(frozen=True)
-class TargetGroupSpec:
+class LatticeTargetGroup:
     name: str
     backend: str
     """``ns/name:port`` of the Service port, or ``unresolved`` (no targets)."""
@@ -90,7 +90,7 @@ class LatticePlan:
     networks: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     """Gateway key → (service network name, why it cannot be used)."""
     services: dict[str, ServiceSpec] = field(default_factory=dict)
-    target_groups: dict[str, TargetGroupSpec] = field(default_factory=dict)
+    target_groups: dict[str, LatticeTargetGroup] = field(default_factory=dict)
     findings: list[RuleProblem] = field(default_factory=list)
 
 
@@ -168,12 +168,12 @@ class _Context:
     limits: LatticeLimits
     exported: Exported
     models: dict[str, GatewayModel]
-    groups: dict[str, TargetGroupSpec] = field(default_factory=dict)
+    groups: dict[str, LatticeTargetGroup] = field(default_factory=dict)
 
     def local_group(self, backend: BackendKey | None, protocol_version: str) -> str:
         if backend is None:
             name = target_group_name(self.cluster, UNRESOLVED, "HTTP1")
-            self.groups.setdefault(name, TargetGroupSpec(name, UNRESOLVED, 80, "HTTP1", ()))
+            self.groups.setdefault(name, LatticeTargetGroup(name, UNRESOLVED, 80, "HTTP1", ()))
             return name
         name = target_group_name(self.cluster, str(backend), protocol_version)
         if name not in self.groups:
@@ -181,7 +181,9 @@ class _Context:
                 (m.targets[backend] for m in self.models.values() if backend in m.targets), ()
             )
             port = targets[0][1] if targets else backend.port
-            self.groups[name] = TargetGroupSpec(name, str(backend), port, protocol_version, targets)
+            self.groups[name] = LatticeTargetGroup(
+                name, str(backend), port, protocol_version, targets
+            )
         return name
 
 
@@ -275,8 +277,8 @@ def _refuse(plan: LatticePlan, entries: list[_Entry], message: str) -> None:
 
 def _listener(
     port: int, protocol: str, entries: list[_Entry], ctx: _Context, plan: LatticePlan
-) -> ListenerSpec:
-    spec = ListenerSpec(port, protocol)
+) -> LatticeListener:
+    spec = LatticeListener(port, protocol)
     gateways = sorted({e.gateway for e in entries})
     unique = {(e.rule.rule_index, e.rule.match_index): e.rule for e in entries}
     ordered = sorted(
@@ -307,7 +309,7 @@ def _listener(
         for match in matches:
             if match not in seen:  # an identical earlier rule always wins
                 seen.add(match)
-                spec.rules.append(RuleSpec(match, act, source))
+                spec.rules.append(LatticeRule(match, act, source))
                 origins.append(rule)
     limit = ctx.limits.rules_per_listener
     if len(spec.rules) > limit:
@@ -383,14 +385,16 @@ def compile_lattice(
     return plan
 
 
-def compile_exports(exports: tuple[ExportModel, ...], cluster: str) -> dict[str, TargetGroupSpec]:
+def compile_exports(
+    exports: tuple[ExportModel, ...], cluster: str
+) -> dict[str, LatticeTargetGroup]:
     """The target groups this cluster publishes, one per exported Service port."""
     out = {}
     for e in exports:
         name = export_group_name(cluster, e.namespace, e.name, e.port)
         port = e.targets[0][1] if e.targets else e.port
         backend = f"{e.namespace}/{e.name}:{e.port}"
-        out[name] = TargetGroupSpec(
+        out[name] = LatticeTargetGroup(
             name, backend, port, "HTTP1", e.targets, (e.namespace, e.name, e.port)
         )
     return out

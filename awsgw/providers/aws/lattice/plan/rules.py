@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsgw.providers.aws.lattice.plan.compile import Act, RuleSpec, canonical
+from awsgw.providers.aws.lattice.plan.compile import Act, LatticeRule, canonical
 
 MAX_PRIORITY = 2000
 STEP = 10
@@ -33,10 +33,10 @@ class LiveRule:
 
 
 @dataclass
-class RulePlan:
-    update: list[tuple[str, RuleSpec | None, int]] = field(default_factory=list)
+class LatticeRulePlan:
+    update: list[tuple[str, LatticeRule | None, int]] = field(default_factory=list)
     """(rule id, new match and action or None to keep them, priority)."""
-    create: list[tuple[int, RuleSpec, str]] = field(default_factory=list)
+    create: list[tuple[int, LatticeRule, str]] = field(default_factory=list)
     """(priority, rule, name)."""
     delete: list[str] = field(default_factory=list)
     renumber: bool = False
@@ -81,9 +81,9 @@ def _targets(kept: list[int | None], blocked: set[int]) -> list[int] | None:
     return out
 
 
-def plan_rules(existing: list[LiveRule], desired: list[RuleSpec]) -> RulePlan:
+def plan_lattice_rules(existing: list[LiveRule], desired: list[LatticeRule]) -> LatticeRulePlan:
     """Diff one listener's rules (the default rule excluded)."""
-    plan = RulePlan()
+    plan = LatticeRulePlan()
     owned = sorted((r for r in existing if r.owned), key=lambda r: r.priority)
     foreign = {r.priority for r in existing if not r.owned}
     by_match: dict[str, LiveRule] = {}
