@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from awsgw.core.capabilities import Catalog
 from awsgw.providers.aws.alb.capabilities import ALB
-from awsgw.providers.aws.alb.plan.compile import AlbLimits
+from awsgw.providers.aws.alb.plan.values import AlbLimits
 from awsgw.providers.aws.alb.provider import AlbProvider
 from awsgw.providers.aws.common.network import find_vpc
 from awsgw.providers.aws.common.session import Aws

@@ -16,8 +16,9 @@ from awsgw.core.conditions import Reason
 from awsgw.core.findings import Failure, GatewayObservation
 from awsgw.providers.aws.alb.capabilities import ALB
 from awsgw.providers.aws.alb.listener_rules import apply_rules, live_rules
-from awsgw.providers.aws.alb.plan.compile import AlbLimits, AlbSpec, compile_alb
+from awsgw.providers.aws.alb.plan.compile import AlbSpec, compile_alb
 from awsgw.providers.aws.alb.plan.shapes import actions_api, actions_canon
+from awsgw.providers.aws.alb.plan.values import NOT_FOUND, AlbLimits
 from awsgw.providers.aws.common.certificates import Certificates
 from awsgw.providers.aws.common.network import NetworkError, SecurityGroups, find_vpc
 from awsgw.providers.aws.common.session import Aws, failure_of
@@ -28,7 +29,6 @@ from awsgw.providers.aws.elbv2.load_balancers import LoadBalancers
 from awsgw.providers.aws.elbv2.plan.specs import LoadBalancerSpec
 from awsgw.providers.base import DataPlane, PassScope, Plan
 
-DEFAULT_404 = (("fixed-response", "404"),)
 AlbPlan = Plan[AlbSpec, None]
 
 
@@ -144,15 +144,13 @@ class AlbProvider(DataPlane[AlbSpec, None]):
             if want.protocol == "HTTPS" and not certs:
                 continue  # every certificate refused: the listener stays as it is
             have = self.listeners.check_owned(live, want.port)
-            wanted = ListenerWant(
-                want.port, want.protocol, actions_api(DEFAULT_404, tg_arns), certs
-            )
+            wanted = ListenerWant(want.port, want.protocol, actions_api(NOT_FOUND, tg_arns), certs)
             arn = self.listeners.ensure(
                 lb_arn,
                 spec.gateway,
                 wanted,
                 have,
-                lambda actions: actions_canon(actions, names) == DEFAULT_404,
+                lambda actions: actions_canon(actions, names) == NOT_FOUND,
             )
             current = live_rules(self.elbv2, arn, names, self.cluster) if have else []
             apply_rules(self.elbv2, self.cluster, arn, current, want, tg_arns)

@@ -35,6 +35,7 @@ from awsgw.providers.aws.lattice.inventory import (
 )
 from awsgw.providers.aws.lattice.plan.compile import (
     Exported,
+    LatticeForward,
     LatticeLimits,
     LatticePlan,
     LatticeTargetGroup,
@@ -214,8 +215,8 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
     def _service(self, spec: ServiceSpec, lattice: LatticePlan) -> dict[str, Any]:
         for listener in spec.listeners:
             for rule in listener.rules:
-                if rule.action[0] == "forward":
-                    for tg, _ in rule.action[1]:  # type: ignore[attr-defined]
+                if isinstance(rule.action, LatticeForward):
+                    for tg, _ in rule.action.groups:
                         if tg in lattice.target_groups and tg not in self.groups_done:
                             self.groups.ensure(lattice.target_groups[tg], self.vpc())
                             self.groups_done.add(tg)

@@ -29,27 +29,27 @@ from awsgw.objects import RouteRef
 from awsgw.providers.aws.alb.evaluate import (
     AlbOutcome,
     LiveListener,
-    Request,
     apply_transforms,
     condition_matches,
 )
-from awsgw.providers.aws.alb.plan.compile import (
-    CATCH_ALL,
-    AlbLimits,
-    AlbRule,
-    AlbSpec,
-    compile_alb,
-    host_regex,
-    lb_name,
-    prefix_rewrite,
-    tg_name,
-)
+from awsgw.providers.aws.alb.plan.actions import prefix_rewrite, tg_name
+from awsgw.providers.aws.alb.plan.compile import AlbRule, AlbSpec, compile_alb, lb_name
+from awsgw.providers.aws.alb.plan.conditions import host_regex
 from awsgw.providers.aws.alb.plan.shapes import (
     actions_api,
     conditions_api,
     transforms_api,
     transforms_canon,
 )
+from awsgw.providers.aws.alb.plan.values import (
+    CATCH_ALL,
+    AlbCondition,
+    AlbLimits,
+    FixedResponse,
+    Forward,
+    RedirectTo,
+)
+from awsgw.providers.aws.common.requests import Request
 
 CLUSTER = "test-cluster"
 GATEWAY = "shop/web"
@@ -129,35 +129,32 @@ def single_rule(spec: AlbSpec) -> AlbRule:
     return rules[0]
 
 
-def conditions_by_field(rule: AlbRule) -> dict[str, list[tuple[object, ...]]]:
-    out: dict[str, list[tuple[object, ...]]] = {}
+def conditions_by_field(rule: AlbRule) -> dict[str, list[AlbCondition]]:
+    out: dict[str, list[AlbCondition]] = {}
     for c in rule.conditions:
-        out.setdefault(str(c[0]), []).append(c)
+        out.setdefault(c.field, []).append(c)
     return out
 
 
 def path_regexes(rule: AlbRule) -> tuple[str, ...] | None:
     """The RegexValues of the rule's path condition (None: no path condition)."""
-    assert not [c for c in rule.conditions if c[0] == "path-pattern" and c != CATCH_ALL]
-    found = [c for c in rule.conditions if c[0] == "path-pattern~"]
+    paths = [c for c in rule.conditions if c.field == "path-pattern"]
+    assert not [c for c in paths if not c.regex and c != CATCH_ALL]
+    found = [c for c in paths if c.regex]
     assert len(found) <= 1
-    return found[0][1] if found else None  # type: ignore[return-value]
+    return found[0].values if found else None
 
 
 def host_regexes(rule: AlbRule) -> tuple[str, ...]:
-    assert not [c for c in rule.conditions if c[0] == "host-header"]
-    found = [c for c in rule.conditions if c[0] == "host-header~"]
-    assert len(found) <= 1
-    return found[0][1] if found else ()  # type: ignore[return-value]
+    hosts = [c for c in rule.conditions if c.field == "host-header"]
+    assert not [c for c in hosts if not c.regex]
+    assert len(hosts) <= 1
+    return hosts[0].values if hosts else ()
 
 
 def value_count(rule: AlbRule) -> int:
     """Match evaluations the rule uses (ALB allows five per rule, three per condition)."""
-    total = 0
-    for c in rule.conditions:
-        values = c[2] if str(c[0]).startswith("http-header") else c[1]
-        total += len(values)  # type: ignore[arg-type]
-    return total
+    return sum(c.evaluations for c in rule.conditions)
 
 
 def request(
@@ -209,8 +206,8 @@ def rewritten(rule: AlbRule, req: Request) -> Request:
 def the_forward(rule: AlbRule) -> tuple[tuple[str, int], ...]:
     assert len(rule.actions) == 1
     act = rule.actions[0]
-    assert act[0] == "forward", act
-    return act[1]  # type: ignore[return-value]
+    assert isinstance(act, Forward), act
+    return act.groups
 
 
 def name_of(spec: AlbSpec, backend: BackendKey | None) -> str:
@@ -229,9 +226,9 @@ def all_regexes(spec: AlbSpec) -> list[str]:
     for listener in spec.listeners:
         for r in listener.rules:
             for c in r.conditions:
-                if str(c[0]).endswith("~"):
-                    out.extend(c[2] if str(c[0]).startswith("http-header") else c[1])  # type: ignore[arg-type]
-            out.extend(t[1] for t in r.transforms)
+                if c.regex:
+                    out.extend(c.values)
+            out.extend(t.regex for t in r.transforms)
     return out
 
 
@@ -274,7 +271,7 @@ def test_path_prefix_root_adds_no_path_condition() -> None:
     rule = single_rule(compile_rules(make_rule("/", hostnames=(HOST,))))
 
     assert path_regexes(rule) is None
-    assert rule.conditions == (("host-header~", (host_regex(HOST),)),)
+    assert rule.conditions == (AlbCondition("host-header", (host_regex(HOST),), True),)
     for path in ("/", "/a", "/a/b?c=d"):
         assert path_matches(rule, path)
 
@@ -308,7 +305,7 @@ def test_every_compiled_rule_has_at_least_one_condition_even_a_catch_all() -> No
     for rule in rules:
         assert rule.conditions, f"rule {rule.source} has no condition; CreateRule refuses it"
     (rule,) = rules
-    assert rule.conditions == (("path-pattern", ("/*",)),)
+    assert rule.conditions == (AlbCondition("path-pattern", ("/*",)),)
     for path in ("/", "/a", "/a/b"):
         assert path_matches(rule, path)
 
@@ -423,8 +420,9 @@ def test_headers_become_exact_http_header_conditions_with_lower_case_names() -> 
     headers = (KeyValueMatch("Exact", "X-Env", "canary"), KeyValueMatch("Exact", "X-Team", "a"))
     rule = single_rule(compile_rules(make_rule("/", "PathPrefix", headers=headers)))
 
-    conds = sorted(conditions_by_field(rule)["http-header~"])
-    assert [(c[1], len(c[2])) for c in conds] == [("x-env", 1), ("x-team", 1)]  # type: ignore[arg-type]
+    conds = sorted(conditions_by_field(rule)["http-header"], key=lambda c: c.header)
+    assert all(c.regex for c in conds)
+    assert [(c.header, len(c.values)) for c in conds] == [("x-env", 1), ("x-team", 1)]
     both = (("x-env", "canary"), ("X-TEAM", "a"))
     assert matches(rule, request(headers=both))
     for env in ("canary2", "xcanary", "canar", ""):
@@ -438,8 +436,8 @@ def test_query_params_become_query_string_conditions() -> None:
     rule = single_rule(compile_rules(make_rule("/", query=query)))
 
     assert sorted(conditions_by_field(rule)["query-string"]) == [
-        ("query-string", (("lang", "en"),)),
-        ("query-string", (("version", "2"),)),
+        AlbCondition("query-string", pairs=(("lang", "en"),)),
+        AlbCondition("query-string", pairs=(("version", "2"),)),
     ]
     assert matches(rule, request("/x?version=2&lang=en"))
     assert not matches(rule, request("/x?version=2"))
@@ -448,7 +446,9 @@ def test_query_params_become_query_string_conditions() -> None:
 def test_method_becomes_http_request_method_condition() -> None:
     rule = single_rule(compile_rules(make_rule("/", method="POST")))
 
-    assert conditions_by_field(rule)["http-request-method"] == [("http-request-method", ("POST",))]
+    assert conditions_by_field(rule)["http-request-method"] == [
+        AlbCondition("http-request-method", ("POST",))
+    ]
     assert matches(rule, request(method="POST"))
     assert not matches(rule, request(method="GET"))
 
@@ -466,12 +466,12 @@ def test_all_match_kinds_combine_in_one_rule() -> None:
         )
     )
 
-    assert set(conditions_by_field(rule)) == {
-        "host-header~",
-        "path-pattern~",
-        "http-header~",
-        "query-string",
-        "http-request-method",
+    assert {(c.field, c.regex) for c in rule.conditions} == {
+        ("host-header", True),
+        ("path-pattern", True),
+        ("http-header", True),
+        ("query-string", False),
+        ("http-request-method", False),
     }
     assert value_count(rule) == 5
     good = request("/api/x?v=2", headers=(("x-a", "1"),))
@@ -539,7 +539,7 @@ def test_many_hostnames_split_into_rules_within_the_value_budget_covering_all_in
     for rule in rules:
         assert value_count(rule) <= 5
         for c in rule.conditions:
-            values = c[2] if str(c[0]).startswith("http-header") else c[1]
+            values = c.values
             assert len(values) <= 3  # type: ignore[arg-type]
         assert len(path_regexes(rule) or ()) == 1
         covered.extend(host_regexes(rule))
@@ -572,7 +572,7 @@ def test_split_rules_all_carry_the_same_action() -> None:
     spec = compile_rules(make_rule("/abc", hostnames=hosts, action=forward((WEB, 1))))
 
     actions = {r.actions for r in only_rules(spec)}
-    assert actions == {(("forward", ((name_of(spec, WEB), 1),)),)}
+    assert actions == {(Forward(((name_of(spec, WEB), 1),)),)}
 
 
 def test_match_needing_more_than_five_values_is_refused() -> None:
@@ -643,7 +643,7 @@ def test_weights_above_999_are_scaled_exactly_by_their_gcd() -> None:
 def test_weights_that_cannot_be_expressed_exactly_answer_500_with_a_finding() -> None:
     spec = compile_rules(make_rule("/", "Exact", action=forward((WEB, 1000), (API, 1))))
 
-    assert single_rule(spec).actions == (("fixed-response", "500"),)
+    assert single_rule(spec).actions == (FixedResponse("500"),)
     assert len(findings_for(spec)) == 1
     assert findings_for(spec)[0].message.startswith("answers 500")
     assert spec.target_groups == {}
@@ -653,7 +653,7 @@ def test_more_than_five_backends_answer_500_with_a_finding() -> None:
     keys = [BackendKey("shop", f"svc{i}", 80) for i in range(6)]
     spec = compile_rules(make_rule("/", "Exact", action=forward(*[(k, 1) for k in keys])))
 
-    assert single_rule(spec).actions == (("fixed-response", "500"),)
+    assert single_rule(spec).actions == (FixedResponse("500"),)
     assert len(findings_for(spec)) == 1
     assert findings_for(spec)[0].message.startswith("answers 500")
 
@@ -687,20 +687,20 @@ def test_zero_weight_backends_are_omitted() -> None:
 def test_all_zero_weights_answer_500() -> None:
     spec = compile_rules(make_rule("/", "Exact", action=forward((WEB, 0), (API, 0))))
 
-    assert single_rule(spec).actions == (("fixed-response", "500"),)
+    assert single_rule(spec).actions == (FixedResponse("500"),)
 
 
 def test_all_invalid_backends_answer_500() -> None:
     spec = compile_rules(make_rule("/", "Exact", action=forward((None, 1), (None, 3))))
 
-    assert single_rule(spec).actions == (("fixed-response", "500"),)
+    assert single_rule(spec).actions == (FixedResponse("500"),)
     assert spec.target_groups == {}
 
 
 def test_no_backends_answer_500() -> None:
     spec = compile_rules(make_rule("/", "Exact", action=Action()))
 
-    assert single_rule(spec).actions == (("fixed-response", "500"),)
+    assert single_rule(spec).actions == (FixedResponse("500"),)
 
 
 def test_partially_invalid_backends_send_their_share_to_an_unresolved_group() -> None:
@@ -725,7 +725,7 @@ def test_unsupported_filter_answers_500_with_a_finding() -> None:
     spec = compile_rules(make_rule("/abc", action=action))
 
     rule = single_rule(spec)
-    assert rule.actions == (("fixed-response", "500"),)
+    assert rule.actions == (FixedResponse("500"),)
     assert path_matches(rule, "/abc/d")  # the rule stays, so traffic never leaks
     assert evaluate(spec, request("/abc/d")).status == 500
     (finding,) = findings_for(spec)
@@ -753,7 +753,7 @@ def test_url_rewrite_hostname_replaces_the_whole_host_header() -> None:
 
     rule = single_rule(spec)
     assert spec.findings == []
-    assert [t[0] for t in rule.transforms] == ["host-header-rewrite"]
+    assert [t.kind for t in rule.transforms] == ["host-header-rewrite"]
     for host in (HOST, f"{HOST}:8080"):
         after = rewritten(rule, request("/abc/d?q=1", host=host))
         assert (after.host, after.path) == ("new.example.com", "/abc/d?q=1")
@@ -768,7 +768,7 @@ def test_url_rewrite_full_path_replaces_the_path_and_keeps_the_query() -> None:
 
     rule = single_rule(spec)
     assert spec.findings == []
-    assert [t[0] for t in rule.transforms] == ["url-rewrite"]
+    assert [t.kind for t in rule.transforms] == ["url-rewrite"]
     for sent, expected in (
         ("/abc", "/x"),
         ("/abc/", "/x"),
@@ -822,7 +822,7 @@ def test_url_rewrite_hostname_and_path_together_produce_both_transforms() -> Non
     spec = compile_rules(make_rule("/foo", action=action))
 
     rule = single_rule(spec)
-    assert sorted(t[0] for t in rule.transforms) == ["host-header-rewrite", "url-rewrite"]
+    assert sorted(t.kind for t in rule.transforms) == ["host-header-rewrite", "url-rewrite"]
     outcome = evaluate(spec, request("/foo/bar?q=1", host=f"{HOST}:8080"))
     assert (outcome.host, outcome.path) == ("new.example.com", "/xyz/bar?q=1")
 
@@ -844,7 +844,7 @@ def test_url_rewrite_replace_prefix_match_on_an_exact_match_answers_500_with_a_f
     spec = compile_rules(make_rule("/foo", "Exact", action=action))
 
     rule = single_rule(spec)
-    assert rule.actions == (("fixed-response", "500"),)
+    assert rule.actions == (FixedResponse("500"),)
     assert rule.transforms == ()
     assert path_matches(rule, "/foo")  # the rule stays, so traffic never leaks
     (finding,) = findings_for(spec)
@@ -867,7 +867,7 @@ def test_url_rewrite_replacement_with_a_dollar_answers_500(action: Action) -> No
     spec = compile_rules(make_rule("/foo", action=action))
 
     rule = single_rule(spec)
-    assert rule.actions == (("fixed-response", "500"),)
+    assert rule.actions == (FixedResponse("500"),)
     assert rule.transforms == ()
     (finding,) = findings_for(spec)
     assert finding.message.startswith("answers 500")
@@ -912,10 +912,10 @@ def test_redirect_301_to_https_upper_cases_the_scheme_and_keeps_the_derived_port
     spec = compile_rules(make_rule("/", "Exact", action=redirect(301, "https", port=443)))
 
     (act,) = single_rule(spec).actions
-    assert act[0] == "redirect"
-    assert act[1] == "HTTPS"
-    assert act[2] == "443"
-    assert act[6] == "HTTP_301"
+    assert isinstance(act, RedirectTo)
+    assert act.protocol == "HTTPS"
+    assert act.port == "443"
+    assert isinstance(act, RedirectTo) and act.status == "HTTP_301"
     assert spec.findings == []
     outcome = evaluate(spec, request("/"))
     assert (outcome.status, outcome.location) == (301, f"https://{HOST}/")
@@ -927,14 +927,9 @@ def test_redirect_302_keeps_unchanged_components_as_placeholders() -> None:
     )
 
     act = single_rule(spec).actions[0]
-    assert act == (
-        "redirect",
-        "#{protocol}",
-        "80",
-        "new.example.com",
-        act[4],
-        "#{query}",
-        "HTTP_302",
+    assert isinstance(act, RedirectTo)
+    assert act == RedirectTo(
+        "#{protocol}", "80", "new.example.com", act.path, "#{query}", "HTTP_302"
     )
     assert evaluate(spec, request("/?a=1")).location == "http://new.example.com/?a=1"
 
@@ -945,7 +940,8 @@ def test_redirect_without_path_keeps_the_original_path_with_its_leading_slash() 
     spec = compile_rules(make_rule("/a", action=redirect(301, "https", port=443)))
 
     rule = single_rule(spec)
-    assert rule.actions[0][4] == "/#{path}"
+    (act,) = rule.actions
+    assert isinstance(act, RedirectTo) and act.path == "/#{path}"
     assert rule.transforms == ()
     assert evaluate(spec, request("/a/b?q=1")).location == f"https://{HOST}/a/b?q=1"
 
@@ -957,14 +953,15 @@ def test_redirect_full_path_replacement_sets_the_path() -> None:
         )
     )
 
-    assert single_rule(spec).actions[0][4] == "/new"
+    (act,) = single_rule(spec).actions
+    assert isinstance(act, RedirectTo) and act.path == "/new"
     assert evaluate(spec, request("/?q=1")).location == f"http://{HOST}/new?q=1"
 
 
 def test_redirect_303_answers_500_with_a_finding() -> None:
     spec = compile_rules(make_rule("/", "Exact", action=redirect(303, "https", port=443)))
 
-    assert single_rule(spec).actions == (("fixed-response", "500"),)
+    assert single_rule(spec).actions == (FixedResponse("500"),)
     (finding,) = findings_for(spec)
     assert finding.message.startswith("answers 500")
     assert "303" in finding.message
@@ -977,8 +974,7 @@ def test_redirect_replace_prefix_match_rewrites_the_path_then_redirects_to_it() 
     rule = single_rule(spec)
     assert spec.findings == []
     (act,) = rule.actions
-    assert act[0] == "redirect"
-    assert act[4] == "/#{path}"
+    assert isinstance(act, RedirectTo) and act.path == "/#{path}"
     assert rule.transforms == (prefix_rewrite(Match("PathPrefix", "/old"), "/new"),)
     for sent, location in (
         ("/old", "/new"),
@@ -1004,7 +1000,7 @@ def test_redirect_replace_prefix_match_on_an_exact_match_answers_500_with_a_find
     spec = compile_rules(make_rule("/old", "Exact", action=action))
 
     rule = single_rule(spec)
-    assert rule.actions == (("fixed-response", "500"),)
+    assert rule.actions == (FixedResponse("500"),)
     assert rule.transforms == ()
     (finding,) = findings_for(spec)
     assert finding.message.startswith("answers 500")
@@ -1019,7 +1015,7 @@ def test_redirect_from_an_https_listener_to_http_is_not_programmed() -> None:
         protocol="HTTPS",
     )
 
-    assert single_rule(spec).actions == (("fixed-response", "500"),)
+    assert single_rule(spec).actions == (FixedResponse("500"),)
     (finding,) = findings_for(spec)
     assert finding.message.startswith("answers 500")
     assert "http" in finding.message.lower()
@@ -1036,7 +1032,7 @@ def test_redirects_other_than_https_to_http_are_programmed(protocol: str, scheme
     )
 
     (act,) = single_rule(spec).actions
-    assert act[:2] == ("redirect", scheme.upper())
+    assert isinstance(act, RedirectTo) and act.protocol == scheme.upper()
     assert spec.findings == []
 
 
@@ -1056,11 +1052,11 @@ def test_listener_isolation_404_follows_the_more_specific_groups_rules() -> None
     spec = compile_alb(make_model(foo, wild), CLUSTER)
 
     rules = only_rules(spec)
-    isolate = (("host-header~", (host_regex("foo.example.com"),)),)
+    isolate = (AlbCondition("host-header", (host_regex("foo.example.com"),), True),)
     positions = [i for i, r in enumerate(rules) if r.conditions == isolate]
     assert len(positions) == 1
     pos = positions[0]
-    assert rules[pos].actions == (("fixed-response", "404"),)
+    assert rules[pos].actions == (FixedResponse("404"),)
     assert pos == 2
     assert matches(rules[0], request("/a/x", host="foo.example.com"))
     assert matches(rules[1], request("/b/x", host="foo.example.com"))
@@ -1097,17 +1093,17 @@ def test_a_long_listener_hostname_is_matched_and_isolated_by_its_plain_value() -
     assert note.kind is ProblemKind.NOTE and "port" in note.message and long_host in note.message
     too_long = [rx for rx in all_regexes(spec) if len(rx) > AlbLimits().regex_length]
     assert too_long == [], f"regexes CreateRule would refuse: {too_long}"
-    hosts = [c for r in only_rules(spec) for c in r.conditions if c[0] == "host-header"]
-    assert ("host-header", (long_host,)) in hosts
-    isolation = [r for r in only_rules(spec) if r.actions == (("fixed-response", "404"),)]
-    assert [r.conditions for r in isolation] == [(("host-header", (long_host,)),)]
+    hosts = [c for r in only_rules(spec) for c in r.conditions if c.field == "host-header"]
+    assert AlbCondition("host-header", (long_host,)) in hosts
+    isolation = [r for r in only_rules(spec) if r.actions == (FixedResponse("404"),)]
+    assert [r.conditions for r in isolation] == [(AlbCondition("host-header", (long_host,)),)]
 
 
 def test_the_last_group_gets_no_isolation_rule() -> None:
     foo = group(make_rule("/a", hostnames=("foo.example.com",)), hostname="foo.example.com")
     spec = compile_alb(make_model(foo), CLUSTER)
 
-    assert all(r.actions != (("fixed-response", "404"),) for r in only_rules(spec))
+    assert all(r.actions != (FixedResponse("404"),) for r in only_rules(spec))
 
 
 def test_a_group_without_hostname_isolates_nothing() -> None:
@@ -1115,7 +1111,7 @@ def test_a_group_without_hostname_isolates_nothing() -> None:
     later = group(make_rule("/b", hostnames=("b.example.com",)), hostname=None, listener="x")
     spec = compile_alb(make_model(anyhost, later), CLUSTER)
 
-    assert all(r.actions != (("fixed-response", "404"),) for r in only_rules(spec))
+    assert all(r.actions != (FixedResponse("404"),) for r in only_rules(spec))
 
 
 # ----------------------------------------------------------------------------- rule quota

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from awsgw.providers.aws.alb.plan.compile import Act, Cond
 from awsgw.providers.aws.alb.plan.rules import (
     MAX_PRIORITY,
     AlbRulePlan,
@@ -16,6 +15,7 @@ from awsgw.providers.aws.alb.plan.rules import (
     ExistingRule,
     plan_alb_rules,
 )
+from awsgw.providers.aws.alb.plan.values import AlbAction, AlbCondition, Forward
 
 
 # ----------------------------------------------------------------------------- simulator
@@ -23,8 +23,8 @@ from awsgw.providers.aws.alb.plan.rules import (
 class SimRule:
     arn: str
     priority: int
-    conditions: tuple[Cond, ...]
-    actions: tuple[Act, ...]
+    conditions: tuple[AlbCondition, ...]
+    actions: tuple[AlbAction, ...]
     owned: bool
 
 
@@ -112,12 +112,12 @@ def assert_converges(existing: list[ExistingRule], desired: list[DesiredRule]) -
 
 
 # ----------------------------------------------------------------------------- fixtures
-def cond(path: str) -> tuple[Cond, ...]:
-    return (("path-pattern", (path,)),)
+def cond(path: str) -> tuple[AlbCondition, ...]:
+    return (AlbCondition("path-pattern", (path,)),)
 
 
-def fwd(name: str) -> tuple[Act, ...]:
-    return (("forward", ((name, 1),)),)
+def fwd(name: str) -> tuple[AlbAction, ...]:
+    return (Forward(((name, 1),)),)
 
 
 def want(path: str, tg: str = "tg-a") -> DesiredRule:
@@ -325,7 +325,7 @@ def test_crowded_priorities_fall_back_to_renumbering_in_increasing_order() -> No
         if rule == want("/b"):
             order.append(next(created)[0])
         else:
-            order.append(new[f"r-{rule.conditions[0][1][0]}"])
+            order.append(new[f"r-{rule.conditions[0].values[0]}"])
     assert order == sorted(order)
     assert len(set(order)) == 3
 

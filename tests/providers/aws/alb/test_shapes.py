@@ -9,15 +9,8 @@ import pytest
 
 from awsgw.core.model import Match
 from awsgw.providers.aws.alb.evaluate import apply_transforms, condition_matches
-from awsgw.providers.aws.alb.plan.compile import (
-    CATCH_ALL,
-    Act,
-    Cond,
-    Transform,
-    full_rewrite,
-    host_regex,
-    prefix_rewrite,
-)
+from awsgw.providers.aws.alb.plan.actions import full_rewrite, prefix_rewrite
+from awsgw.providers.aws.alb.plan.conditions import host_regex
 from awsgw.providers.aws.alb.plan.shapes import (
     actions_api,
     actions_canon,
@@ -25,6 +18,15 @@ from awsgw.providers.aws.alb.plan.shapes import (
     conditions_canon,
     transforms_api,
     transforms_canon,
+)
+from awsgw.providers.aws.alb.plan.values import (
+    CATCH_ALL,
+    AlbAction,
+    AlbCondition,
+    FixedResponse,
+    Forward,
+    RedirectTo,
+    Transform,
 )
 from awsgw.providers.aws.common.requests import Request
 
@@ -36,55 +38,64 @@ ARNS = {
 NAMES = {arn: name for name, arn in ARNS.items()}
 
 
-def canonical(*conds: Cond) -> tuple[Cond, ...]:
+def canonical(*conds: AlbCondition) -> tuple[AlbCondition, ...]:
     """The order compile_alb emits conditions in."""
-    return tuple(sorted(conds, key=repr))
+    return tuple(sorted(conds))
 
 
 PREFIX_ABC = "^\\/abc(/.*)?$"
 EXACT_API = "^\\/api$"
 CONDITION_SETS = [
     # what compile_alb emits: RegexValues for host, path and header, plain Values otherwise
-    canonical(("host-header~", (host_regex("a.example.com"), host_regex("*.b.example.com")))),
-    canonical(("path-pattern~", (PREFIX_ABC,))),
-    canonical(CATCH_ALL),
-    canonical(("http-request-method", ("POST",))),
-    canonical(("http-header~", "x-env", ("^canary$",))),
-    canonical(("query-string", (("version", "2"),))),
     canonical(
-        ("host-header~", (host_regex("a.example.com"),)),
-        ("path-pattern~", (EXACT_API,)),
-        ("http-header~", "x-a", ("^1$",)),
-        ("http-header~", "x-b", ("^2$",)),
-        ("query-string", (("lang", "en"),)),
+        AlbCondition(
+            "host-header", (host_regex("a.example.com"), host_regex("*.b.example.com")), True
+        )
     ),
-    canonical(("query-string", (("a", "1"),)), ("query-string", (("b", "2"),))),
-    # plain Values for host, path and header (earlier awsgw versions, other controllers)
-    canonical(("host-header", ("a.example.com", "*.b.example.com"))),
-    canonical(("path-pattern", ("/abc", "/abc/*"))),
-    canonical(("http-header", "x-env", ("canary",))),
+    canonical(AlbCondition("path-pattern", (PREFIX_ABC,), True)),
+    canonical(CATCH_ALL),
+    canonical(AlbCondition("http-request-method", ("POST",))),
+    canonical(AlbCondition("http-header", ("^canary$",), True, header="x-env")),
+    canonical(AlbCondition("query-string", pairs=(("version", "2"),))),
     canonical(
-        ("host-header", ("a.example.com",)),
-        ("path-pattern~", (EXACT_API,)),
-        ("http-header", "x-a", ("1",)),
-        ("http-header~", "x-b", ("^2$",)),
+        AlbCondition("host-header", (host_regex("a.example.com"),), True),
+        AlbCondition("path-pattern", (EXACT_API,), True),
+        AlbCondition("http-header", ("^1$",), True, header="x-a"),
+        AlbCondition("http-header", ("^2$",), True, header="x-b"),
+        AlbCondition("query-string", pairs=(("lang", "en"),)),
+    ),
+    canonical(
+        AlbCondition("query-string", pairs=(("a", "1"),)),
+        AlbCondition("query-string", pairs=(("b", "2"),)),
+    ),
+    # plain Values for host, path and header (earlier awsgw versions, other controllers)
+    canonical(AlbCondition("host-header", ("a.example.com", "*.b.example.com"))),
+    canonical(AlbCondition("path-pattern", ("/abc", "/abc/*"))),
+    canonical(AlbCondition("http-header", ("canary",), header="x-env")),
+    canonical(
+        AlbCondition("host-header", ("a.example.com",)),
+        AlbCondition("path-pattern", (EXACT_API,), True),
+        AlbCondition("http-header", ("1",), header="x-a"),
+        AlbCondition("http-header", ("^2$",), True, header="x-b"),
     ),
 ]
 
 
-@pytest.mark.parametrize("conds", CONDITION_SETS, ids=lambda c: "+".join(str(x[0]) for x in c))
-def test_conditions_round_trip_through_the_api_shape(conds: tuple[Cond, ...]) -> None:
+@pytest.mark.parametrize(
+    "conds", CONDITION_SETS, ids=lambda c: "+".join(x.field + ("~" if x.regex else "") for x in c)
+)
+def test_conditions_round_trip_through_the_api_shape(conds: tuple[AlbCondition, ...]) -> None:
     assert conditions_canon(conditions_api(conds)) == conds
 
 
 def test_conditions_api_uses_the_typed_config_keys_for_values() -> None:
     api = conditions_api(
         canonical(
-            ("host-header", ("a.example.com",)),
-            ("path-pattern", ("/p",)),
-            ("http-request-method", ("GET",)),
-            ("http-header", "x-env", ("canary",)),
-            ("query-string", (("k", "v"),)),
+            AlbCondition("host-header", ("a.example.com",)),
+            AlbCondition("path-pattern", ("/p",)),
+            AlbCondition("http-request-method", ("GET",)),
+            AlbCondition("http-header", ("canary",), header="x-env"),
+            AlbCondition("query-string", pairs=(("k", "v"),)),
         )
     )
 
@@ -103,9 +114,9 @@ def test_conditions_api_puts_regex_fields_in_regex_values() -> None:
     host = host_regex("a.example.com")
     api = conditions_api(
         canonical(
-            ("host-header~", (host,)),
-            ("path-pattern~", (PREFIX_ABC,)),
-            ("http-header~", "x-env", ("^canary$",)),
+            AlbCondition("host-header", (host,), True),
+            AlbCondition("path-pattern", (PREFIX_ABC,), True),
+            AlbCondition("http-header", ("^canary$",), True, header="x-env"),
         )
     )
 
@@ -122,9 +133,9 @@ def test_conditions_api_puts_regex_fields_in_regex_values() -> None:
 def test_regex_values_in_the_api_shape_judge_requests_like_the_regexes() -> None:
     api = conditions_api(
         canonical(
-            ("host-header~", (host_regex("a.example.com"),)),
-            ("path-pattern~", (PREFIX_ABC,)),
-            ("http-header~", "x-env", ("^canary$",)),
+            AlbCondition("host-header", (host_regex("a.example.com"),), True),
+            AlbCondition("path-pattern", (PREFIX_ABC,), True),
+            AlbCondition("http-header", ("^canary$",), True, header="x-env"),
         )
     )
 
@@ -143,11 +154,11 @@ def test_regex_values_and_values_with_the_same_text_are_different_conditions() -
     """A rule programmed with plain Values must be replaced, not kept, when ours use regexes."""
     for field in ("host-header", "path-pattern"):
         plain = conditions_canon([{"Field": field, "Values": ["^x$"]}])
-        regex = conditions_canon(conditions_api(((field + "~", ("^x$",)),)))
+        regex = conditions_canon(conditions_api((AlbCondition(field, ("^x$",), True),)))
         assert plain != regex
     header = {"HttpHeaderName": "x", "Values": ["^1$"]}
     plain = conditions_canon([{"Field": "http-header", "HttpHeaderConfig": header}])
-    assert plain != (("http-header~", "x", ("^1$",)),)
+    assert plain != (AlbCondition("http-header", ("^1$",), True, header="x"),)
 
 
 def test_conditions_canon_ignores_the_order_aws_returns_conditions_in() -> None:
@@ -169,7 +180,7 @@ def test_describe_style_conditions_with_legacy_values_canonicalise_like_ours() -
     ]
 
     assert conditions_canon(described) == canonical(
-        ("host-header", ("a.example.com",)), ("path-pattern", ("/x",))
+        AlbCondition("host-header", ("a.example.com",)), AlbCondition("path-pattern", ("/x",))
     )
 
 
@@ -190,15 +201,15 @@ def test_describe_style_regex_conditions_canonicalise_like_ours() -> None:
     ]
 
     assert conditions_canon(described) == canonical(
-        ("host-header~", (host,)),
-        ("path-pattern~", (PREFIX_ABC,)),
-        ("http-header~", "x-env", ("^canary$",)),
+        AlbCondition("host-header", (host,), True),
+        AlbCondition("path-pattern", (PREFIX_ABC,), True),
+        AlbCondition("http-header", ("^canary$",), True, header="x-env"),
     )
 
 
 def test_legacy_values_only_condition_canonicalises() -> None:
     assert conditions_canon([{"Field": "path-pattern", "Values": ["/x"]}]) == (
-        ("path-pattern", ("/x",)),
+        AlbCondition("path-pattern", ("/x",)),
     )
 
 
@@ -207,13 +218,13 @@ def test_header_name_case_from_aws_does_not_matter() -> None:
         {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": "X-Env", "Values": ["a"]}}
     ]
 
-    assert conditions_canon(described) == (("http-header", "x-env", ("a",)),)
+    assert conditions_canon(described) == (AlbCondition("http-header", ("a",), header="x-env"),)
 
 
 def test_query_string_without_key_canonicalises_with_none_key() -> None:
     described = [{"Field": "query-string", "QueryStringConfig": {"Values": [{"Value": "v"}]}}]
 
-    assert conditions_canon(described) == (("query-string", ((None, "v"),)),)
+    assert conditions_canon(described) == (AlbCondition("query-string", pairs=((None, "v"),)),)
 
 
 def test_foreign_condition_shapes_never_equal_ours() -> None:
@@ -223,11 +234,11 @@ def test_foreign_condition_shapes_never_equal_ours() -> None:
     assert len(canon) == 1
     for ours in CONDITION_SETS:
         assert canon != ours
-    assert canon[0][0] == "source-ip"
+    assert canon[0].field == "source-ip"
 
 
 def test_foreign_condition_next_to_ours_keeps_the_rule_different() -> None:
-    ours = canonical(("path-pattern~", (EXACT_API,)))
+    ours = canonical(AlbCondition("path-pattern", (EXACT_API,), True))
     api = conditions_api(ours) + [
         {"Field": "source-ip", "SourceIpConfig": {"Values": ["10.0.0.0/8"]}}
     ]
@@ -237,13 +248,13 @@ def test_foreign_condition_next_to_ours_keeps_the_rule_different() -> None:
 
 def test_conditions_api_refuses_unknown_kinds() -> None:
     with pytest.raises(ValueError):
-        conditions_api((("source-ip", ("10.0.0.0/8",)),))
+        conditions_api((AlbCondition("source-ip", ("10.0.0.0/8",)),))
     with pytest.raises(ValueError):
-        conditions_api((("source-ip~", ("10.*",)),))
+        conditions_api((AlbCondition("source-ip", ("10.*",), True),))
 
 
 # ----------------------------------------------------------------------------- transforms
-HOST_REWRITE: Transform = ("host-header-rewrite", "^.*$", "new.example.com")
+HOST_REWRITE: Transform = Transform("host-header-rewrite", "^.*$", "new.example.com")
 PREFIX_FOO = Match("PathPrefix", "/foo")
 TRANSFORM_SETS: list[tuple[Transform, ...]] = [
     (),
@@ -257,7 +268,7 @@ TRANSFORM_SETS: list[tuple[Transform, ...]] = [
 
 
 @pytest.mark.parametrize(
-    "transforms", TRANSFORM_SETS, ids=lambda t: "+".join(x[0] for x in t) or "none"
+    "transforms", TRANSFORM_SETS, ids=lambda t: "+".join(x.kind for x in t) or "none"
 )
 def test_transforms_round_trip_through_the_api_shape(transforms: tuple[Transform, ...]) -> None:
     assert transforms_canon(transforms_api(transforms)) == transforms
@@ -267,7 +278,7 @@ def test_transforms_api_uses_the_typed_config_keys() -> None:
     url = prefix_rewrite(PREFIX_FOO, "/xyz")
     api = transforms_api((HOST_REWRITE, url))
 
-    rewrites = [{"Regex": url[1], "Replace": url[2]}]
+    rewrites = [{"Regex": url.regex, "Replace": url.replace}]
     assert api == [
         {
             "Type": "host-header-rewrite",
@@ -307,24 +318,24 @@ def test_transforms_with_different_replacements_are_different() -> None:
 
 
 # ----------------------------------------------------------------------------- actions
-ACTION_SETS: list[tuple[Act, ...]] = [
-    (("forward", (("tg-web-1", 1),)),),
-    (("forward", (("tg-api-2", 3), ("tg-web-1", 1))),),
-    (("forward", (("tg-api-2", 10), ("tg-old-3", 0), ("tg-web-1", 990))),),
-    (("fixed-response", "404"),),
-    (("fixed-response", "500"),),
-    (("redirect", "HTTPS", "443", "#{host}", "/#{path}", "#{query}", "HTTP_301"),),
-    (("redirect", "#{protocol}", "8080", "new.example.com", "/new", "#{query}", "HTTP_302"),),
+ACTION_SETS: list[tuple[AlbAction, ...]] = [
+    (Forward((("tg-web-1", 1),)),),
+    (Forward((("tg-api-2", 3), ("tg-web-1", 1))),),
+    (Forward((("tg-api-2", 10), ("tg-old-3", 0), ("tg-web-1", 990))),),
+    (FixedResponse("404"),),
+    (FixedResponse("500"),),
+    (RedirectTo("HTTPS", "443", "#{host}", "/#{path}", "#{query}", "HTTP_301"),),
+    (RedirectTo("#{protocol}", "8080", "new.example.com", "/new", "#{query}", "HTTP_302"),),
 ]
 
 
-@pytest.mark.parametrize("acts", ACTION_SETS, ids=lambda a: str(a[0][0]))
-def test_actions_round_trip_through_the_api_shape(acts: tuple[Act, ...]) -> None:
+@pytest.mark.parametrize("acts", ACTION_SETS, ids=lambda a: type(a[0]).__name__)
+def test_actions_round_trip_through_the_api_shape(acts: tuple[AlbAction, ...]) -> None:
     assert actions_canon(actions_api(acts, ARNS), NAMES) == acts
 
 
 def test_forward_api_shape_lists_every_group_with_its_weight() -> None:
-    acts: tuple[Act, ...] = (("forward", (("tg-api-2", 3), ("tg-web-1", 1))),)
+    acts: tuple[AlbAction, ...] = (Forward((("tg-api-2", 3), ("tg-web-1", 1))),)
     (api,) = actions_api(acts, ARNS)
 
     assert api["Type"] == "forward"
@@ -336,7 +347,7 @@ def test_forward_api_shape_lists_every_group_with_its_weight() -> None:
 
 
 def test_fixed_response_api_shape_has_status_and_text_body() -> None:
-    (api,) = actions_api((("fixed-response", "404"),), ARNS)
+    (api,) = actions_api((FixedResponse("404"),), ARNS)
 
     cfg = api["FixedResponseConfig"]
     assert cfg["StatusCode"] == "404"
@@ -345,8 +356,8 @@ def test_fixed_response_api_shape_has_status_and_text_body() -> None:
 
 
 def test_redirect_api_shape_has_every_component() -> None:
-    acts: tuple[Act, ...] = (
-        ("redirect", "HTTPS", "443", "#{host}", "/#{path}", "#{query}", "HTTP_301"),
+    acts: tuple[AlbAction, ...] = (
+        RedirectTo("HTTPS", "443", "#{host}", "/#{path}", "#{query}", "HTTP_301"),
     )
     (api,) = actions_api(acts, ARNS)
 
@@ -363,7 +374,7 @@ def test_redirect_api_shape_has_every_component() -> None:
 def test_describe_style_forward_with_only_a_target_group_arn_has_weight_one() -> None:
     described = [{"Type": "forward", "Order": 1, "TargetGroupArn": ARNS["tg-web-1"]}]
 
-    assert actions_canon(described, NAMES) == (("forward", (("tg-web-1", 1),)),)
+    assert actions_canon(described, NAMES) == (Forward((("tg-web-1", 1),)),)
 
 
 def test_describe_style_forward_with_both_shapes_canonicalises_like_ours() -> None:
@@ -379,7 +390,7 @@ def test_describe_style_forward_with_both_shapes_canonicalises_like_ours() -> No
         }
     ]
 
-    assert actions_canon(described, NAMES) == (("forward", (("tg-web-1", 1),)),)
+    assert actions_canon(described, NAMES) == (Forward((("tg-web-1", 1),)),)
 
 
 def test_single_group_forward_canonicalises_to_weight_one_whatever_aws_reports() -> None:
@@ -390,14 +401,14 @@ def test_single_group_forward_canonicalises_to_weight_one_whatever_aws_reports()
         }
     ]
 
-    assert actions_canon(described, NAMES) == (("forward", (("tg-web-1", 1),)),)
+    assert actions_canon(described, NAMES) == (Forward((("tg-web-1", 1),)),)
 
 
 def test_forward_to_an_unknown_arn_keeps_the_arn() -> None:
     arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/foreign/ddd"
     described = [{"Type": "forward", "TargetGroupArn": arn}]
 
-    assert actions_canon(described, NAMES) == (("forward", ((arn, 1),)),)
+    assert actions_canon(described, NAMES) == (Forward(((arn, 1),)),)
 
 
 def test_forward_group_order_from_aws_does_not_matter() -> None:
@@ -413,7 +424,7 @@ def test_forward_group_order_from_aws_does_not_matter() -> None:
         }
     ]
 
-    assert actions_canon(described, NAMES) == (("forward", (("tg-api-2", 3), ("tg-web-1", 1))),)
+    assert actions_canon(described, NAMES) == (Forward((("tg-api-2", 3), ("tg-web-1", 1))),)
 
 
 def test_fixed_response_canon_ignores_body_and_content_type() -> None:
@@ -424,14 +435,14 @@ def test_fixed_response_canon_ignores_body_and_content_type() -> None:
         }
     ]
 
-    assert actions_canon(described, NAMES) == (("fixed-response", "404"),)
+    assert actions_canon(described, NAMES) == (FixedResponse("404"),)
 
 
 def test_redirect_with_omitted_components_canonicalises_to_placeholders() -> None:
     described = [{"Type": "redirect", "RedirectConfig": {"StatusCode": "HTTP_302"}}]
 
     assert actions_canon(described, NAMES) == (
-        ("redirect", "#{protocol}", "#{port}", "#{host}", "/#{path}", "#{query}", "HTTP_302"),
+        RedirectTo("#{protocol}", "#{port}", "#{host}", "/#{path}", "#{query}", "HTTP_302"),
     )
 
 
@@ -442,8 +453,8 @@ def test_actions_are_read_in_order() -> None:
     ]
 
     assert actions_canon(described, NAMES) == (
-        ("forward", (("tg-web-1", 1),)),
-        ("fixed-response", "500"),
+        Forward((("tg-web-1", 1),)),
+        FixedResponse("500"),
     )
 
 
@@ -454,7 +465,7 @@ def test_foreign_action_shapes_never_equal_ours() -> None:
     ]
 
     canon = actions_canon(described, NAMES)
-    assert canon != (("forward", (("tg-web-1", 1),)),)
+    assert canon != (Forward((("tg-web-1", 1),)),)
     for ours in ACTION_SETS:
         assert canon != ours
 

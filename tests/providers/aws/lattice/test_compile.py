@@ -20,6 +20,8 @@ from awsgw.core.model import (
 )
 from awsgw.objects import RouteRef
 from awsgw.providers.aws.lattice.plan.compile import (
+    LatticeFixed,
+    LatticeForward,
     LatticeLimits,
     LatticeRule,
     Unsupported,
@@ -113,7 +115,8 @@ def test_import_shares_split_evenly_across_exporting_clusters() -> None:
     )
     [svc] = plan.services.values()
     [spec] = svc.listeners[0].rules
-    weights = dict(spec.action[1])  # type: ignore[arg-type]
+    assert isinstance(spec.action, LatticeForward)
+    weights = dict(spec.action.groups)
     local = next(k for k in weights if k.startswith("k8s-svc"))
     assert (weights["export-a"], weights["export-b"], weights[local]) == (1, 1, 1)
     assert plan.findings == []
@@ -124,7 +127,7 @@ def test_unexported_import_is_a_backend_not_found_finding() -> None:
     [finding] = plan.findings
     assert (finding.kind, finding.rule_index) == (ProblemKind.BACKEND_NOT_FOUND, 0)
     [svc] = plan.services.values()
-    assert svc.listeners[0].rules[0].action == ("fixed", 500)
+    assert svc.listeners[0].rules[0].action == LatticeFixed(500)
 
 
 def test_rules_follow_gateway_api_precedence_not_route_order() -> None:
@@ -156,7 +159,7 @@ def spec(path: str, target: str = "tg") -> LatticeRule:
         sort_keys=True,
         separators=(",", ":"),
     )
-    return LatticeRule(match, ("forward", ((target, 1),)), path)
+    return LatticeRule(match, LatticeForward(((target, 1),)), path)
 
 
 def live(i: str, priority: int, s: LatticeRule, owned: bool = True) -> LiveRule:
@@ -210,5 +213,5 @@ def test_api_shapes_round_trip_with_lattice_defaults() -> None:
         "name": "x",
     }
     action = {"forward": {"targetGroups": [{"targetGroupIdentifier": "tg-1"}]}}
-    assert action_canon(action, {"tg-1": "name"}) == ("forward", (("name", 1),))
-    assert action_canon({"fixedResponse": {"statusCode": 404}}, {}) == ("fixed", 404)
+    assert action_canon(action, {"tg-1": "name"}) == LatticeForward((("name", 1),))
+    assert action_canon({"fixedResponse": {"statusCode": 404}}, {}) == LatticeFixed(404)

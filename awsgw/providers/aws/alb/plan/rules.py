@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from awsgw.providers.aws.alb.plan.compile import Act, Cond, Transform
+from awsgw.providers.aws.alb.plan.values import AlbAction, AlbCondition, Transform
 
 MAX_PRIORITY = 50000
 STEP = 10
@@ -22,16 +22,16 @@ STEP = 10
 class ExistingRule:
     arn: str
     priority: int
-    conditions: tuple[Cond, ...]
-    actions: tuple[Act, ...]
+    conditions: tuple[AlbCondition, ...]
+    actions: tuple[AlbAction, ...]
     owned: bool = True
     transforms: tuple[Transform, ...] = ()
 
 
 @dataclass(frozen=True)
 class DesiredRule:
-    conditions: tuple[Cond, ...]
-    actions: tuple[Act, ...]
+    conditions: tuple[AlbCondition, ...]
+    actions: tuple[AlbAction, ...]
     transforms: tuple[Transform, ...] = ()
 
 
@@ -85,7 +85,7 @@ def plan_alb_rules(existing: list[ExistingRule], desired: list[DesiredRule]) -> 
     plan = AlbRulePlan()
     owned = sorted((r for r in existing if r.owned), key=lambda r: r.priority)
     foreign = {r.priority for r in existing if not r.owned}
-    by_conditions: dict[tuple[Cond, ...], ExistingRule] = {}
+    by_conditions: dict[tuple[AlbCondition, ...], ExistingRule] = {}
     for rule in owned:
         by_conditions.setdefault(rule.conditions, rule)
     paired: list[ExistingRule | None] = []

@@ -28,8 +28,21 @@ from awsgw.providers.aws.lattice.plan.names import (
     target_group_name,
 )
 
-Act = tuple[object, ...]
-"""("forward", ((target group name, weight), ...)) | ("fixed", status code)"""
+
+@dataclass(frozen=True)
+class LatticeForward:
+    groups: tuple[tuple[str, int], ...]
+    """(target group name, weight), sorted; one group always weighs 1."""
+
+
+@dataclass(frozen=True)
+class LatticeFixed:
+    status: int
+    """404 or 500, the only fixed responses VPC Lattice answers."""
+
+
+LatticeAction = LatticeForward | LatticeFixed
+SERVER_ERROR = LatticeFixed(500)
 Exported = Mapping[tuple[str, str, int], tuple[str, ...]]
 """(namespace, name, port) of an exported Service → names of its live exported groups."""
 UNRESOLVED = "unresolved"
@@ -51,7 +64,7 @@ class LatticeLimits:
 class LatticeRule:
     match: str
     """The API ``match``, as canonical JSON."""
-    action: Act
+    action: LatticeAction
     source: str
 
 
@@ -187,7 +200,7 @@ class _Context:
         return name
 
 
-def _forward(rule: Rule, ctx: _Context, unresolved: list[str]) -> Act:
+def _forward(rule: Rule, ctx: _Context, unresolved: list[str]) -> LatticeAction:
     """The rule's forward action; ServiceImport shares go to every exporting cluster's group
     (split evenly); invalid shares to an empty group (answers 5xx), all invalid: 500."""
     version = "GRPC" if rule.route.kind == "GRPCRoute" else "HTTP1"
@@ -209,7 +222,7 @@ def _forward(rule: Rule, ctx: _Context, unresolved: list[str]) -> Act:
         name = ctx.local_group(key, version) if key is not None else None
         shares[name] = shares.get(name, Fraction(0)) + b.weight
     if not shares or all(k is None for k in shares):
-        return ("fixed", 500)
+        return SERVER_ERROR
     if len(shares) > ctx.limits.target_groups_per_rule:
         raise Unsupported(
             f"{len(shares)} target groups; a VPC Lattice rule forwards to at most "
@@ -217,10 +230,10 @@ def _forward(rule: Rule, ctx: _Context, unresolved: list[str]) -> Act:
         )
     names = [k if k is not None else ctx.local_group(None, "HTTP1") for k in shares]
     weights = _weights(list(shares.values()), ctx.limits) if len(shares) > 1 else [1]
-    return ("forward", tuple(sorted(zip(names, weights, strict=True))))
+    return LatticeForward(tuple(sorted(zip(names, weights, strict=True))))
 
 
-def _action(rule: Rule, ctx: _Context, unresolved: list[str]) -> Act:
+def _action(rule: Rule, ctx: _Context, unresolved: list[str]) -> LatticeAction:
     action: Action = rule.action
     unsupported = list(action.unsupported)
     if action.redirect is not None:
@@ -302,7 +315,7 @@ def _listener(
             act = _action(rule, ctx, unresolved)
         except Unsupported as exc:  # never skip a filter: answer 500 instead
             find(rule, f"answers 500: {exc}")
-            act = ("fixed", 500)
+            act = SERVER_ERROR
         for message in unresolved:
             find(rule, message, ProblemKind.BACKEND_NOT_FOUND)
         source = f"{rule.route} rule {rule.rule_index} match {rule.match_index}"
@@ -377,8 +390,8 @@ def compile_lattice(
         for svc in plan.services.values()
         for ls in svc.listeners
         for r in ls.rules
-        if r.action[0] == "forward"
-        for name, _ in r.action[1]  # type: ignore[attr-defined]
+        if isinstance(r.action, LatticeForward)
+        for name, _ in r.action.groups
     }
     plan.target_groups = {k: v for k, v in ctx.groups.items() if k in used}
     plan.findings = list(dict.fromkeys(plan.findings))

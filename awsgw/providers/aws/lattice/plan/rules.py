@@ -15,7 +15,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsgw.providers.aws.lattice.plan.compile import Act, LatticeRule, canonical
+from awsgw.providers.aws.lattice.plan.compile import (
+    LatticeAction,
+    LatticeFixed,
+    LatticeForward,
+    LatticeRule,
+    canonical,
+)
 
 MAX_PRIORITY = 2000
 STEP = 10
@@ -28,7 +34,7 @@ class LiveRule:
     name: str
     priority: int
     match: str
-    action: Act
+    action: LatticeAction
     owned: bool = True
 
 
@@ -150,21 +156,20 @@ def match_canon(api: dict[str, Any] | None) -> str:
     return canonical({"httpMatch": http})
 
 
-def action_api(action: Act, ids: dict[str, str]) -> dict[str, Any]:
-    if action[0] == "fixed":
-        return {"fixedResponse": {"statusCode": action[1]}}
+def action_api(action: LatticeAction, ids: dict[str, str]) -> dict[str, Any]:
+    if isinstance(action, LatticeFixed):
+        return {"fixedResponse": {"statusCode": action.status}}
     groups = [
-        {"targetGroupIdentifier": ids[name], "weight": weight}
-        for name, weight in action[1]  # type: ignore[attr-defined]
+        {"targetGroupIdentifier": ids[name], "weight": weight} for name, weight in action.groups
     ]
     return {"forward": {"targetGroups": groups}}
 
 
-def action_canon(api: dict[str, Any] | None, names: dict[str, str]) -> Act:
+def action_canon(api: dict[str, Any] | None, names: dict[str, str]) -> LatticeAction:
     """A ``GetRule`` action in the compiler's form (target groups by name)."""
     api = api or {}
     if "fixedResponse" in api:
-        return ("fixed", int(api["fixedResponse"]["statusCode"]))
+        return LatticeFixed(int(api["fixedResponse"]["statusCode"]))
     groups = (api.get("forward") or {}).get("targetGroups") or []
     pairs = []
     for g in groups:
@@ -172,4 +177,4 @@ def action_canon(api: dict[str, Any] | None, names: dict[str, str]) -> Act:
         pairs.append(
             (names.get(ident, names.get(ident.rsplit("/", 1)[-1], ident)), int(g.get("weight", 1)))
         )
-    return ("forward", tuple(sorted(pairs)))
+    return LatticeForward(tuple(sorted(pairs)))
