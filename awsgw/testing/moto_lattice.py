@@ -24,6 +24,8 @@ Behaviour, as the API reference and user guide state it:
 - a deleted listener or service takes its rules (and listeners) with it;
 - deregistered targets are ``DRAINING`` for ``DRAIN_SECONDS`` (default 0: gone at once);
 - target group summaries carry the ``serviceArns`` that forward to them.
+
+Target groups and their targets are filled in ``moto_lattice_targets``.
 """
 
 from __future__ import annotations
@@ -36,11 +38,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from awsgw.testing import moto_lattice_targets
+from awsgw.testing.moto_lattice_targets import Kit
+
 DRAIN_SECONDS = 0.0
 """Seconds a deregistered target stays DRAINING (tests may raise it)."""
 LISTENERS_PER_SERVICE = 2
 RULES_PER_LISTENER = 10
-TARGETS_PER_GROUP = 1000
 NAME = r"(?!-)(?!.*--)[a-z0-9-]*[a-z0-9]"
 
 _installed = False
@@ -156,14 +160,6 @@ def install() -> None:  # noqa: C901  (one closure per patched operation)
     def rules_of(self: Any, listener_id: str) -> list[Rule]:
         rules = [r for r in self.rules.values() if isinstance(r, Rule)]
         return sorted((r for r in rules if r.listener_id == listener_id), key=lambda r: r.priority)
-
-    def targets(self: Any, tg_id: str) -> dict[tuple[str, int], list[Any]]:
-        """(id, port) → [status, draining until]; expired DRAINING targets are gone."""
-        store = self.__dict__.setdefault("awsgw_targets", {}).setdefault(tg_id, {})
-        now = time.time()
-        for key in [k for k, v in store.items() if v[0] == "DRAINING" and v[1] <= now]:
-            del store[key]
-        return store  # type: ignore[no-any-return]
 
     def forwards_to(action: dict[str, Any] | None) -> set[str]:
         groups = ((action or {}).get("forward") or {}).get("targetGroups") or []
@@ -446,77 +442,5 @@ def install() -> None:  # noqa: C901  (one closure per patched operation)
         drop(b, b.rules, find_rule(b, sid, lid, rid))
         return ok({})
 
-    def tg_view(b: Any, tg: Any) -> dict[str, Any]:
-        return {**tg.to_dict(), "serviceArns": service_arns(b, tg.id)}
-
-    @on(R, "get_target_group")
-    def get_tg(self: Any) -> Any:
-        b = backend(self)
-        view = tg_view(b, b.get_target_group(param(self, "targetGroupIdentifier")))
-        return ok({**view, "createdAt": None, "lastUpdatedAt": None})
-
-    @on(R, "list_target_groups")
-    def list_tgs(self: Any) -> Any:
-        b = backend(self)
-        vpc, kind = param(self, "vpcIdentifier"), param(self, "targetGroupType")
-        found = [
-            {**tg_view(b, t), **{k: t.config.get(k) for k in ("port", "protocol")}}
-            for t in b.target_groups.values()
-            if (not vpc or t.config.get("vpcIdentifier") == vpc) and (not kind or t.type == kind)
-        ]
-        drop = ("config", "createdAt", "lastUpdatedAt")
-        return ok({"items": [{k: v for k, v in i.items() if k not in drop} for i in found]})
-
-    @on(R, "update_target_group")
-    def update_tg(self: Any) -> Any:
-        b = backend(self)
-        tg = b.get_target_group(param(self, "targetGroupIdentifier"))
-        check = {**tg.config.get("healthCheck", {}), **param(self, "healthCheck")}
-        tg.config["healthCheck"] = check
-        return ok(pick(tg.to_dict(), "arn", "config", "id", "name", "status", "type"))
-
-    @on(R, "delete_target_group")
-    def delete_tg(self: Any) -> Any:
-        b = backend(self)
-        tg = b.get_target_group(param(self, "targetGroupIdentifier"))
-        if service_arns(b, tg.id):
-            raise conflict(f"Target group {tg.id} is in use by a listener or rule")
-        drop(b, b.target_groups, tg)
-        b.__dict__.get("awsgw_targets", {}).pop(tg.id, None)
-        return ok({"arn": tg.arn, "id": tg.id, "status": "DELETE_IN_PROGRESS"})
-
-    def target_list(self: Any) -> tuple[Any, dict[tuple[str, int], list[Any]], list[Any]]:
-        b = backend(self)
-        tg = b.get_target_group(param(self, "targetGroupIdentifier"))
-        default = tg.config.get("port") or 80
-        wanted = [(t["id"], int(t.get("port") or default)) for t in param(self, "targets") or []]
-        return tg, targets(b, tg.id), wanted
-
-    @on(R)
-    def register_targets(self: Any) -> Any:
-        _, have, wanted = target_list(self)
-        if len(set(have) | set(wanted)) > TARGETS_PER_GROUP:
-            raise over_quota("Targets per target group quota reached")
-        for key in wanted:
-            have[key] = ["HEALTHY", 0.0]
-        return ok({"successful": [{"id": i, "port": p} for i, p in wanted], "unsuccessful": []})
-
-    @on(R)
-    def deregister_targets(self: Any) -> Any:
-        _, have, wanted = target_list(self)
-        done, failed = [], []
-        for i, p in wanted:
-            if (i, p) not in have:
-                failed.append({"id": i, "port": p, "failureCode": "TargetNotFound"})
-                continue
-            have[(i, p)] = ["DRAINING", time.time() + DRAIN_SECONDS]
-            done.append({"id": i, "port": p})
-        return ok({"successful": done, "unsuccessful": failed})
-
-    @on(R)
-    def list_targets(self: Any) -> Any:
-        _, have, wanted = target_list(self)
-        keys = sorted(k for k in have if not wanted or k in wanted)
-        return ok({"items": [{"id": i, "port": p, "status": have[(i, p)][0]} for i, p in keys]})
-
+    moto_lattice_targets.install(Kit(param, ok, pick, drop, conflict, over_quota, service_arns))
     _installed = True

@@ -1,0 +1,75 @@
+"""What every object has: camelCase models that keep unknown fields, metadata, and the
+mapping each object was read from."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic.alias_generators import to_camel
+
+GATEWAY_GROUP = "gateway.networking.k8s.io"
+MULTICLUSTER_GROUP = "multicluster.x-k8s.io"
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class K8sModel(BaseModel):
+    """Base: camelCase aliases, unknown fields kept, populate by name or alias."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="allow", frozen=False
+    )
+
+
+class ObjectMeta(K8sModel):
+    name: Annotated[str, Field(min_length=1, max_length=253)]
+    namespace: str | None = None
+    generation: int = 1
+    creation_timestamp: str | None = None
+    resource_version: str | None = None
+    uid: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+    deletion_timestamp: str | None = None
+    finalizers: list[str] = Field(default_factory=list)
+
+
+class KubeObject(K8sModel):
+    """Any top-level object: apiVersion, kind, metadata; ``raw`` is what was read."""
+
+    api_version: str
+    kind: str
+    metadata: ObjectMeta
+    _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _order: int = PrivateAttr(default=0)
+
+    @property
+    def namespace(self) -> str:
+        return self.metadata.namespace or "default"
+
+    @property
+    def name(self) -> str:
+        return self.metadata.name
+
+    @property
+    def key(self) -> str:
+        """``namespace/name`` (or ``name`` for cluster-scoped objects)."""
+        if self.metadata.namespace is None and self.kind in CLUSTER_SCOPED:
+            return self.name
+        return f"{self.namespace}/{self.name}"
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return self._raw
+
+    @property
+    def order(self) -> int:
+        """Position in which the object was read (ties of creation time break on it)."""
+        return self._order
+
+    @property
+    def generation(self) -> int:
+        return self.metadata.generation
+
+
+CLUSTER_SCOPED = {"GatewayClass", "Namespace"}
