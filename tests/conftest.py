@@ -16,6 +16,12 @@ CLUSTER = "test-cluster"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the golden files of translation tests from what the code produces now",
+    )
+    parser.addoption(
         "--conformance-report",
         metavar="PATH",
         default=None,
