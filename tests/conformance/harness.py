@@ -12,9 +12,10 @@ import base64
 import copy
 import datetime as dt
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import yaml
@@ -27,12 +28,46 @@ from awsgw.providers.aws.alb.evaluate import AlbOutcome, load_listeners
 from awsgw.providers.aws.alb.provider import AlbProvider
 from awsgw.providers.aws.common.requests import Request
 from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.base import Provider
 from awsgw.reconcilers.gateways import reconcile_all
 from tests.certs import self_signed_secret
 
 SHARED = Path(os.environ.get("AWSGW_SHARED", Path(__file__).resolve().parents[3] / "shared"))
 CONFORMANCE = SHARED / "gateway-api" / "v1.6.1" / "conformance"
-CLASS_NAME = "awsgw-alb"
+
+
+@dataclass(frozen=True)
+class Plane:
+    """The data plane a conformance run drives: its GatewayClass, its provider, and how a
+    request sent to a Gateway's address is judged from AWS state alone."""
+
+    class_name: str
+    controller: str
+    provider: Callable[[Aws, str, str], Provider]
+    """(AWS, cluster name, VPC id) → the provider under test."""
+    listeners: Callable[[Aws, str], Mapping[int, Evaluator]]
+    """(AWS, the Gateway's address) → its listeners by port, each judging requests."""
+
+
+class Evaluator(Protocol):
+    def evaluate(self, request: Request) -> AlbOutcome: ...
+
+
+def alb_listeners(aws: Aws, address: str) -> Mapping[int, Evaluator]:
+    elbv2 = aws.client("elbv2")
+    for lb in elbv2.describe_load_balancers()["LoadBalancers"]:
+        if lb["DNSName"] == address:
+            return load_listeners(elbv2, lb["LoadBalancerArn"])
+    raise Failure(f"no load balancer answers at {address}")
+
+
+ALB = Plane(
+    "awsgw-alb",
+    ALB_CONTROLLER,
+    lambda aws, cluster, vpc: AlbProvider(aws, cluster, vpc, wait_active=5),
+    alb_listeners,
+)
+CLASS_NAME = ALB.class_name
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 PROGRAMMATIC_SECRETS = [
     ("gateway-conformance-web-backend", "certificate", ["*"]),
@@ -163,31 +198,31 @@ class Cluster:
         return out
 
 
-def load_manifest(relative: str) -> list[dict[str, Any]]:
-    text = (CONFORMANCE / relative).read_text().replace("{GATEWAY_CLASS_NAME}", CLASS_NAME)
+def load_manifest(relative: str, plane: Plane = ALB) -> list[dict[str, Any]]:
+    text = (CONFORMANCE / relative).read_text().replace("{GATEWAY_CLASS_NAME}", plane.class_name)
     return [d for d in yaml.safe_load_all(text) if d]
 
 
-def new_cluster(manifests: list[str]) -> Cluster:
+def new_cluster(manifests: list[str], plane: Plane = ALB) -> Cluster:
     """The suite's set-up: class, base manifests, programmatic Secrets, then the test's own."""
     cluster = Cluster()
     cluster.apply(
         {
             "apiVersion": "gateway.networking.k8s.io/v1",
             "kind": "GatewayClass",
-            "metadata": {"name": CLASS_NAME},
-            "spec": {"controllerName": ALB_CONTROLLER},
+            "metadata": {"name": plane.class_name},
+            "spec": {"controllerName": plane.controller},
         }
     )
     services_first = sorted(
-        load_manifest("base/manifests.yaml"), key=lambda d: d["kind"] == "Deployment"
+        load_manifest("base/manifests.yaml", plane), key=lambda d: d["kind"] == "Deployment"
     )
     for doc in services_first:
         cluster.apply(doc)
     for ns, name, hosts in PROGRAMMATIC_SECRETS:
         cluster.apply(self_signed_secret(ns, name, hosts))
     for manifest in manifests:
-        docs = load_manifest(manifest)
+        docs = load_manifest(manifest, plane)
         for doc in sorted(docs, key=lambda d: d["kind"] == "Deployment"):
             cluster.apply(doc)
     return cluster
@@ -204,13 +239,14 @@ class Runner:
     cluster: Cluster
     cluster_name: str
     vpc_id: str
+    plane: Plane = ALB
     aws: Aws = field(default_factory=lambda: Aws.create(max_attempts=1))
 
     def reconcile(self) -> None:
-        provider = AlbProvider(self.aws, self.cluster_name, self.vpc_id, wait_active=5)
+        provider = self.plane.provider(self.aws, self.cluster_name, self.vpc_id)
         store = Store.of(self.cluster.objects())
         now = (START + dt.timedelta(seconds=self.cluster.clock + 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        result = reconcile_all(store, {ALB_CONTROLLER: provider}, now)
+        result = reconcile_all(store, {self.plane.controller: provider}, now)
         if result.failed:
             raise Failure(f"AWS failures: {result.failed}")
         for (kind, key), status in result.statuses.items():
@@ -302,7 +338,7 @@ def check_route(runner: Runner, want: dict[str, Any]) -> None:
     for p in parents:
         conditions_match(where, [], p.get("conditions", []), gen)
     if want.get("no_accepted_parents"):
-        ours = [p for p in parents if p.get("controllerName") == ALB_CONTROLLER]
+        ours = [p for p in parents if p.get("controllerName") == runner.plane.controller]
         if len(ours) > 1 or any(
             c["type"] == "Accepted" and c["status"] == "True" for p in ours for c in p["conditions"]
         ):
@@ -312,7 +348,7 @@ def check_route(runner: Runner, want: dict[str, Any]) -> None:
         candidates = [
             p
             for p in parents
-            if p.get("controllerName") == ALB_CONTROLLER
+            if p.get("controllerName") == runner.plane.controller
             and p["parentRef"].get("group") == "gateway.networking.k8s.io"
             and p["parentRef"].get("kind") == "Gateway"
             and p["parentRef"]["name"] == gw_name
@@ -332,26 +368,22 @@ def check_route(runner: Runner, want: dict[str, Any]) -> None:
 # ------------------------------------------------------------------ requests
 
 
-def gateway_lb(runner: Runner, gateway: str) -> dict[str, Any]:
+def gateway_address(runner: Runner, gateway: str) -> str:
     ns, _, name = gateway.partition("/")
     status = runner.doc("Gateway", ns, name).get("status") or {}
     address = next((a["value"] for a in status.get("addresses", [])), None)
     if address is None:
         raise Failure(f"Gateway {gateway} has no address")
-    elbv2 = runner.aws.client("elbv2")
-    for lb in elbv2.describe_load_balancers()["LoadBalancers"]:
-        if lb["DNSName"] == address:
-            return dict(lb)
-    raise Failure(f"no load balancer answers at {address}")
+    return str(address)
 
 
 def send(runner: Runner, req: dict[str, Any]) -> tuple[AlbOutcome, str]:
-    lb = gateway_lb(runner, req["gateway"])
-    listeners = load_listeners(runner.aws.client("elbv2"), lb["LoadBalancerArn"])
+    address = gateway_address(runner, req["gateway"])
+    listeners = runner.plane.listeners(runner.aws, address)
     port = int(req.get("port", 80))
     if port not in listeners:
         raise Failure(f"Gateway {req['gateway']} has no listener on port {port}")
-    host = req.get("host") or lb["DNSName"]
+    host = req.get("host") or address
     headers = tuple((k, str(v)) for k, v in (req.get("headers") or {}).items())
     request = Request(
         host=host,
