@@ -112,6 +112,13 @@ class Attachment:
         return self.backends[(route.ref, controller)]
 
 
+def route_order(route: Route) -> tuple[str, int, str]:
+    """The spec's conflict order between Routes: oldest first, then ``namespace/name``;
+    without timestamps, read order is age."""
+    created = route.metadata.creation_timestamp
+    return (created or "", 0 if created else route.order, route.key)
+
+
 def _class_state(gc: GatewayClass, catalog: Catalog) -> ClassState | None:
     controller = gc.spec.controller_name
     caps = catalog.get(controller)
@@ -193,7 +200,9 @@ def _place(
         return Verdict(False, Reason.NOT_ALLOWED_BY_LISTENERS, message), []
     placements = []
     for ls in allowed:
-        names = hn.served_hostnames(ls.listener.hostname, route.spec.hostnames)
+        # TCP and UDP carry no hostname: a listener's hostname does not apply to them
+        listener_host = None if route.kind in ("TCPRoute", "UDPRoute") else ls.listener.hostname
+        names = hn.served_hostnames(listener_host, route.hostnames)
         if names is not None:
             placements.append(Placement(route, gw.key, ls.listener.name, tuple(names)))
     if not placements:

@@ -39,6 +39,10 @@ class Capabilities:
     """GatewayClass ``status.supportedFeatures``."""
     unsupported: Mapping[str, str] = field(default_factory=dict)
     """Gateway API features not claimed → why (the conformance report quotes them)."""
+    tls_modes: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: {"HTTPS": ("Terminate",)}
+    )
+    """Listener protocol → the ``tls.mode`` values it serves."""
 
     def backend_kinds_text(self) -> str:
         names = {SERVICE: "core Services", SERVICE_IMPORT: f"{MULTICLUSTER_GROUP} ServiceImports"}

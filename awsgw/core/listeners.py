@@ -95,13 +95,19 @@ def _certificates(
 ) -> None:
     tls = listener.tls
     where = f"spec.listeners[{listener.name}].tls"
+    modes = caps.tls_modes.get(listener.protocol, ())
+    if tls is not None and tls.mode == "Passthrough" and "Passthrough" in modes:
+        return  # the TLS stream reaches the backend untouched: no certificate here
     if tls is None or not tls.certificate_refs:
         state.resolved = Verdict(False, BAD_CERT, f"{where}.certificateRefs: required")
         return
-    if tls.mode != "Terminate":
-        state.accepted = Verdict(
-            False, Reason.UNSUPPORTED_PROTOCOL, f"{where}.mode: {caps.short} only terminates TLS"
+    if tls.mode not in modes:
+        message = (
+            f"{where}.mode: {caps.short} only terminates TLS"
+            if modes == ("Terminate",)
+            else f"{where}.mode: {tls.mode} is not supported by {caps.short}"
         )
+        state.accepted = Verdict(False, Reason.UNSUPPORTED_PROTOCOL, message)
         return
     for i, ref in enumerate(tls.certificate_refs):
         ns = ref.namespace or gw.namespace
@@ -182,7 +188,7 @@ def validate_listeners(
             )
         else:
             _kinds(listener, state, allowed)
-            if listener.protocol == "HTTPS":
+            if listener.protocol in caps.tls_modes:
                 _certificates(gw, listener, state, store, caps, now)
         states.append(state)
     _conflicts(states)

@@ -118,6 +118,39 @@ class PortModel:
     """Secret ``ns/name`` → the Gateway listeners whose certificate it is."""
 
 
+@dataclass(frozen=True)
+class RouteBackends:
+    """A stream Route placed on a stream listener: its backends (of its first rule)."""
+
+    route: RouteRef
+    backends: tuple[WeightedBackend, ...]
+    rules: int = 1
+    """How many rules the Route has (``v1alpha2`` allows several: only the first is served)."""
+    hostnames: tuple[str, ...] = ()
+    """TLSRoute: the hostnames it serves on the listener (empty: any)."""
+
+
+@dataclass
+class StreamListener:
+    """A TCP, UDP or TLS listener of a Gateway: whole connections, forwarded as they come."""
+
+    listener: str
+    port: int
+    protocol: str
+    """``TCP``, ``UDP`` or ``TLS``."""
+    tls_mode: str | None = None
+    """TLS listeners: ``Passthrough`` or ``Terminate``."""
+    hostname: str | None = None
+    routes: list[RouteBackends] = field(default_factory=list)
+    """Placed Routes, oldest first (the spec's conflict order)."""
+    certificates: list[Certificate] = field(default_factory=list)
+    certificate_listeners: dict[str, list[str]] = field(default_factory=dict)
+
+
+STREAM_PROTOCOLS = ("TCP", "UDP", "TLS")
+REQUEST_PROTOCOLS = ("HTTP", "HTTPS")
+
+
 @dataclass
 class GatewayModel:
     key: str
@@ -127,6 +160,8 @@ class GatewayModel:
     """Every valid backend the rules use → its ready (IP, port) targets."""
     routes: tuple[RouteRef, ...] = ()
     """Routes placed on the Gateway, oldest first (the Gateway API tie-break order)."""
+    streams: list[StreamListener] = field(default_factory=list)
+    """TCP, UDP and TLS listeners (data planes that serve them)."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,9 @@ from awsgw.objects import (
     Service,
     ServiceExport,
     ServiceImport,
+    TCPRoute,
+    TLSRoute,
+    UDPRoute,
 )
 
 T = TypeVar("T", bound=KubeObject)
@@ -71,8 +74,14 @@ class Store:
         return self.all("GRPCRoute", GRPCRoute)
 
     def routes(self) -> list[Route]:
-        """Every Route awsgw attaches: HTTPRoutes, then GRPCRoutes."""
-        return [*self.http_routes(), *self.grpc_routes()]
+        """Every Route awsgw attaches: HTTPRoutes, GRPCRoutes, then the stream Routes."""
+        return [
+            *self.http_routes(),
+            *self.grpc_routes(),
+            *self.all("TCPRoute", TCPRoute),
+            *self.all("UDPRoute", UDPRoute),
+            *self.all("TLSRoute", TLSRoute),
+        ]
 
     def service_exports(self) -> list[ServiceExport]:
         return self.all("ServiceExport", ServiceExport)

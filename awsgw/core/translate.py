@@ -7,9 +7,10 @@ import re
 from typing import Any
 
 from awsgw.core import hostnames as hn
-from awsgw.core.attach import Attachment, GatewayState, Placement
+from awsgw.core.attach import Attachment, GatewayState, Placement, route_order
 from awsgw.core.backends import ResolvedBackend, ready_targets
 from awsgw.core.model import (
+    REQUEST_PROTOCOLS,
     Action,
     Certificate,
     GatewayModel,
@@ -23,14 +24,16 @@ from awsgw.core.model import (
     WeightedBackend,
 )
 from awsgw.core.store import Store
+from awsgw.core.streams import stream_listeners
 from awsgw.objects import (
+    GRPCRoute,
     GRPCRouteMatch,
     GRPCRouteRule,
     HTTPPathModifier,
+    HTTPRoute,
     HTTPRouteFilter,
     HTTPRouteMatch,
     HTTPRouteRule,
-    Route,
     RouteRef,
 )
 
@@ -124,17 +127,13 @@ def _action(
     )
 
 
-def _route_order(route: Route) -> tuple[str, int, str]:
-    """Oldest first, then ``namespace/name``; without timestamps, read order is age."""
-    created = route.metadata.creation_timestamp
-    return (created or "", 0 if created else route.order, route.key)
-
-
 def _rules_for(
     placement: Placement, backends: list[list[ResolvedBackend]], listener_port: int
 ) -> list[tuple[Any, Rule]]:
     """(sort key, rule) for every (hostname class, rule, match) of a placed Route."""
     route = placement.route
+    if not isinstance(route, HTTPRoute | GRPCRoute):
+        return []  # stream Routes never reach a request listener (its supportedKinds)
     classes: dict[tuple[int, int], list[str]] = {}
     for name, origin in placement.hostnames:  # Route hostname precedence: its own names
         classes.setdefault(hn.precedence_key(origin), []).append(name)
@@ -151,7 +150,7 @@ def _rules_for(
                 else [_match(m) for m in rule.matches or [HTTPRouteMatch()]]
             )
             for mi, match in enumerate(matches):
-                key = (host_key, match_key(match), _route_order(route), ri, mi)
+                key = (host_key, match_key(match), route_order(route), ri, mi)
                 ref = RouteRef(route.kind, route.key)
                 out.append((key, Rule(ref, ri, mi, tuple(names), match, action)))
     return out
@@ -179,7 +178,7 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
     ports: dict[int, PortModel] = {}
     placements = attachment.placements.get(gw.key, [])
     for ls in gws.listeners:
-        if not ls.usable:
+        if not ls.usable or ls.listener.protocol not in REQUEST_PROTOCOLS:
             continue
         listener = ls.listener
         port = ports.setdefault(listener.port, PortModel(listener.port, listener.protocol))
@@ -198,22 +197,30 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
         port.groups.append(group)
     for port in ports.values():
         port.groups.sort(key=_group_order)
-    targets = {}
-    for port in ports.values():
-        for group in port.groups:
-            for rule in group.rules:
-                for wb in rule.action.backends:
-                    if wb.backend is not None and wb.backend not in targets:
-                        targets[wb.backend] = ready_targets(store, wb.backend)
+    streams = stream_listeners(gws, attachment, lambda ns, name: certificate(store, ns, name))
+    used = [
+        wb.backend
+        for port in ports.values()
+        for group in port.groups
+        for rule in group.rules
+        for wb in rule.action.backends
+    ]
+    used += [wb.backend for s in streams for r in s.routes for wb in r.backends]
+    targets = {key: ready_targets(store, key) for key in dict.fromkeys(used) if key is not None}
     annotations = dict(gw.metadata.annotations)
     if gw.spec.infrastructure:
         annotations.update(gw.spec.infrastructure.annotations)
     routes = tuple(
         RouteRef(r.kind, r.key)
         for r in sorted(
-            {p.route.key + p.route.kind: p.route for p in placements}.values(), key=_route_order
+            {p.route.key + p.route.kind: p.route for p in placements}.values(), key=route_order
         )
     )
     return GatewayModel(
-        gw.key, annotations, sorted(ports.values(), key=lambda p: p.port), targets, routes
+        gw.key,
+        annotations,
+        sorted(ports.values(), key=lambda p: p.port),
+        targets,
+        routes,
+        streams,
     )

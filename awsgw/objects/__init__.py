@@ -72,12 +72,30 @@ from awsgw.objects.routes import (
     ReferenceGrantFrom,
     ReferenceGrantSpec,
     ReferenceGrantTo,
-    Route,
+    RequestRoute,
     RouteObject,
     RouteRef,
 )
+from awsgw.objects.streams import (
+    Route,
+    StreamRoute,
+    StreamRouteRule,
+    StreamRouteSpec,
+    TCPRoute,
+    TLSRoute,
+    TLSRouteSpec,
+    UDPRoute,
+)
 
 __all__ = [
+    "RequestRoute",
+    "StreamRoute",
+    "StreamRouteRule",
+    "StreamRouteSpec",
+    "TCPRoute",
+    "TLSRoute",
+    "TLSRouteSpec",
+    "UDPRoute",
     "AllowedRoutes",
     "CLUSTER_SCOPED",
     "Endpoint",
@@ -149,6 +167,9 @@ KINDS: dict[tuple[str, str], type[KubeObject]] = {
     (GATEWAY_GROUP, "HTTPRoute"): HTTPRoute,
     (GATEWAY_GROUP, "GRPCRoute"): GRPCRoute,
     (GATEWAY_GROUP, "ReferenceGrant"): ReferenceGrant,
+    (GATEWAY_GROUP, "TCPRoute"): TCPRoute,
+    (GATEWAY_GROUP, "UDPRoute"): UDPRoute,
+    (GATEWAY_GROUP, "TLSRoute"): TLSRoute,
     ("", "Namespace"): Namespace,
     ("", "Service"): Service,
     ("", "Secret"): Secret,
@@ -159,7 +180,7 @@ KINDS: dict[tuple[str, str], type[KubeObject]] = {
 """(API group, kind) → model. Gateway API versions v1 and v1beta1 share one model."""
 
 SUPPORTED_VERSIONS: dict[str, set[str]] = {
-    GATEWAY_GROUP: {"v1", "v1beta1"},
+    GATEWAY_GROUP: {"v1", "v1beta1", "v1alpha2", "v1alpha3"},
     "": {"v1"},
     "discovery.k8s.io": {"v1"},
     MULTICLUSTER_GROUP: {"v1alpha1"},

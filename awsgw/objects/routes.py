@@ -104,6 +104,13 @@ class RouteObject(KubeObject):
     def ref(self) -> RouteRef:
         return RouteRef(self.kind, self.key)
 
+    @property
+    def hostnames(self) -> list[str]:
+        """The Route's hostnames (none for TCPRoute and UDPRoute)."""
+        spec = getattr(self, "spec", None)
+        names: list[str] = getattr(spec, "hostnames", None) or []
+        return names
+
 
 class HTTPRoute(RouteObject):
     spec: HTTPRouteSpec
@@ -143,8 +150,8 @@ class GRPCRoute(RouteObject):
     spec: GRPCRouteSpec
 
 
-Route = HTTPRoute | GRPCRoute
-"""The Route kinds awsgw attaches to Gateways."""
+RequestRoute = HTTPRoute | GRPCRoute
+"""Routes of requests: a listener chooses a rule per request."""
 
 
 # ---------------------------------------------------------------- ReferenceGrant

@@ -1,0 +1,37 @@
+"""What the Network Load Balancer data plane carries: its capability row, the Gateway API
+features it claims, and why it leaves the others out."""
+
+from __future__ import annotations
+
+from awsgw.core.capabilities import SERVICE, Capabilities
+from awsgw.core.features import CORE
+
+CONTROLLER = "awsgw.io/nlb"
+
+FEATURES = tuple(sorted((*CORE, "TCPRoute", "UDPRoute", "TLSRoute", "TLSRouteModeTerminate")))
+
+UNSUPPORTED: dict[str, str] = {
+    "TLSRouteModeMixed": "an NLB listener either terminates TLS or passes it through",
+}
+
+NLB = Capabilities(
+    controller=CONTROLLER,
+    product="a Network Load Balancer",
+    short="NLB",
+    accepted="Accepted by awsgw (Network Load Balancer)",
+    route_kinds={
+        "TCP": ("TCPRoute",),
+        "UDP": ("UDPRoute",),
+        "TLS": ("TLSRoute",),
+        "HTTP": ("HTTPRoute",),
+        "HTTPS": ("HTTPRoute",),
+    },
+    backend_kinds=frozenset({SERVICE}),
+    no_static_address="spec.addresses: a Network Load Balancer takes Elastic IPs of the "
+    "account (type IPAddress), one per availability zone",
+    no_address_type="spec.addresses: type {types} cannot be assigned; a Network Load Balancer "
+    "takes Elastic IPs (type IPAddress) or a DNS name (Hostname)",
+    features=FEATURES,
+    unsupported=UNSUPPORTED,
+    tls_modes={"HTTPS": ("Terminate",), "TLS": ("Passthrough", "Terminate")},
+)
