@@ -118,3 +118,103 @@ def backend_ips(outcome: AlbOutcome) -> set[str]:
 
 def condition(status: dict[str, Any], kind: str) -> dict[str, Any]:
     return next(c for c in status["conditions"] if c["type"] == kind)
+
+
+NLB_CLASS = """
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: nlb}
+spec: {controllerName: awsgw.io/nlb}
+"""
+
+
+def stream_service(
+    ns: str, name: str, port: int, ips: list[str], protocol: str = "TCP", target_port: int = 9000
+) -> str:
+    """A Service with one port of ``protocol`` plus its EndpointSlice with ready endpoints."""
+    endpoints = "".join(f"\n- addresses: [{ip}]" for ip in ips) or " []"
+    return f"""
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: {ns}}}
+spec:
+  ports: [{{name: p, port: {port}, targetPort: {target_port}, protocol: {protocol}}}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: {name}-1
+  namespace: {ns}
+  labels: {{kubernetes.io/service-name: {name}}}
+addressType: IPv4
+ports: [{{name: p, port: {target_port}, protocol: {protocol}}}]
+endpoints:{endpoints}
+"""
+
+
+@dataclass
+class NlbHarness:
+    """Passes of the NLB data plane against moto, read back from AWS."""
+
+    cluster: str
+    vpc_id: str
+
+    def __post_init__(self) -> None:
+        self.aws = Aws.create(max_attempts=1)
+
+    def run(self, text: str) -> PassResult:
+        from awsgw.providers.aws.nlb.capabilities import CONTROLLER
+        from awsgw.providers.aws.nlb.provider import NlbProvider
+
+        provider = NlbProvider(self.aws, self.cluster, self.vpc_id, wait_active=5)
+        self.aws.counter.reset()
+        return reconcile_all(Store.of(objects(text)), {CONTROLLER: provider}, NOW)
+
+    @property
+    def elbv2(self) -> Any:
+        return self.aws.client("elbv2")
+
+    def owned(self) -> dict[str, dict[str, str]]:
+        """ARN → tags of every ELBv2 load balancer and target group of this cluster."""
+        from awsgw.providers.aws.elbv2.describe import tags_of
+
+        arns = [
+            lb["LoadBalancerArn"] for lb in self.elbv2.describe_load_balancers()["LoadBalancers"]
+        ]
+        arns += [tg["TargetGroupArn"] for tg in self.elbv2.describe_target_groups()["TargetGroups"]]
+        tags = tags_of(self.elbv2, arns)
+        return {a: t for a, t in tags.items() if t.get("awsgw.io/cluster") == self.cluster}
+
+    def lb(self, gateway_key: str, lb_type: str = "network") -> dict[str, Any]:
+        owned = self.owned()
+        found = [
+            lb
+            for lb in self.elbv2.describe_load_balancers()["LoadBalancers"]
+            if owned.get(lb["LoadBalancerArn"], {}).get("awsgw.io/gateway") == gateway_key
+            and lb["Type"] == lb_type
+        ]
+        assert len(found) == 1, found
+        return found[0]
+
+    def connect(
+        self, gateway_key: str, port: int, protocol: str = "TCP", sni: str | None = None
+    ) -> Any:
+        from awsgw.providers.aws.nlb.evaluate import NlbState
+
+        state = NlbState(
+            self.elbv2, self.lb(gateway_key)["LoadBalancerArn"], self.aws.client("acm")
+        )
+        return state.connect(port, protocol, sni)
+
+    def send(self, gateway_key: str, host: str, path: str = "/", port: int = 80) -> AlbOutcome:
+        """An HTTP request to an NLB Gateway's HTTP listener, followed into its chained ALB."""
+        connection = self.connect(gateway_key, port)
+        assert connection.chained, connection
+        listener = load_listeners(self.elbv2, connection.chained)[port]
+        return listener.evaluate(Request(host=host, path=path, port=port))
+
+
+def target_ips(connection: Any) -> set[str]:
+    """Every target of a connection's forward with a weight above 0."""
+    return {t for _, w, targets in connection.targets if w > 0 for t in targets}

@@ -8,6 +8,7 @@ no AWS. What providers find later is folded in by ``awsgw.core.verdicts``, not w
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass
 
 from awsgw.core import hostnames as hn
@@ -133,6 +134,25 @@ def _class_state(gc: GatewayClass, catalog: Catalog) -> ClassState | None:
     return None
 
 
+def _refused_address(gw: Gateway, caps: Capabilities) -> str | None:
+    """Why a ``spec.addresses`` value cannot be had (None: every value can)."""
+    for i, a in enumerate(gw.spec.addresses):
+        if not a.value:
+            continue
+        if a.type not in caps.address_types:
+            return caps.no_static_address
+        if a.type == "IPAddress" and not _ipv4(a.value):
+            return f"spec.addresses[{i}].value: {a.value!r} is not an IPv4 address"
+    return None
+
+
+def _ipv4(text: str) -> bool:
+    try:
+        return ipaddress.ip_address(text).version == 4
+    except ValueError:
+        return False
+
+
 def _gateway_state(
     gw: Gateway, cls: ClassState, fallback: Capabilities, store: Store, now: dt.datetime | None
 ) -> GatewayState:
@@ -145,13 +165,13 @@ def _gateway_state(
     elif gw.spec.infrastructure and gw.spec.infrastructure.parameters_ref:
         message = "spec.infrastructure.parametersRef: awsgw takes no parameters"
         accepted = Verdict(False, Reason.INVALID_PARAMETERS, message)
-    elif any(a.value for a in gw.spec.addresses):
-        accepted = Verdict(False, Reason.UNSUPPORTED_ADDRESS, caps.no_static_address)
+    elif (refused := _refused_address(gw, caps)) is not None:
+        accepted = Verdict(False, Reason.UNSUPPORTED_ADDRESS, refused)
     elif not any(ls.valid for ls in listeners):
         accepted = Verdict(False, Reason.LISTENERS_NOT_VALID, "No listener is valid")
     elif not all(ls.usable for ls in listeners):
         accepted = Verdict(True, Reason.LISTENERS_NOT_VALID, "Some listeners are not valid")
-    wanted = {a.type for a in gw.spec.addresses} - {"Hostname"}
+    wanted = {a.type for a in gw.spec.addresses if not a.value} - {"Hostname"}
     problem = None
     if accepted.ok and wanted:
         problem = caps.no_address_type.format(types=", ".join(sorted(wanted)))

@@ -43,6 +43,8 @@ class Capabilities:
         default_factory=lambda: {"HTTPS": ("Terminate",)}
     )
     """Listener protocol → the ``tls.mode`` values it serves."""
+    address_types: frozenset[str] = frozenset()
+    """``spec.addresses`` types whose values it assigns (NLB: ``IPAddress``, Elastic IPs)."""
 
     def backend_kinds_text(self) -> str:
         names = {SERVICE: "core Services", SERVICE_IMPORT: f"{MULTICLUSTER_GROUP} ServiceImports"}

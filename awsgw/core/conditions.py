@@ -22,6 +22,7 @@ class Reason(StrEnum):
     UNSUPPORTED = "Unsupported"
     UNSUPPORTED_ADDRESS = "UnsupportedAddress"
     ADDRESS_NOT_ASSIGNED = "AddressNotAssigned"
+    ADDRESS_NOT_USABLE = "AddressNotUsable"
     LISTENERS_NOT_VALID = "ListenersNotValid"
     UNSUPPORTED_PROTOCOL = "UnsupportedProtocol"
     PROTOCOL_CONFLICT = "ProtocolConflict"

@@ -83,6 +83,9 @@ class ListenerProblem:
     listener: str
     reason: Reason
     message: str
+    refs: bool = True
+    """A reference of the listener is at fault (ResolvedRefs false too), not only its
+    programming (e.g. a port the load balancer cannot share)."""
 
 
 @dataclass(frozen=True)
@@ -118,3 +121,5 @@ class GatewayObservation:
     """Per-Route results of Gateways whose Routes get cloud resources of their own."""
     listeners: tuple[ListenerProblem, ...] = ()
     """Listeners not programmed although the Gateway is."""
+    ip_addresses: tuple[str, ...] = ()
+    """Static IP addresses the Gateway has (they replace ``address`` in its status)."""

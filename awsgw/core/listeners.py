@@ -141,11 +141,13 @@ def _certificates(
 
 
 def _conflicts(states: list[ListenerState]) -> None:
-    """Listeners sharing a port must share a protocol and differ in hostname."""
-    by_port: dict[int, list[ListenerState]] = {}
+    """Listeners sharing a port and transport must share a protocol and differ in hostname
+    (TCP and UDP listeners have none that counts). UDP and a TCP-borne protocol on one port
+    do not conflict: they are different ports to the network."""
+    by_port: dict[tuple[int, bool], list[ListenerState]] = {}
     for s in states:
         if s.accepted.ok:
-            by_port.setdefault(s.listener.port, []).append(s)
+            by_port.setdefault((s.listener.port, s.listener.protocol == "UDP"), []).append(s)
     for group in by_port.values():
         protocols = {s.listener.protocol for s in group}
         if len(protocols) > 1:
@@ -158,7 +160,8 @@ def _conflicts(states: list[ListenerState]) -> None:
             continue
         seen: dict[str, list[ListenerState]] = {}
         for s in group:
-            seen.setdefault((s.listener.hostname or "").lower(), []).append(s)
+            hostname = "" if s.listener.protocol in ("TCP", "UDP") else s.listener.hostname
+            seen.setdefault((hostname or "").lower(), []).append(s)
         for hostname, same in seen.items():
             if len(same) > 1:
                 for s in same:

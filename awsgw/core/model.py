@@ -162,6 +162,8 @@ class GatewayModel:
     """Routes placed on the Gateway, oldest first (the Gateway API tie-break order)."""
     streams: list[StreamListener] = field(default_factory=list)
     """TCP, UDP and TLS listeners (data planes that serve them)."""
+    addresses: tuple[str, ...] = ()
+    """Static IPv4 addresses ``spec.addresses`` asks for (data planes that assign them)."""
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,9 @@ def gateway_status(
             own = Verdict(False, Reason.PENDING, programmed.message)
         problem = refused.get(ls.listener.name)
         if ls.usable and problem is not None:
-            resolved = own = Verdict(False, problem.reason, problem.message)
+            own = Verdict(False, problem.reason, problem.message)
+            if problem.refs:
+                resolved = own
         old = old_listeners.get(ls.listener.name, {}).get("conditions")
         listeners.append(
             {
@@ -74,7 +76,9 @@ def gateway_status(
         "conditions": render(conditions, before.get("conditions"), now),
         "listeners": listeners,
     }
-    if seen is not None and seen.address:
+    if seen is not None and seen.ip_addresses:
+        status["addresses"] = [{"type": "IPAddress", "value": ip} for ip in seen.ip_addresses]
+    elif seen is not None and seen.address:
         status["addresses"] = [{"type": "Hostname", "value": seen.address}]
     return status
 

@@ -17,10 +17,12 @@ from awsgw.providers.aws.common.network import find_vpc
 from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.aws.lattice.capabilities import LATTICE
 from awsgw.providers.aws.lattice.provider import LatticeProvider
+from awsgw.providers.aws.nlb.capabilities import NLB
+from awsgw.providers.aws.nlb.provider import NlbProvider
 from awsgw.providers.base import Provider
 from awsgw.settings import Settings
 
-CATALOG = Catalog({ALB.controller: ALB, LATTICE.controller: LATTICE}, reserved=("awsgw.io/nlb",))
+CATALOG = Catalog({ALB.controller: ALB, NLB.controller: NLB, LATTICE.controller: LATTICE})
 """Every data plane awsgw serves, and the controller names it reserves."""
 DEFAULT_CONTROLLER = ALB.controller
 """The controller named in Events about objects of no known class."""
@@ -37,8 +39,10 @@ def build_providers(
         AlbLimits(rules_per_listener=settings.alb_rules_per_listener),
         wait_active=wait_active,
     )
+    alb_limits = AlbLimits(rules_per_listener=settings.alb_rules_per_listener)
+    nlb = NlbProvider(aws, cluster, settings.vpc_id, alb_limits=alb_limits, wait_active=wait_active)
     lattice = LatticeProvider(aws, cluster, settings.vpc_id, settings.lattice_security_groups)
-    return {ALB.controller: alb, LATTICE.controller: lattice}
+    return {ALB.controller: alb, NLB.controller: nlb, LATTICE.controller: lattice}
 
 
 class Cloud:

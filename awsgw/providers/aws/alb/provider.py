@@ -9,6 +9,8 @@ them is modified or deleted.
 
 from __future__ import annotations
 
+from typing import Any
+
 from botocore.exceptions import BotoCoreError, ClientError
 
 from awsgw.core.capabilities import Capabilities
@@ -42,19 +44,24 @@ class AlbProvider(DataPlane[AlbSpec, None]):
         vpc_id: str | None = None,
         limits: AlbLimits | None = None,
         wait_active: float = 0.0,
+        plane: str | None = None,
     ) -> None:
+        """``plane``: the ``awsgw.io/plane`` tag of what it owns (None: the ALB data plane's
+        own; the NLB data plane runs its chained ALBs through one with ``nlb``)."""
         self.aws = aws
+        self.plane = plane
         self.wait_active = wait_active
         """Seconds ``apply`` may wait for a new load balancer to become active."""
         self.limits = limits or AlbLimits()
         self.cluster = cluster
         self._vpc = vpc_id
         self.elbv2 = aws.client("elbv2")
-        self.groups = SecurityGroups(aws, cluster)
-        self.certificates = Certificates(aws, cluster)
-        self._begin_pass(ElbInventory())
+        self.groups = SecurityGroups(aws, cluster, plane=plane)
+        self.certificates = Certificates(aws, cluster, purpose=plane)
+        self.use_inventory(ElbInventory(plane))
 
-    def _begin_pass(self, inventory: ElbInventory) -> None:
+    def use_inventory(self, inventory: ElbInventory) -> None:
+        """Start a pass on what was read of ELBv2."""
         self.inventory = inventory
         self.lbs = LoadBalancers(self.aws, self.cluster, inventory, self.groups, self.vpc)
         self.listeners = Listeners(self.elbv2, self.cluster, self.certificates)
@@ -72,7 +79,7 @@ class AlbProvider(DataPlane[AlbSpec, None]):
     def read(self, scope: PassScope) -> list[Failure]:
         """Read every application load balancer and target group once for the pass."""
         try:
-            self._begin_pass(read_inventory(self.elbv2, "application"))
+            self.use_inventory(read_inventory(self.elbv2, ("application",), self.plane))
         except (ClientError, BotoCoreError) as exc:
             return [failure_of(exc, where="AWS", prefix="ALB: ")]
         return []
@@ -101,11 +108,9 @@ class AlbProvider(DataPlane[AlbSpec, None]):
         self.listeners.reset()
         ports = tuple(ls.port for ls in spec.listeners)
         try:
-            lb = self.lbs.ensure(
-                LoadBalancerSpec(spec.gateway, spec.name, "application", spec.scheme, ports)
+            lb, arns = self.program(
+                spec, LoadBalancerSpec(spec.gateway, spec.name, "application", spec.scheme, ports)
             )
-            arns = self.lbs.ensure_target_groups(spec.gateway, spec.target_groups)
-            self._ensure_listeners(spec, lb["LoadBalancerArn"], arns)
             self.lbs.delete_target_groups(spec.gateway, keep=set(arns.values()))
         except (NetworkError, Conflict) as exc:
             return GatewayObservation(spec.gateway, False, Reason.INVALID, str(exc))
@@ -130,6 +135,17 @@ class AlbProvider(DataPlane[AlbSpec, None]):
             lb["DNSName"],
             listeners=tuple(self.listeners.refused),
         )
+
+    def program(
+        self, spec: AlbSpec, lb_spec: LoadBalancerSpec
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The ALB of ``lb_spec`` serving ``spec``: load balancer, target groups, listeners
+        and their rules (stale target groups are the caller's to delete, once nothing
+        forwards to them). The load balancer and target group name → ARN."""
+        lb = self.lbs.ensure(lb_spec)
+        arns = self.lbs.ensure_target_groups(spec.gateway, spec.target_groups)
+        self._ensure_listeners(spec, lb["LoadBalancerArn"], arns)
+        return lb, arns
 
     def _ensure_listeners(self, spec: AlbSpec, lb_arn: str, tg_arns: dict[str, str]) -> None:
         names = {arn: name for name, arn in tg_arns.items()}

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
 
 from awsgw.providers.aws.common.session import Aws
-from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG, owner_tags
+from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG, PLANE_TAG, owner_tags
 
 ROLE_TAGS = {
     "internet-facing": "kubernetes.io/role/elb",
@@ -46,9 +46,10 @@ def find_vpc(aws: Aws, cluster: str) -> str:
     return str(vpcs.pop())
 
 
-def find_subnets(aws: Aws, vpc: str, cluster: str, scheme: str) -> list[str]:
+def find_subnets(aws: Aws, vpc: str, cluster: str, scheme: str, min_zones: int = 2) -> list[str]:
     """One subnet per AZ carrying the role tag of the scheme, preferring subnets tagged for
-    this cluster and skipping those tagged for another cluster; at least two AZs."""
+    this cluster and skipping those tagged for another cluster; at least ``min_zones`` AZs
+    (an ALB needs two, an NLB one)."""
     role = ROLE_TAGS[scheme]
     pages = (
         aws.client("ec2")
@@ -68,10 +69,10 @@ def find_subnets(aws: Aws, vpc: str, cluster: str, scheme: str) -> list[str]:
                 continue
             rank = 0 if cluster_tag(cluster) in clusters else 1
             by_az.setdefault(subnet["AvailabilityZone"], []).append((rank, subnet["SubnetId"]))
-    if len(by_az) < 2:
+    if len(by_az) < min_zones:
+        zones = "two availability zones" if min_zones == 2 else f"{min_zones} availability zone"
         raise NetworkError(
-            f"VPC {vpc} needs subnets tagged {role} in at least two availability zones "
-            f"(found {len(by_az)})"
+            f"VPC {vpc} needs subnets tagged {role} in at least {zones} (found {len(by_az)})"
         )
     return sorted(min(c)[1] for c in by_az.values())
 
@@ -83,13 +84,28 @@ def _in_use(exc: BaseException) -> bool:
     )
 
 
+@dataclass(frozen=True, order=True)
+class Ingress:
+    """A listener port the owned security group opens to any source."""
+
+    protocol: str
+    """``tcp`` or ``udp`` (EC2's names)."""
+    port: int
+
+
 @dataclass
 class SecurityGroups:
-    """The owned security group of each Gateway's load balancer."""
+    """The owned security group of each Gateway's load balancer (of one data plane)."""
 
     aws: Aws
     cluster: str
     sleep: Callable[[float], None] = time.sleep
+    plane: str | None = None
+    """``PLANE_TAG`` of the groups this data plane owns (None: the ALB's, untagged)."""
+
+    def _mine(self, group: dict[str, Any]) -> bool:
+        tags = _tags(group)
+        return tags.get(CLUSTER_TAG) == self.cluster and tags.get(PLANE_TAG) == self.plane
 
     def find(self, gateway: str) -> dict[str, Any] | None:
         found = self.aws.client("ec2").describe_security_groups(
@@ -98,38 +114,41 @@ class SecurityGroups:
                 {"Name": f"tag:{GATEWAY_TAG}", "Values": [gateway]},
             ]
         )["SecurityGroups"]
-        return found[0] if found else None
+        mine = [g for g in found if self._mine(g)]
+        return mine[0] if mine else None
 
-    def ensure(self, gateway: str, name: str, vpc: str, ports: list[int]) -> str:
-        """Create or update the group so it opens exactly ``ports`` (TCP, any source)."""
+    def ensure(self, gateway: str, name: str, vpc: str, ports: list[Ingress]) -> str:
+        """Create or update the group so it opens exactly ``ports`` (any source)."""
         ec2 = self.aws.client("ec2")
         group = self.find(gateway)
         if group is None:
-            tags = [{"Key": k, "Value": v} for k, v in owner_tags(self.cluster, gateway).items()]
+            extra = {PLANE_TAG: self.plane} if self.plane else {}
+            owner = owner_tags(self.cluster, gateway, **extra)
+            tags = [{"Key": k, "Value": v} for k, v in owner.items()]
             group_id = ec2.create_security_group(
                 GroupName=name,
                 Description=f"awsgw load balancer for Gateway {gateway}",
                 VpcId=vpc,
                 TagSpecifications=[{"ResourceType": "security-group", "Tags": tags}],
             )["GroupId"]
-            have: set[int] = set()
+            have: set[Ingress] = set()
         else:
             group_id = group["GroupId"]
             have = {
-                int(p["FromPort"])
+                Ingress(p["IpProtocol"], int(p["FromPort"]))
                 for p in group.get("IpPermissions", [])
-                if p.get("IpProtocol") == "tcp"
+                if p.get("IpProtocol") in ("tcp", "udp")
                 and p.get("FromPort") == p.get("ToPort")
                 and any(r.get("CidrIp") == "0.0.0.0/0" for r in p.get("IpRanges", []))
             }
         want = set(ports)
 
-        def perms(ps: set[int]) -> list[dict[str, Any]]:
+        def perms(ps: set[Ingress]) -> list[dict[str, Any]]:
             return [
                 {
-                    "IpProtocol": "tcp",
-                    "FromPort": p,
-                    "ToPort": p,
+                    "IpProtocol": p.protocol,
+                    "FromPort": p.port,
+                    "ToPort": p.port,
                     "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "Gateway listener"}],
                 }
                 for p in sorted(ps)
@@ -146,7 +165,7 @@ class SecurityGroups:
         time after the load balancer itself: ``DependencyViolation`` is retried for up to
         ``wait`` seconds (an eventual-consistency code, so tenacity, not botocore)."""
         group = self.find(gateway)
-        if group is None or _tags(group).get(CLUSTER_TAG) != self.cluster:
+        if group is None:
             return
         ec2 = self.aws.client("ec2")
 
@@ -172,5 +191,5 @@ class SecurityGroups:
             _tags(g)[GATEWAY_TAG]
             for page in pages
             for g in page["SecurityGroups"]
-            if GATEWAY_TAG in _tags(g)
+            if GATEWAY_TAG in _tags(g) and self._mine(g)
         }

@@ -5,6 +5,9 @@ from __future__ import annotations
 CLUSTER_TAG = "awsgw.io/cluster"
 GATEWAY_TAG = "awsgw.io/gateway"
 BACKEND_TAG = "awsgw.io/backend"
+PLANE_TAG = "awsgw.io/plane"
+"""The data plane owning an ELBv2 or EC2 resource when two share a resource type (``nlb``:
+the NLB data plane, its chained ALB included); absent on the ALB data plane's own."""
 
 
 def owner_tags(cluster: str, gateway: str, **extra: str) -> dict[str, str]:
@@ -17,8 +20,9 @@ def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
 
 
-def owned_by(tags: dict[str, str], cluster: str) -> bool:
-    return tags.get(CLUSTER_TAG) == cluster
+def owned_by(tags: dict[str, str], cluster: str, plane: str | None = None) -> bool:
+    """This cluster's, and the data plane's (``plane`` None: no plane tag)."""
+    return tags.get(CLUSTER_TAG) == cluster and tags.get(PLANE_TAG) == plane
 
 
 class Conflict(Exception):

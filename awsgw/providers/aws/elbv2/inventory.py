@@ -1,5 +1,8 @@
-"""One read of the account's ELBv2 load balancers (of one type) and target groups, with
-their tags: the pass's snapshot, shared by the ALB and NLB data planes."""
+"""One read of the account's ELBv2 load balancers (of the data plane's types) and target
+groups, with their tags: the pass's snapshot, shared by the ALB and NLB data planes.
+
+Ownership is this cluster's tag and the data plane's (``PLANE_TAG``): the NLB data plane's
+chained ALB and target groups are never the ALB data plane's to collect, nor the reverse."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from awsgw.providers.aws.elbv2.describe import tags_of
 
 @dataclass
 class ElbInventory:
+    plane: str | None = None
+    """The data plane whose resources count as owned (``PLANE_TAG``; None: the ALB's)."""
     lbs: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Load balancers of the data plane's type, by name."""
     tgs: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -20,7 +25,7 @@ class ElbInventory:
     """ARN → tags, for everything above."""
 
     def mine(self, arn: str, cluster: str) -> bool:
-        return owned_by(self.tags.get(arn, {}), cluster)
+        return owned_by(self.tags.get(arn, {}), cluster, self.plane)
 
     def gateway_of(self, arn: str) -> str | None:
         return self.tags.get(arn, {}).get(GATEWAY_TAG)
@@ -36,13 +41,13 @@ class ElbInventory:
         }
 
 
-def read_inventory(elbv2: Any, lb_type: str) -> ElbInventory:
-    """Every load balancer of ``lb_type`` (``application``, ``network``) and every target
-    group, with their tags."""
-    inv = ElbInventory()
+def read_inventory(elbv2: Any, lb_types: tuple[str, ...], plane: str | None = None) -> ElbInventory:
+    """Every load balancer of ``lb_types`` (``application``, ``network``) and every target
+    group, with their tags; ``plane`` decides what is owned."""
+    inv = ElbInventory(plane)
     for page in elbv2.get_paginator("describe_load_balancers").paginate():
         for lb in page["LoadBalancers"]:
-            if lb.get("Type") == lb_type:
+            if lb.get("Type") in lb_types:
                 inv.lbs[lb["LoadBalancerName"]] = lb
     for page in elbv2.get_paginator("describe_target_groups").paginate():
         for tg in page["TargetGroups"]:

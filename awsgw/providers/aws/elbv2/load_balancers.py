@@ -14,11 +14,11 @@ from typing import Any
 
 from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
 
-from awsgw.providers.aws.common.network import SecurityGroups, find_subnets
+from awsgw.providers.aws.common.network import Ingress, NetworkError, SecurityGroups, find_subnets
 from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.aws.common.tags import (
     BACKEND_TAG,
-    GATEWAY_TAG,
+    PLANE_TAG,
     Conflict,
     owner_tags,
     tag_list,
@@ -45,40 +45,74 @@ class LoadBalancers:
         self.groups = groups
         self.vpc = vpc
 
+    def tags(self, gateway: str, **extra: str) -> dict[str, str]:
+        """The owner tags of what this data plane creates for a Gateway."""
+        if self.inv.plane is not None:
+            extra[PLANE_TAG] = self.inv.plane
+        return owner_tags(self.cluster, gateway, **extra)
+
     # ------------------------------------------------------------------ load balancers
     def ensure(self, spec: LoadBalancerSpec) -> dict[str, Any]:
-        """The Gateway's load balancer with its owned security group, subnets found by tag."""
+        """The Gateway's load balancer with its owned security group, subnets found by tag
+        (with Elastic IPs: one subnet per allocation, in as many zones)."""
         vpc = self.vpc()
-        subnets = find_subnets(self.aws, vpc, self.cluster, spec.scheme)
-        sg = self.groups.ensure(spec.gateway, spec.name, vpc, sorted(spec.ports))
+        network = spec.lb_type == "network"
+        subnets = find_subnets(self.aws, vpc, self.cluster, spec.scheme, 1 if network else 2)
+        if spec.allocations:
+            if len(spec.allocations) > len(subnets):
+                raise NetworkError(
+                    f"spec.addresses: {len(spec.allocations)} Elastic IPs for "
+                    f"{len(subnets)} availability zones with {spec.scheme} subnets; "
+                    "a Network Load Balancer takes one per zone"
+                )
+            subnets = subnets[: len(spec.allocations)]
+        ingress = [Ingress("tcp", p) for p in spec.ports]
+        ingress += [Ingress("udp", p) for p in spec.udp_ports]
+        sg = self.groups.ensure(spec.gateway, spec.name, vpc, sorted(set(ingress)))
         lb = self.inv.lbs.get(spec.name)
         if lb is not None and not self.inv.mine(lb["LoadBalancerArn"], self.cluster):
             raise Conflict(f"load balancer {spec.name} exists and is not owned by this cluster")
         if lb is not None and lb["Scheme"] != spec.scheme:  # immutable: replace
-            self.elbv2.delete_load_balancer(LoadBalancerArn=lb["LoadBalancerArn"])
+            self.delete_load_balancer(spec.name)
             lb = None
         if lb is None:
-            tags = owner_tags(self.cluster, spec.gateway)
+            tags = self.tags(spec.gateway)
+            placement: dict[str, Any] = (
+                {
+                    "SubnetMappings": [
+                        {"SubnetId": s, "AllocationId": a}
+                        for s, a in zip(subnets, spec.allocations, strict=True)
+                    ]
+                }
+                if spec.allocations
+                else {"Subnets": subnets}
+            )
             created: dict[str, Any] = self.elbv2.create_load_balancer(
                 Name=spec.name,
-                Subnets=subnets,
                 SecurityGroups=[sg],
                 Scheme=spec.scheme,
                 Type=spec.lb_type,
                 IpAddressType="ipv4",
                 Tags=tag_list(tags),
+                **placement,
             )["LoadBalancers"][0]
             self.inv.lbs[spec.name] = created
             self.inv.tags[created["LoadBalancerArn"]] = tags
             return created
         have = sorted(az["SubnetId"] for az in lb.get("AvailabilityZones", []))
-        if have != subnets:
+        if have != subnets and not spec.allocations:
             self.elbv2.set_subnets(LoadBalancerArn=lb["LoadBalancerArn"], Subnets=subnets)
         if sorted(lb.get("SecurityGroups", [])) != [sg]:
             self.elbv2.set_security_groups(
                 LoadBalancerArn=lb["LoadBalancerArn"], SecurityGroups=[sg]
             )
         return lb
+
+    def delete_load_balancer(self, name: str) -> None:
+        """Delete one owned load balancer of the inventory by name (gone already: nothing)."""
+        lb = self.inv.lbs.pop(name, None)
+        if lb is not None and self.inv.mine(lb["LoadBalancerArn"], self.cluster):
+            self.elbv2.delete_load_balancer(LoadBalancerArn=lb["LoadBalancerArn"])
 
     def wait_active(self, arn: str, seconds: float) -> dict[str, Any]:
         """Poll until the load balancer leaves ``provisioning`` (for at most ``seconds``)."""
@@ -126,7 +160,7 @@ class LoadBalancers:
         return arns
 
     def _create_target_group(self, gateway: str, tg: TargetGroupSpec) -> dict[str, Any]:
-        tags = owner_tags(self.cluster, gateway, **{BACKEND_TAG: tg.backend})
+        tags = self.tags(gateway, **{BACKEND_TAG: tg.backend})
         kwargs: dict[str, Any] = {
             "Name": tg.name,
             "Protocol": tg.protocol,
@@ -137,6 +171,10 @@ class LoadBalancers:
         }
         if tg.protocol_version is not None:
             kwargs["ProtocolVersion"] = tg.protocol_version
+        if tg.health_check_protocol is not None:
+            kwargs["HealthCheckProtocol"] = tg.health_check_protocol
+        if tg.health_check_codes is not None:
+            kwargs["Matcher"] = {"HttpCode": tg.health_check_codes}
         created: dict[str, Any] = self.elbv2.create_target_group(**kwargs)["TargetGroups"][0]
         self.inv.tgs[tg.name] = created
         self.inv.tags[created["TargetGroupArn"]] = tags
@@ -161,11 +199,16 @@ class LoadBalancers:
                 TargetGroupArn=arn, Targets=[{"Id": i, "Port": p} for i, p in sorted(have - want)]
             )
 
-    def delete_target_groups(self, gateway: str, keep: set[str]) -> None:
-        """The Gateway's owned target groups whose ARN is not in ``keep``."""
+    def delete_target_groups(
+        self, gateway: str, keep: set[str], target_type: str | None = None
+    ) -> None:
+        """The Gateway's owned target groups whose ARN is not in ``keep`` (of one target
+        type only, when given)."""
         for name, tg in list(self.inv.tgs.items()):
             arn = tg["TargetGroupArn"]
-            owned = self.inv.mine(arn, self.cluster) and self.inv.tags[arn].get(GATEWAY_TAG)
-            if owned == gateway and arn not in keep:
+            if target_type is not None and tg.get("TargetType") != target_type:
+                continue
+            owned = self.inv.mine(arn, self.cluster) and self.inv.gateway_of(arn) == gateway
+            if owned and arn not in keep:
                 self.elbv2.delete_target_group(TargetGroupArn=arn)
                 del self.inv.tgs[name]

@@ -7,8 +7,6 @@ reports it). Weights keep their exact ratios within ALB's 0–999, or are refuse
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, field
 
 from awsgw.core.backends import BackendKey
@@ -23,12 +21,9 @@ from awsgw.providers.aws.alb.plan.values import (
     Transform,
     Unsupported,
 )
-from awsgw.providers.aws.common.naming import digest
+from awsgw.providers.aws.common.naming import digest, label
+from awsgw.providers.aws.elbv2.plan.forward import exact_weights
 from awsgw.providers.aws.elbv2.plan.specs import TargetGroupSpec
-
-
-def label(text: str, size: int) -> str:
-    return re.sub(r"[^a-zA-Z0-9]+", "-", text)[:size].strip("-") or "x"
 
 
 def tg_name(cluster: str, gateway_key: str, backend: str) -> str:
@@ -88,12 +83,8 @@ def _redirect(
 
 def _weights(weights: list[int], limits: AlbLimits) -> list[int]:
     """Scale Gateway API weights (0–1,000,000) into ALB's 0–999 without changing ratios."""
-    top = max(weights)
-    if top <= limits.max_weight:
-        return weights
-    divisor = math.gcd(*weights)
-    scaled = [w // divisor for w in weights]
-    if max(scaled) > limits.max_weight:
+    scaled = exact_weights(weights, limits.max_weight)
+    if scaled is None:
         raise Unsupported(
             f"weights {weights} cannot be expressed exactly in ALB's 0–{limits.max_weight}"
         )

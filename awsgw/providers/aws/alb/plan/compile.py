@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from awsgw.core.findings import ProblemKind, RuleProblem
 from awsgw.core.model import Certificate, GatewayModel, Rule
 from awsgw.objects import RouteRef
-from awsgw.providers.aws.alb.plan.actions import TargetGroups, actions_for, label
+from awsgw.providers.aws.alb.plan.actions import TargetGroups, actions_for
 from awsgw.providers.aws.alb.plan.conditions import ConditionSet, conditions_for, host_condition
 from awsgw.providers.aws.alb.plan.values import (
     NOT_FOUND,
@@ -24,11 +24,9 @@ from awsgw.providers.aws.alb.plan.values import (
     Transform,
     Unsupported,
 )
-from awsgw.providers.aws.common.naming import digest
+from awsgw.providers.aws.common.naming import digest, label
+from awsgw.providers.aws.elbv2.plan.forward import scheme_of
 from awsgw.providers.aws.elbv2.plan.specs import TargetGroupSpec
-
-SCHEME_ANNOTATION = "awsgw.io/scheme"
-SCHEMES = ("internal", "internet-facing")
 
 
 @dataclass(frozen=True)
@@ -67,15 +65,6 @@ def lb_name(cluster: str, gateway_key: str) -> str:
     """≤ 32 characters, letters/digits/hyphens, stable per (cluster, Gateway)."""
     ns, _, name = gateway_key.partition("/")
     return f"gw-{label(ns, 8)}-{label(name, 8)}-{digest(cluster, gateway_key, size=10)}"
-
-
-def _scheme(model: GatewayModel) -> tuple[str, str | None]:
-    scheme = model.annotations.get(SCHEME_ANNOTATION, "internal")
-    if scheme not in SCHEMES:
-        return "internal", (
-            f"metadata.annotations[{SCHEME_ANNOTATION}]: {scheme!r} is not one of {SCHEMES}"
-        )
-    return scheme, None
 
 
 Origin = tuple[RouteRef, int]
@@ -193,6 +182,6 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
         for name, _ in a.groups
     }
     wanted = {k: v for k, v in groups.specs.items() if k in used}
-    scheme, error = _scheme(model)
+    scheme, error = scheme_of(model.annotations)
     unique = list(dict.fromkeys(findings))
     return AlbSpec(model.key, lb_name(cluster, model.key), scheme, listeners, wanted, unique, error)

@@ -15,7 +15,11 @@ class LoadBalancerSpec:
     scheme: str
     """``internal`` or ``internet-facing`` (immutable: a change replaces it)."""
     ports: tuple[int, ...]
-    """Listener ports the owned security group opens."""
+    """TCP listener ports the owned security group opens."""
+    udp_ports: tuple[int, ...] = ()
+    """UDP listener ports it opens (NLB)."""
+    allocations: tuple[str, ...] = ()
+    """Elastic IP allocation IDs, one per availability zone (NLB static addresses)."""
 
 
 @dataclass(frozen=True)
@@ -32,3 +36,8 @@ class TargetGroupSpec:
     protocol_version: str | None = "HTTP1"
     """ALB target groups only (``HTTP1``, ``HTTP2``, ``GRPC``); None for NLB ones."""
     target_type: str = "ip"
+    """``ip`` (pod addresses) or ``alb`` (an NLB's target group of its chained ALB)."""
+    health_check_protocol: str | None = None
+    """None: ELBv2's default for the protocol (HTTP for ALB target groups)."""
+    health_check_codes: str | None = None
+    """HTTP codes of a healthy target (HTTP health checks only; None: ELBv2's default)."""
