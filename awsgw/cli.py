@@ -142,7 +142,7 @@ def explain_command(args: argparse.Namespace) -> int:
     request = Request(args.host, args.path, args.method, tuple(headers), args.port, scheme)
     try:
         aws = Aws.create(max_attempts=settings.aws_max_attempts)
-        print(explain(aws, cluster, args.gateway, request).render())
+        print(explain(aws, cluster, args.gateway, request, args.protocol, args.sni).render())
     except ExplainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -184,7 +184,9 @@ def parser() -> argparse.ArgumentParser:
 
     add_parser(sub)
     e = sub.add_parser(
-        "explain", help="which rule and backends a request reaches on a live load balancer"
+        "explain",
+        help="which rule and backends a request (or, on an NLB, a connection) reaches on a "
+        "live load balancer",
     )
     e.add_argument("--gateway", required=True, metavar="NS/NAME")
     e.add_argument("--host", default="", help="Host header (default: the load balancer's name)")
@@ -193,6 +195,13 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--header", action="append", default=[], metavar="K=V")
     e.add_argument("--port", type=int, default=80)
     e.add_argument("--scheme", choices=("http", "https"), default=None)
+    e.add_argument(
+        "--protocol",
+        choices=("TCP", "UDP", "TLS"),
+        default=None,
+        help="NLB Gateways: explain a connection of this protocol instead of a request",
+    )
+    e.add_argument("--sni", default=None, metavar="HOST", help="TLS: the server name sent")
     e.set_defaults(run=explain_command)
     v = sub.add_parser("version", help="print the version")
     v.set_defaults(run=lambda _: print(__version__) or 0)

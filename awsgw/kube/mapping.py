@@ -23,6 +23,9 @@ from awsgw.objects import (
     HTTPRoute,
     KubeObject,
     Route,
+    TCPRoute,
+    TLSRoute,
+    UDPRoute,
 )
 
 FULL = "@full"
@@ -44,7 +47,8 @@ def meaningful(old: KubeObject | None, new: KubeObject | None) -> bool:
     return _essence(old) != _essence(new)
 
 
-ROUTE_KINDS = ("HTTPRoute", "GRPCRoute")
+ROUTE_TYPES = (HTTPRoute, GRPCRoute, TCPRoute, UDPRoute, TLSRoute)
+ROUTE_KINDS = tuple(t.__name__ for t in ROUTE_TYPES)
 
 
 def route_parents(route: Route) -> set[str]:
@@ -137,7 +141,7 @@ def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: S
         gateways = {gw.key for gw in store.gateways() if gw.spec.gateway_class_name in names}
         return {CLASSES} | gateways
     if kind in ROUTE_KINDS:
-        routes = [o for o in objs if isinstance(o, HTTPRoute | GRPCRoute)]
+        routes = [o for o in objs if isinstance(o, ROUTE_TYPES)]
         return {key for o in routes for key in route_parents(o)}
     if kind == "Service":
         return _gateways_of_services(store, {(o.namespace, o.name) for o in objs})

@@ -38,6 +38,9 @@ GATEWAY_CLASSES = Resource(GATEWAY_GROUP, "v1", "GatewayClass", "gatewayclasses"
 GATEWAYS = Resource(GATEWAY_GROUP, "v1", "Gateway", "gateways", True)
 HTTP_ROUTES = Resource(GATEWAY_GROUP, "v1", "HTTPRoute", "httproutes", True)
 GRPC_ROUTES = Resource(GATEWAY_GROUP, "v1", "GRPCRoute", "grpcroutes", True, optional=True)
+TCP_ROUTES = Resource(GATEWAY_GROUP, "v1", "TCPRoute", "tcproutes", True, optional=True)
+UDP_ROUTES = Resource(GATEWAY_GROUP, "v1", "UDPRoute", "udproutes", True, optional=True)
+TLS_ROUTES = Resource(GATEWAY_GROUP, "v1", "TLSRoute", "tlsroutes", True, optional=True)
 REFERENCE_GRANTS = Resource(GATEWAY_GROUP, "v1beta1", "ReferenceGrant", "referencegrants", True)
 SERVICES = Resource("", "v1", "Service", "services", True)
 ENDPOINT_SLICES = Resource("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", True)
@@ -57,6 +60,9 @@ WATCHED = (
     GATEWAYS,
     HTTP_ROUTES,
     GRPC_ROUTES,
+    TCP_ROUTES,
+    UDP_ROUTES,
+    TLS_ROUTES,
     REFERENCE_GRANTS,
     SERVICES,
     ENDPOINT_SLICES,
@@ -66,7 +72,8 @@ WATCHED = (
     SERVICE_IMPORTS,
 )
 """What the reflectors list and watch (in this order). GRPCRoute (Gateway API standard
-channel since v1.1) and the Multi-Cluster Services CRDs are optional: a cluster without them
-is a cluster without such objects."""
+channel since v1.1), TCPRoute, UDPRoute and TLSRoute (``v1`` since v1.6) and the
+Multi-Cluster Services CRDs are optional: a cluster without them is a cluster without such
+objects."""
 
 BY_KIND = {r.kind: r for r in (*WATCHED, LEASES, EVENTS)}

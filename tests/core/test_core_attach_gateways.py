@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from awsgw.core.attach import attach
+from awsgw.core.capabilities import Catalog
 from awsgw.providers.registry import CATALOG
 from tests.core.builders import (
     APPS,
@@ -62,16 +61,18 @@ def test_gateways_of_an_unknown_class_are_ignored() -> None:
     assert att.gateways == {}
 
 
-@pytest.mark.parametrize("controller", ["awsgw.io/nlb"])
-def test_reserved_controller_classes_are_not_accepted(controller: str) -> None:
-    att = attach(store(gateway_class("reserved", controller)), CATALOG)
+RESERVING = Catalog(dict(CATALOG.rows), reserved=("awsgw.io/next",))
+
+
+def test_reserved_controller_classes_are_not_accepted() -> None:
+    att = attach(store(gateway_class("reserved", "awsgw.io/next")), RESERVING)
     assert att.classes["reserved"].accepted.ok is False
 
 
-@pytest.mark.parametrize("controller", ["awsgw.io/nlb"])
-def test_gateways_of_a_reserved_class_are_not_accepted(controller: str) -> None:
+def test_gateways_of_a_reserved_class_are_not_accepted() -> None:
     att = attach(
-        store(gateway_class("reserved", controller), gateway(class_name="reserved")), CATALOG
+        store(gateway_class("reserved", "awsgw.io/next"), gateway(class_name="reserved")),
+        RESERVING,
     )
     assert att.gateways[f"{INFRA}/gw"].accepted[0] is False
 

@@ -23,7 +23,7 @@ def test_version_health_and_discovery_documents(
     groups = client.ApisApi(api_client).get_api_versions(_request_timeout=TIMEOUT)
     by_name = {g.name: g for g in groups.groups}
     assert by_name[GW].preferred_version.version == "v1"
-    assert [v.version for v in by_name[GW].versions] == ["v1", "v1beta1", "v1alpha2"]
+    assert [v.version for v in by_name[GW].versions] == ["v1", "v1beta1", "v1alpha3", "v1alpha2"]
     assert "multicluster.x-k8s.io" in by_name and "coordination.k8s.io" in by_name
     resources = client.CustomObjectsApi(api_client).get_api_resources(
         GW, "v1", _request_timeout=TIMEOUT
@@ -33,6 +33,7 @@ def test_version_health_and_discovery_documents(
     assert not names["gatewayclasses"].namespaced
     assert names["httproutes/status"].verbs == ["get", "patch", "update"]
     assert "referencegrants/status" not in names
+    assert {"tcproutes", "udproutes", "tlsroutes"} <= set(names), "stream routes are v1"
     core = client.CoreV1Api(api_client).get_api_resources(_request_timeout=TIMEOUT)
     assert {"services", "services/status", "secrets", "configmaps", "events", "namespaces"} <= {
         r.name for r in core.resources

@@ -100,6 +100,11 @@ def _elb(resource: str) -> str:
     return f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:{resource}"
 
 
+def _lb_kind(params: Params) -> str:
+    """The ARN infix of a new load balancer: ``app`` or ``net``."""
+    return "net" if params.get("Type") == "network" else "app"
+
+
 def _child(parent: str, kind: str) -> str:
     """The ARN of a resource about to be created under ``parent`` (not known yet)."""
     sep = ":loadbalancer/" if kind == "listener" else ":listener/"
@@ -232,8 +237,8 @@ OPERATIONS: dict[str, Operation] = {
     },
     # ---- creates: tagged in the create call itself
     "elasticloadbalancing:CreateLoadBalancer": Operation(
-        resources=lambda p: [_elb(f"loadbalancer/app/{p['Name']}/new")],
-        created=lambda p: _elb(f"loadbalancer/app/{p['Name']}/new"),
+        resources=lambda p: [_elb(f"loadbalancer/{_lb_kind(p)}/{p['Name']}/new")],
+        created=lambda p: _elb(f"loadbalancer/{_lb_kind(p)}/{p['Name']}/new"),
         tags=_tag_list,
         tag_action=_ELB_TAG,
         dependent=(
@@ -273,6 +278,10 @@ OPERATIONS: dict[str, Operation] = {
         tags=_tag_list,
         tag_action=_ELB_TAG,
     ),
+    # ---- tags on an existing load balancer (an NLB marked for replacement)
+    "elasticloadbalancing:AddTags": Operation(
+        resources=lambda p: p["ResourceArns"], tags=_tag_list
+    ),
     # ---- changes and deletes of existing resources: their tags are in the context
     **{
         f"elasticloadbalancing:{name}": Operation(resources=lambda p: [p["LoadBalancerArn"]])
@@ -309,6 +318,7 @@ OPERATIONS: dict[str, Operation] = {
     ),
     # ---- EC2
     "ec2:DescribeSubnets": Operation(),
+    "ec2:DescribeAddresses": Operation(),
     "ec2:DescribeSecurityGroups": Operation(),
     "ec2:CreateSecurityGroup": Operation(
         resources=lambda p: [f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/new"],
@@ -330,6 +340,7 @@ OPERATIONS: dict[str, Operation] = {
     "tag:GetResources": Operation(),
     # ---- ACM
     "acm:ListCertificates": Operation(),
+    "acm:DescribeCertificate": Operation(resources=lambda p: [p["CertificateArn"]]),
     "acm:ListTagsForCertificate": Operation(resources=lambda p: [p["CertificateArn"]]),
     "acm:ImportCertificate": Operation(
         resources=lambda p: [f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/new"],

@@ -220,7 +220,7 @@ def test_gateway_classes_alb_by_default_the_others_when_enabled() -> None:
         gc["metadata"]["name"]: gc["spec"]["controllerName"]
         for gc in of_kind(render(MINIMAL), "GatewayClass")
     }
-    assert default == {"awsgw-alb": "awsgw.io/alb"}
+    assert default == {"awsgw-alb": "awsgw.io/alb", "awsgw-nlb": "awsgw.io/nlb"}
     every = {**MINIMAL, "gatewayClasses": {"nlb": {"create": True}, "lattice": {"create": True}}}
     controllers = sorted(
         gc["spec"]["controllerName"] for gc in of_kind(render(every), "GatewayClass")
@@ -230,9 +230,8 @@ def test_gateway_classes_alb_by_default_the_others_when_enabled() -> None:
         gc["spec"]["controllerName"]: gc["spec"]["description"]
         for gc in of_kind(render(every), "GatewayClass")
     }
-    assert "reserved" not in described["awsgw.io/lattice"]
-    assert "reserved" in described["awsgw.io/nlb"]
-    none = {**MINIMAL, "gatewayClasses": {"alb": {"create": False}}}
+    assert "Network Load Balancers" in described["awsgw.io/nlb"]
+    none = {**MINIMAL, "gatewayClasses": {"alb": {"create": False}, "nlb": {"create": False}}}
     assert of_kind(render(none), "GatewayClass") == []
 
 

@@ -46,11 +46,11 @@ STATE = (
 )
 
 
-def test_registry_serves_alb_and_lattice_side_by_side(aws_env: MotoVpc) -> None:
+def test_registry_serves_every_data_plane_side_by_side(aws_env: MotoVpc) -> None:
     aws = Aws.create(max_attempts=1)
     settings = Settings(cluster_name=aws_env.cluster, vpc_id=aws_env.vpc_id)
     providers = build_providers(aws, settings, aws_env.cluster, wait_active=5)
-    assert set(providers) == {"awsgw.io/alb", "awsgw.io/lattice"}
+    assert set(providers) == {"awsgw.io/alb", "awsgw.io/nlb", "awsgw.io/lattice"}
     result = reconcile_all(Store.of(objects(STATE)), providers, NOW)
     assert result.failed == []
     parents = {

@@ -164,9 +164,9 @@ RESOURCES: tuple[Resource, ...] = (
     _crd(("v1", "v1beta1"), "httproutes", "HTTPRoute"),
     _crd(("v1",), "grpcroutes", "GRPCRoute"),
     _crd(("v1", "v1beta1"), "referencegrants", "ReferenceGrant", status=False, short=("refgrant",)),
-    _crd(("v1alpha2",), "tlsroutes", "TLSRoute"),
-    _crd(("v1alpha2",), "tcproutes", "TCPRoute"),
-    _crd(("v1alpha2",), "udproutes", "UDPRoute"),
+    _crd(("v1", "v1alpha3", "v1alpha2"), "tlsroutes", "TLSRoute"),
+    _crd(("v1", "v1alpha2"), "tcproutes", "TCPRoute"),
+    _crd(("v1", "v1alpha2"), "udproutes", "UDPRoute"),
     _crd(("v1alpha1",), "serviceexports", "ServiceExport", MCS),
     _crd(("v1alpha1",), "serviceimports", "ServiceImport", MCS),
 )

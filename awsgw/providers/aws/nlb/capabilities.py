@@ -34,4 +34,5 @@ NLB = Capabilities(
     features=FEATURES,
     unsupported=UNSUPPORTED,
     tls_modes={"HTTPS": ("Terminate",), "TLS": ("Passthrough", "Terminate")},
+    address_types=frozenset({"IPAddress"}),
 )
