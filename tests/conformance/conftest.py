@@ -36,32 +36,82 @@ def supported_features(results: dict[str, Any]) -> list[str]:
     return sorted(passed - failed)
 
 
+PROFILES = {
+    # profile: (data plane, the Route kind of its core, besides Gateway and ReferenceGrant)
+    "GATEWAY-HTTP": ("alb", "HTTPRoute"),
+    "GATEWAY-TCP": ("nlb", "TCPRoute"),
+    "GATEWAY-UDP": ("nlb", "UDPRoute"),
+    "GATEWAY-TLS": ("nlb", "TLSRoute"),
+}
+STREAM_KINDS = ("TCPRoute", "UDPRoute", "TLSRoute")
+
+
+def in_profile(result: dict[str, Any], plane: str, kind: str) -> bool:
+    """As upstream: a test counts for a profile when it ran on the profile's data plane and
+    exercises the profile's Route kind, or no Route kind of another L4 profile."""
+    if result["plane"] != plane:
+        return False
+    kinds = {k for k in STREAM_KINDS for f in result["features"] if f.startswith(k)}
+    return plane == "alb" or not kinds or kind in kinds
+
+
 def report(results: dict[str, Any]) -> dict[str, Any]:
-    def section(names: list[str]) -> dict[str, Any]:
-        passed = sorted(n for n in names if results[n]["result"] == "passed")
-        failed = sorted(n for n in names if results[n]["result"] == "failed")
-        skipped = sorted(n for n in names if results[n]["result"] == "skipped")
+    def section(keys: list[str]) -> dict[str, Any]:
+        def named(outcome: str) -> list[str]:
+            return sorted(results[k]["name"] for k in keys if results[k]["result"] == outcome)
+
+        passed, failed = named("passed"), named("failed")
+        skipped = sorted(
+            ({"name": results[k]["name"], "reason": results[k].get("reason", "")}
+             for k in keys if results[k]["result"] == "skipped"),
+            key=lambda s: s["name"],
+        )  # fmt: skip
         outcome = "success" if not failed and not skipped else ("partial" if passed else "failure")
         return {
             "result": outcome,
             "statistics": {"Passed": len(passed), "Failed": len(failed), "Skipped": len(skipped)},
             "passedTests": passed,
             "failedTests": failed,
-            "skippedTests": [{"name": n, "reason": results[n].get("reason", "")} for n in skipped],
+            "skippedTests": skipped,
         }
 
-    core = [n for n, r in results.items() if set(r["features"]) <= CORE_FEATURES]
-    extended = [n for n in results if n not in core]
-    supported = supported_features(results)
-    all_extended = sorted({f for n in extended for f in results[n]["features"]} - CORE_FEATURES)
+    profiles = []
+    for profile, (plane, kind) in PROFILES.items():
+        keys = [k for k, r in results.items() if in_profile(r, plane, kind)]
+        if not keys:
+            continue
+        core_features = {"Gateway", "ReferenceGrant", kind}
+        core = [k for k in keys if set(results[k]["features"]) <= core_features]
+        extended = [k for k in keys if k not in core]
+        mine = {k: results[k] for k in keys}
+        supported = [f for f in supported_features(mine) if f not in core_features]
+        all_extended = sorted(
+            {f for k in extended for f in results[k]["features"]} - core_features - CORE_FEATURES
+        )
+        profiles.append(
+            {
+                "name": profile,
+                "class": f"awsgw-{plane}",
+                "core": section(core),
+                "extended": {
+                    **section(extended),
+                    "supportedFeatures": supported,
+                    "unsupportedFeatures": [f for f in all_extended if f not in supported],
+                },
+            }
+        )
     return {
         "apiVersion": "gateway.networking.k8s.io/v1",
         "kind": "ConformanceReport",
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "mode": "offline",
         "modeDescription": (
-            "Offline run: upstream v1.6.1 manifests applied to awsgw; AWS is moto; every request "
-            "is judged from AWS state alone by awsgw's ALB rule evaluator, not by live traffic."
+            "Offline run: upstream v1.6.1 manifests applied to awsgw; AWS is moto; every HTTP "
+            "request is judged from AWS state alone by awsgw's ALB rule evaluator (on NLB "
+            "Gateways, the chained ALB's), every TCP, UDP and TLS connection by its NLB "
+            "evaluator (listener, target group weights and targets, certificate by SNI), not "
+            "by live traffic. GATEWAY-HTTP runs on the awsgw-alb class, GATEWAY-TCP, "
+            "GATEWAY-UDP and GATEWAY-TLS on awsgw-nlb."
         ),
         "implementation": {
             "organization": "awsgw",
@@ -72,17 +122,7 @@ def report(results: dict[str, Any]) -> dict[str, Any]:
         },
         "gatewayAPIVersion": "v1.6.1",
         "gatewayAPIChannel": "standard",
-        "profiles": [
-            {
-                "name": "GATEWAY-HTTP",
-                "core": section(core),
-                "extended": {
-                    **section(extended),
-                    "supportedFeatures": supported,
-                    "unsupportedFeatures": [f for f in all_extended if f not in supported],
-                },
-            }
-        ],
+        "profiles": profiles,
     }
 
 

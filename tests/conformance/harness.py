@@ -1,5 +1,7 @@
 """Offline Gateway API conformance: the upstream v1.6.1 manifests, replayed step by step
-against awsgw and moto, judged from AWS state alone (awsgw's ALB request evaluator).
+against awsgw and moto, judged from AWS state alone: HTTP requests by awsgw's ALB rule
+evaluator (on an NLB Gateway, the chained ALB behind the listener), TCP, UDP and TLS
+connections by the NLB evaluator (listener, weighted target groups, certificate by SNI).
 
 The echo Deployments of the base manifests become EndpointSlices with distinct pod IPs, so a
 request's backend is the Deployment owning the target IP it lands on. Objects get creation
@@ -23,11 +25,14 @@ import yaml
 from awsgw.core.store import Store
 from awsgw.manifests import parse_document
 from awsgw.objects import KubeObject
-from awsgw.providers.aws.alb.capabilities import CONTROLLER as ALB_CONTROLLER
+from awsgw.providers.aws.alb import capabilities as alb_capabilities
 from awsgw.providers.aws.alb.evaluate import AlbOutcome, load_listeners
 from awsgw.providers.aws.alb.provider import AlbProvider
 from awsgw.providers.aws.common.requests import Request
 from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.nlb import capabilities as nlb_capabilities
+from awsgw.providers.aws.nlb.evaluate import NlbState
+from awsgw.providers.aws.nlb.provider import NlbProvider
 from awsgw.providers.base import Provider
 from awsgw.reconcilers.gateways import reconcile_all
 from tests.certs import self_signed_secret
@@ -36,38 +41,94 @@ SHARED = Path(os.environ.get("AWSGW_SHARED", Path(__file__).resolve().parents[3]
 CONFORMANCE = SHARED / "gateway-api" / "v1.6.1" / "conformance"
 
 
-@dataclass(frozen=True)
-class Plane:
-    """The data plane a conformance run drives: its GatewayClass, its provider, and how a
-    request sent to a Gateway's address is judged from AWS state alone."""
+STREAM_KINDS = ("TCPRoute", "UDPRoute", "TLSRoute")
 
-    class_name: str
-    controller: str
-    provider: Callable[[Aws, str, str], Provider]
-    """(AWS, cluster name, VPC id) → the provider under test."""
-    listeners: Callable[[Aws, str], Mapping[int, Evaluator]]
-    """(AWS, the Gateway's address) → its listeners by port, each judging requests."""
+
+def stream_kinds(features: list[str]) -> set[str]:
+    """The L4 Route kinds a test exercises (``TLSRouteModeTerminate`` is a TLSRoute test)."""
+    return {k for k in STREAM_KINDS for f in features if f.startswith(k)}
 
 
 class Evaluator(Protocol):
     def evaluate(self, request: Request) -> AlbOutcome: ...
 
 
-def alb_listeners(aws: Aws, address: str) -> Mapping[int, Evaluator]:
+@dataclass(frozen=True)
+class Plane:
+    """The data plane a conformance run drives: its GatewayClass, its provider, which upstream
+    tests it takes, and how a request or connection sent to a Gateway's address is judged
+    from AWS state alone."""
+
+    name: str
+    class_name: str
+    controller: str
+    features: tuple[str, ...]
+    unsupported: Mapping[str, str]
+    provider: Callable[[Aws, str, str], Provider]
+    """(AWS, cluster name, VPC id) → the provider under test."""
+    listeners: Callable[[Aws, str], Mapping[int, Evaluator]]
+    """(AWS, the Gateway's address) → its HTTP listeners by port, each judging requests."""
+    takes: Callable[[list[str]], bool]
+    """Whether a test with these features belongs to this plane's profiles."""
+    connections: Callable[[Aws, str], NlbState] | None = None
+    """(AWS, the Gateway's address) → its L4 listeners, judging connections."""
+
+
+def _load_balancer(aws: Aws, address: str) -> str:
     elbv2 = aws.client("elbv2")
-    for lb in elbv2.describe_load_balancers()["LoadBalancers"]:
-        if lb["DNSName"] == address:
-            return load_listeners(elbv2, lb["LoadBalancerArn"])
+    for page in elbv2.get_paginator("describe_load_balancers").paginate():
+        for lb in page["LoadBalancers"]:
+            if lb["DNSName"] == address:
+                return str(lb["LoadBalancerArn"])
     raise Failure(f"no load balancer answers at {address}")
 
 
+def alb_listeners(aws: Aws, address: str) -> Mapping[int, Evaluator]:
+    return load_listeners(aws.client("elbv2"), _load_balancer(aws, address))
+
+
+def nlb_state(aws: Aws, address: str) -> NlbState:
+    return NlbState(aws.client("elbv2"), _load_balancer(aws, address), aws.client("acm"))
+
+
+def nlb_http_listeners(aws: Aws, address: str) -> Mapping[int, Evaluator]:
+    """The HTTP listeners of an NLB Gateway: each NLB port that hands connections to the
+    chained ALB, judged by that ALB's listener on the same port."""
+    state = nlb_state(aws, address)
+    out: dict[int, Evaluator] = {}
+    for port in state.listeners:
+        chained = state.connect(port, "TCP").chained
+        if chained:
+            alb = load_listeners(aws.client("elbv2"), chained)
+            if port in alb:
+                out[port] = alb[port]
+    return out
+
+
 ALB = Plane(
+    "alb",
     "awsgw-alb",
-    ALB_CONTROLLER,
+    alb_capabilities.CONTROLLER,
+    alb_capabilities.FEATURES,
+    alb_capabilities.UNSUPPORTED,
     lambda aws, cluster, vpc: AlbProvider(aws, cluster, vpc, wait_active=5),
     alb_listeners,
+    lambda features: not stream_kinds(features),
 )
-CLASS_NAME = ALB.class_name
+NLB = Plane(
+    "nlb",
+    "awsgw-nlb",
+    nlb_capabilities.CONTROLLER,
+    nlb_capabilities.FEATURES,
+    nlb_capabilities.UNSUPPORTED,
+    lambda aws, cluster, vpc: NlbProvider(aws, cluster, vpc, wait_active=5),
+    nlb_http_listeners,
+    lambda features: all(
+        f.startswith(("Gateway", "ReferenceGrant", *STREAM_KINDS)) for f in features
+    ),
+    nlb_state,
+)
+PLANES = (ALB, NLB)
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 PROGRAMMATIC_SECRETS = [
     ("gateway-conformance-web-backend", "certificate", ["*"]),
@@ -300,6 +361,10 @@ def check_gateway(runner: Runner, want: dict[str, Any], previous_generation: int
         and gen == previous_generation
     ):
         raise Failure(f"{where}: generation did not change")
+    if want.get("zero_routes"):
+        attached = {ls["name"]: ls["attachedRoutes"] for ls in status.get("listeners", [])}
+        if not attached or any(attached.values()):
+            raise Failure(f"{where}: want 0 attached Routes on every listener, have {attached}")
     expected = want.get("listeners")
     if expected is None:
         return
@@ -445,6 +510,56 @@ def check_redirect(
                 f"{where}: redirect {k} {got.get(k)!r}, want {expected!r} "
                 f"(Location {outcome.location})"
             )
+
+
+def listener_port(runner: Runner, gateway: str, listener: str) -> int:
+    ns, _, name = gateway.partition("/")
+    for ls in runner.doc("Gateway", ns, name)["spec"]["listeners"]:
+        if ls["name"] == listener:
+            return int(ls["port"])
+    raise Failure(f"Gateway {gateway} has no listener {listener}")
+
+
+def check_connection(runner: Runner, conn: dict[str, Any]) -> None:
+    """A TCP, UDP or TLS connection to a Gateway's address, judged from the NLB's listener,
+    its target groups' weights and registered targets, and the certificate it presents."""
+    if runner.plane.connections is None:
+        raise Failure(f"the {runner.plane.name} data plane takes no L4 connections")
+    gateway = conn["gateway"]
+    port = conn.get("port") or listener_port(runner, gateway, conn["listener"])
+    protocol = conn.get("protocol", "TCP")
+    state = runner.plane.connections(runner.aws, gateway_address(runner, gateway))
+    got = state.connect(int(port), protocol, conn.get("sni"))
+    where = f"{protocol} {gateway}:{port}" + (f" (SNI {conn['sni']})" if conn.get("sni") else "")
+    want = conn["expect"]
+    owners: dict[tuple[str, str] | None, int] = {}
+    for _, weight, targets in got.targets:
+        for owner in {runner.cluster.pod_ips.get(t.rsplit(":", 1)[0]) for t in targets}:
+            owners[owner] = owners.get(owner, 0) + weight
+    reached = {o for o, w in owners.items() if w > 0}
+    if want.get("refused"):
+        if got.refused is None and reached:
+            raise Failure(f"{where}: want the connection refused, it reaches {sorted(reached)}")
+        return
+    if got.refused is not None:
+        raise Failure(f"{where}: refused: {got.refused}")
+    namespace = want.get("namespace", "gateway-conformance-infra")
+    if "backend" in want and reached != {(namespace, want["backend"])}:
+        raise Failure(f"{where}: backends {reached}, want {(namespace, want['backend'])}")
+    if "shares" in want:
+        total = sum(owners.values())
+        shares = {o[1]: w / total for o, w in owners.items() if o and total}
+        for backend, share in want["shares"].items():
+            if abs(shares.get(backend, 0.0) - float(share)) > 0.05:
+                raise Failure(f"{where}: {backend} gets {shares.get(backend, 0.0):.2f} of the "
+                              f"connections, want {share} ({shares})")  # fmt: skip
+    if "certificate" in want:
+        cert = got.certificate
+        if cert is None or not cert.covers(want["certificate"]):
+            raise Failure(f"{where}: presented {cert}, want a certificate for "
+                          f"{want['certificate']}")  # fmt: skip
+    if want.get("passthrough") and got.certificate is not None:
+        raise Failure(f"{where}: the NLB terminates TLS ({got.listener}); want passthrough")
 
 
 def encode(text: str) -> str:

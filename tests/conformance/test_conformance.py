@@ -11,13 +11,13 @@ from moto import mock_aws
 
 from awsgw.core.features import CORE
 from awsgw.embedded import make_vpc
-from awsgw.providers.aws.alb.capabilities import FEATURES as ALB_SUPPORTED
-from awsgw.providers.aws.alb.capabilities import UNSUPPORTED as ALB_UNSUPPORTED
 from awsgw.testing.moto import install
 from tests.conformance.harness import (
-    CLASS_NAME,
     CONFORMANCE,
+    PLANES,
+    Plane,
     Runner,
+    check_connection,
     check_gateway,
     check_request,
     check_route,
@@ -26,32 +26,44 @@ from tests.conformance.harness import (
 )
 
 HERE = Path(__file__).parent
-CASES = sorted((HERE / "cases").glob("*.yaml"))
+CASE_FILES = sorted((HERE / "cases").glob("*.yaml"))
 SKIPS: dict[str, str] = yaml.safe_load((HERE / "skips.yaml").read_text()) or {}
 
 
-def load_case(path: Path) -> dict[str, Any]:
+def load_case(path: Path, plane: Plane) -> dict[str, Any]:
     case: dict[str, Any] = yaml.safe_load(
-        path.read_text().replace("{GATEWAY_CLASS_NAME}", CLASS_NAME)
+        path.read_text().replace("{GATEWAY_CLASS_NAME}", plane.class_name)
     )
     return case
 
 
-def skip_reason(case: dict[str, Any]) -> str | None:
-    """Why a test is not run: named in skips.yaml, or needs a feature awsgw does not claim
-    (as the upstream suite does for unsupported features)."""
-    if case["name"] in SKIPS:
-        return str(SKIPS[case["name"]])
-    missing = [f for f in case.get("features", []) if f not in ALB_SUPPORTED]
+CASES = [
+    (plane, path)
+    for plane in PLANES
+    for path in CASE_FILES
+    if plane.takes(load_case(path, plane).get("features", []))
+]
+
+
+def skip_reason(case: dict[str, Any], plane: Plane) -> str | None:
+    """Why a test is not run: named in skips.yaml (``Name`` for every data plane,
+    ``Name@plane`` for one), or needs a feature the data plane does not claim (as the
+    upstream suite does for unsupported features)."""
+    for key in (f"{case['name']}@{plane.name}", case["name"]):
+        if key in SKIPS:
+            return str(SKIPS[key])
+    missing = [f for f in case.get("features", []) if f not in plane.features]
     if missing:
         return "; ".join(
-            f"feature {f} not supported: {ALB_UNSUPPORTED.get(f, 'no reason recorded')}"
+            f"feature {f} not supported: {plane.unsupported.get(f, 'no reason recorded')}"
             for f in missing
         )
     return None
 
 
 def run_step(runner: Runner, step: dict[str, Any], generations: dict[str, int]) -> None:
+    for doc in step.get("apply", []):
+        runner.cluster.apply(doc)
     for p in step.get("patch", []):
         runner.cluster.patch(p["kind"], p.get("namespace", ""), p["name"], p["merge"])
     for r in step.get("replace", []):
@@ -66,7 +78,7 @@ def run_step(runner: Runner, step: dict[str, Any], generations: dict[str, int]) 
         runner.cluster.delete(d["kind"], d.get("namespace", ""), d["name"])
     runner.reconcile()
     if "gatewayclass" in step:
-        doc = runner.doc("GatewayClass", "", "awsgw-alb")
+        doc = runner.doc("GatewayClass", "", runner.plane.class_name)
         if step.get("gatewayclass_name"):
             doc = runner.doc("GatewayClass", "", step["gatewayclass_name"])
         conditions_match(
@@ -89,22 +101,24 @@ def run_step(runner: Runner, step: dict[str, Any], generations: dict[str, int]) 
         check_route(runner, route)
     for request in step.get("requests", []):
         check_request(runner, request)
+    for connection in step.get("connections", []):
+        check_connection(runner, connection)
 
 
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+@pytest.mark.parametrize(
+    ("plane", "path"), CASES, ids=[f"{plane.name}/{path.stem}" for plane, path in CASES]
+)
 def test_conformance(
-    path: Path, monkeypatch: pytest.MonkeyPatch, conformance_results: dict[str, Any]
+    plane: Plane, path: Path, monkeypatch: pytest.MonkeyPatch, conformance_results: dict[str, Any]
 ) -> None:
-    case = load_case(path)
+    case = load_case(path, plane)
     name = case["name"]
-    conformance_results[name] = {"features": case.get("features", []), "result": "failed"}
-    reason = skip_reason(case)
+    result: dict[str, Any] = {"plane": plane.name, "name": name,
+                              "features": case.get("features", []), "result": "failed"}  # fmt: skip
+    conformance_results[f"{plane.name}/{name}"] = result
+    reason = skip_reason(case, plane)
     if reason:
-        conformance_results[name] = {
-            **conformance_results[name],
-            "result": "skipped",
-            "reason": reason,
-        }
+        result.update(result="skipped", reason=reason)
         pytest.skip(reason)
     if not CONFORMANCE.exists():
         pytest.fail(f"upstream conformance data not found at {CONFORMANCE}")
@@ -120,29 +134,35 @@ def test_conformance(
     install()
     with mock_aws():
         vpc, _ = make_vpc(None, "conformance")
-        runner = Runner(new_cluster(case.get("manifests", [])), "conformance", vpc)
+        cluster = new_cluster(case.get("manifests", []), plane)
+        runner = Runner(cluster, "conformance", vpc, plane)
         generations: dict[str, int] = {}
         for step in case.get("steps", []):
             try:
                 run_step(runner, step, generations)
             except AssertionError as exc:
                 raise AssertionError(f"step {step.get('name', '?')}: {exc}") from exc
-    conformance_results[name]["result"] = "passed"
+    result["result"] = "passed"
 
 
-def test_every_unsupported_feature_has_a_reason() -> None:
-    features = {f for p in CASES for f in load_case(p).get("features", [])}
-    missing = sorted(f for f in features - set(ALB_SUPPORTED) if f not in ALB_UNSUPPORTED)
+@pytest.mark.parametrize("plane", PLANES, ids=[p.name for p in PLANES])
+def test_every_unsupported_feature_has_a_reason(plane: Plane) -> None:
+    features = {
+        f for p, path in CASES if p is plane for f in load_case(path, p).get("features", [])
+    }
+    missing = sorted(f for f in features - set(plane.features) if f not in plane.unsupported)
     assert missing == []
 
 
+@pytest.mark.parametrize("plane", PLANES, ids=[p.name for p in PLANES])
 def test_gatewayclass_claims_exactly_the_features_whose_tests_all_pass(
-    conformance_results: dict[str, Any],
+    plane: Plane, conformance_results: dict[str, Any]
 ) -> None:
     """Runs after the cases (file order); meaningful only when all of them ran."""
     if len(conformance_results) < len(CASES):
         pytest.skip("only part of the conformance cases ran")
     from tests.conformance.conftest import supported_features
 
-    claimed = sorted(set(ALB_SUPPORTED) - set(CORE))
-    assert supported_features(conformance_results) == claimed
+    ours = {k: r for k, r in conformance_results.items() if r["plane"] == plane.name}
+    claimed = sorted(set(plane.features) - set(CORE))
+    assert supported_features(ours) == claimed
