@@ -43,6 +43,8 @@ class Capabilities:
         default_factory=lambda: {"HTTPS": ("Terminate",)}
     )
     """Listener protocol → the ``tls.mode`` values it serves."""
+    mixed_tls_modes: bool = False
+    """TLS listeners of both modes may share a port (the ``TLSRouteModeMixed`` feature)."""
     address_types: frozenset[str] = frozenset()
     """``spec.addresses`` types whose values it assigns (NLB: ``IPAddress``, Elastic IPs)."""
 

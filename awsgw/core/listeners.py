@@ -107,7 +107,8 @@ def _certificates(
             if modes == ("Terminate",)
             else f"{where}.mode: {tls.mode} is not supported by {caps.short}"
         )
-        state.accepted = Verdict(False, Reason.UNSUPPORTED_PROTOCOL, message)
+        state.supported_kinds = []
+        state.accepted = Verdict(False, Reason.UNSUPPORTED_VALUE, message)
         return
     for i, ref in enumerate(tls.certificate_refs):
         ns = ref.namespace or gw.namespace
@@ -140,10 +141,18 @@ def _certificates(
         state.certificates.append((ns, ref.name))
 
 
-def _conflicts(states: list[ListenerState]) -> None:
+def _tls_mode(listener: Listener) -> str | None:
+    if listener.protocol != "TLS":
+        return None
+    return listener.tls.mode if listener.tls is not None else "Terminate"
+
+
+def _conflicts(states: list[ListenerState], caps: Capabilities) -> None:
     """Listeners sharing a port and transport must share a protocol and differ in hostname
     (TCP and UDP listeners have none that counts). UDP and a TCP-borne protocol on one port
-    do not conflict: they are different ports to the network."""
+    do not conflict: they are different ports to the network. TLS listeners of different
+    ``tls.mode`` on one port conflict unless the data plane serves mixed modes; they then
+    support no Route kind."""
     by_port: dict[tuple[int, bool], list[ListenerState]] = {}
     for s in states:
         if s.accepted.ok:
@@ -156,6 +165,18 @@ def _conflicts(states: list[ListenerState]) -> None:
                     True,
                     Reason.PROTOCOL_CONFLICT,
                     f"port {s.listener.port} is used with protocols {sorted(protocols)}",
+                )
+            continue
+        modes = {_tls_mode(s.listener) for s in group}
+        if len(modes) > 1 and not caps.mixed_tls_modes:
+            for s in group:
+                s.supported_kinds = []
+                s.conflicted = Verdict(
+                    True,
+                    Reason.PROTOCOL_CONFLICT,
+                    f"port {s.listener.port} is used by TLS listeners in modes "
+                    f"{sorted(str(m) for m in modes)}: {caps.product} cannot both terminate "
+                    "and pass through TLS on one port",
                 )
             continue
         seen: dict[str, list[ListenerState]] = {}
@@ -194,7 +215,7 @@ def validate_listeners(
             if listener.protocol in caps.tls_modes:
                 _certificates(gw, listener, state, store, caps, now)
         states.append(state)
-    _conflicts(states)
+    _conflicts(states, caps)
     for s in states:
         if s.conflicted.ok:
             s.accepted = s.programmed = Verdict(False, s.conflicted.reason, s.conflicted.message)

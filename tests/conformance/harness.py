@@ -131,10 +131,21 @@ NLB = Plane(
 PLANES = (ALB, NLB)
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 PROGRAMMATIC_SECRETS = [
+    # the server certificates the upstream suite creates before the tests (suite.go)
     ("gateway-conformance-web-backend", "certificate", ["*"]),
-    ("gateway-conformance-infra", "tls-validity-checks-certificate", ["*", "*.org"]),
+    (
+        "gateway-conformance-infra",
+        "tls-validity-checks-certificate",
+        ["*", "*.org", "*.wildcard.org"],
+    ),
+    (
+        "gateway-conformance-infra",
+        "tls-checks-certificate",
+        ["abc.example.com", "other.example.com"],
+    ),
     ("gateway-conformance-infra", "tls-passthrough-checks-certificate", ["abc.example.com"]),
     ("gateway-conformance-app-backend", "tls-passthrough-checks-certificate", ["abc.example.com"]),
+    ("gateway-conformance-infra", "tls-terminate-checks-certificate", ["tls.example.com"]),
 ]
 
 

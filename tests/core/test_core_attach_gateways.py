@@ -367,3 +367,47 @@ def test_route_parented_only_by_a_foreign_gateway_gets_no_parent_entry() -> None
         http_route("r", parents=[parent("theirs", namespace=INFRA)]),
     )
     assert route_ref(f"{INFRA}/r") not in att.route_parents
+
+
+# ---------------------------------------------------------------- TLS modes
+
+
+def nlb_world(*listeners: dict) -> object:
+    return attach(
+        store(
+            gateway_class("nlb", "awsgw.io/nlb"),
+            gateway(listeners=list(listeners), class_name="nlb"),
+            tls_secret("cert"),
+        ),
+        CATALOG,
+    )
+
+
+def test_tls_listeners_of_both_modes_on_one_port_conflict_where_modes_cannot_mix() -> None:
+    terminate = listener("term", port=8443, protocol="TLS", hostname="a.example.com",
+                         certs=[{"name": "cert"}])  # fmt: skip
+    passthrough = listener("pass", port=8443, protocol="TLS", hostname="b.example.com")
+    passthrough["tls"] = {"mode": "Passthrough"}
+    att = nlb_world(terminate, passthrough)
+    for name in ("term", "pass"):
+        state = listener_state(att, name)
+        assert state.accepted[:2] == (False, "ProtocolConflict")
+        assert "cannot both terminate and pass through" in state.accepted.message
+        assert state.supported_kinds == []
+
+
+def test_tls_listeners_of_one_mode_share_a_port_by_hostname() -> None:
+    one = listener("one", port=8443, protocol="TLS", hostname="a.example.com")
+    two = listener("two", port=8443, protocol="TLS", hostname="b.example.com")
+    one["tls"] = two["tls"] = {"mode": "Passthrough"}
+    att = nlb_world(one, two)
+    assert listener_state(att, "one").accepted.ok and listener_state(att, "two").accepted.ok
+
+
+def test_a_tls_mode_the_data_plane_does_not_serve_is_an_unsupported_value() -> None:
+    https = listener("https", port=443, protocol="HTTPS", certs=[{"name": "cert"}])
+    https["tls"]["mode"] = "Passthrough"
+    att = attach(store(gateway_class(), gateway(listeners=[https]), tls_secret("cert")), CATALOG)
+    state = listener_state(att, "https")
+    assert state.accepted[:2] == (False, "UnsupportedValue")
+    assert "only terminates TLS" in state.accepted.message and state.supported_kinds == []

@@ -1,6 +1,6 @@
-"""`awsgw run` with an NLB Gateway (examples/nlb): TCP, UDP and HTTP listeners on one Network
-Load Balancer, the HTTP one served by a chained ALB, TCPRoute and UDPRoute statuses written
-back, everything removed with the Gateway."""
+"""`awsgw run` with an NLB Gateway (examples/nlb): TCP, UDP, TLS Passthrough and HTTP
+listeners on one Network Load Balancer, the HTTP one served by a chained ALB, TCPRoute,
+UDPRoute and TLSRoute statuses written back, everything removed with the Gateway."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.e2e.conftest import GATEWAY, ROOT, Cluster, condition, eventually
 
 NLB = ROOT / "examples" / "nlb"
 EDGE = ("data", "edge")
-STREAMS = {"TCPRoute": "postgres", "UDPRoute": "dns-udp"}
+STREAMS = {"TCPRoute": "postgres", "UDPRoute": "dns-udp", "TLSRoute": "vault"}
 
 
 def nlb_arn(cluster: Cluster) -> str | None:
@@ -53,6 +53,8 @@ def test_nlb_gateway_serves_tcp_udp_and_http_on_one_address(cluster: Cluster) ->
     assert {t for _, _, ts in dns.targets for t in ts} == {"10.0.41.10:53", "10.0.41.11:53"}
     pg = state.connect(5432, "TCP")
     assert sorted(w for _, w, _ in pg.targets) == [10, 90]
+    vault = state.connect(8200, "TLS", "vault.example.com")
+    assert vault.listener == "TCP 8200" and vault.certificate is None, "passed through"
     web = state.connect(80, "TCP")
     assert web.chained, "port 80 forwards to the chained ALB"
     assert len(cluster.aws.owned()["lbs"]) == 2

@@ -41,10 +41,10 @@ class Run:
 class Owned:
     """What this cluster owns in AWS, and any duplicate among it."""
 
-    load_balancers: Counter[str] = field(default_factory=Counter)
-    """Gateway key → owned load balancers."""
-    target_groups: Counter[tuple[str, str]] = field(default_factory=Counter)
-    """(Gateway, backend) → owned target groups."""
+    load_balancers: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(Gateway key, load balancer type) → owned load balancers."""
+    target_groups: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    """(Gateway, backend, protocol) → owned target groups."""
     security_groups: Counter[str] = field(default_factory=Counter)
     duplicate_listeners: list[str] = field(default_factory=list)
     duplicate_rules: list[str] = field(default_factory=list)
@@ -160,7 +160,7 @@ class World:
             mine = tags.get(lb["LoadBalancerArn"], {})
             if mine.get(CLUSTER_TAG) != self.cluster:
                 continue
-            owned.load_balancers[mine.get(GATEWAY_TAG, "?")] += 1
+            owned.load_balancers[(mine.get(GATEWAY_TAG, "?"), lb["Type"])] += 1
             listeners = self.elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])
             ports = Counter(ls["Port"] for ls in listeners["Listeners"])
             owned.duplicate_listeners += [
@@ -181,9 +181,8 @@ class World:
         for tg in tgs:
             mine = tags.get(tg["TargetGroupArn"], {})
             if mine.get(CLUSTER_TAG) == self.cluster:
-                owned.target_groups[
-                    (mine.get(GATEWAY_TAG, "?"), mine.get("awsgw.io/backend", ""))
-                ] += 1
+                backend = mine.get("awsgw.io/backend", "")
+                owned.target_groups[(mine.get(GATEWAY_TAG, "?"), backend, tg["Protocol"])] += 1
         groups = self.ec2.describe_security_groups(
             Filters=[{"Name": f"tag:{CLUSTER_TAG}", "Values": [self.cluster]}]
         )["SecurityGroups"]

@@ -15,12 +15,13 @@ import yaml
 from awsgw.embedded import make_vpc
 from awsgw.providers.aws.alb.evaluate import load_listeners
 from awsgw.providers.aws.common.requests import Request
+from awsgw.providers.aws.nlb.evaluate import NlbState
 from awsgw.testing.faults import FaultPlan, faulty_moto_server
 from tests.certs import self_signed_secret
 from tests.e2e.conftest import reset_moto
 from tests.faults.support import MAX_RUNS, World
 from tests.providers.aws.lattice.support import LATTICE_CLASS, export, gateway
-from tests.support import GATEWAY_CLASS, condition, service
+from tests.support import GATEWAY_CLASS, NLB_CLASS, condition, service, stream_service
 
 RATE = 0.3
 CLUSTER = "faults"
@@ -175,10 +176,13 @@ def test_two_gateways_sharing_a_route_converge_under_faults(world: World) -> Non
     assert sorted(p["parentRef"]["name"] for p in parents) == ["edge", "web"]
     assert all(condition(p, "Accepted")["status"] == "True" for p in parents)
     owned = world.owned()
-    assert sorted(owned.load_balancers) == ["shop/edge", "shop/web"]
+    assert sorted(owned.load_balancers) == [
+        ("shop/edge", "application"),
+        ("shop/web", "application"),
+    ]
     assert owned.duplicates() == []
     world.converge(GATEWAY_CLASS + alb_gateway("web") + BACKENDS + shared, ["shop/web"])
-    assert sorted(world.owned().load_balancers) == ["shop/web"]
+    assert sorted(world.owned().load_balancers) == [("shop/web", "application")]
     world.converge(GATEWAY_CLASS, [])
     assert_torn_down(world)
 
@@ -201,4 +205,83 @@ spec:
     assert len(services) == 1
     world.converge(base + lattice_route, ["infra/mesh"])  # the export withdrawn
     world.converge(GATEWAY_CLASS, [])  # no Lattice class left at all
+    assert_torn_down(world)
+
+
+def nlb_gateway(listeners: str) -> str:
+    return f"""
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {{name: edge, namespace: shop}}
+spec:
+  gatewayClassName: nlb
+  listeners:
+{listeners}"""
+
+
+def stream_route(kind: str, name: str, listener: str, backends: str) -> str:
+    return f"""
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: {kind}
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  parentRefs: [{{name: edge, sectionName: {listener}}}]
+  rules:
+  - backendRefs: {backends}
+"""
+
+
+def nlb_connect(w: World, port: int, protocol: str, sni: str | None = None) -> set[str]:
+    """The targets a connection to this cluster's NLB reaches (weight > 0)."""
+    lbs = w.elbv2.describe_load_balancers()["LoadBalancers"]
+    [nlb] = [lb for lb in lbs if lb["Type"] == "network"]
+    got = NlbState(w.elbv2, nlb["LoadBalancerArn"], w.acm).connect(port, protocol, sni)
+    assert got.refused is None, got
+    return {t for _, weight, ts in got.targets if weight > 0 for t in ts}
+
+
+def test_nlb_listeners_converge_and_tear_down_under_faults(world: World) -> None:
+    """TCP + UDP on one port (TCP_UDP), TLS termination from a Secret, an HTTP listener on
+    the chained ALB; weights changed in place; the last HTTP listener removed takes the ALB
+    with it; a teardown under faults leaves nothing."""
+    listeners = (
+        "  - {name: dns-tcp, port: 53, protocol: TCP}\n"
+        "  - {name: dns-udp, port: 53, protocol: UDP}\n"
+        "  - name: tls\n    port: 443\n    protocol: TLS\n"
+        "    tls: {mode: Terminate, certificateRefs: [{name: site}]}\n"
+    )
+    web = "  - {name: web, port: 80, protocol: HTTP}\n"
+    backends = (
+        stream_service("shop", "resolver", 53, ["10.0.6.1", "10.0.6.2"], protocol="UDP",
+                       target_port=53)
+        + stream_service("shop", "broker", 9092, ["10.0.7.1"])
+        + stream_service("shop", "replica", 9092, ["10.0.7.2"])
+        + "---\n" + yaml.safe_dump(self_signed_secret("shop", "site", ["site.example.com"]))
+        + BACKENDS
+    )  # fmt: skip
+    dns = stream_route("TCPRoute", "dns-tcp", "dns-tcp", "[{name: resolver, port: 53}]")
+    dns += stream_route("UDPRoute", "dns-udp", "dns-udp", "[{name: resolver, port: 53}]")
+    split = "[{name: broker, port: 9092, weight: 9}, {name: replica, port: 9092, weight: 1}]"
+    tls = stream_route("TLSRoute", "broker", "tls", split)
+    http = route("store", "store.example.com", "[{name: v1, port: 80}]", "[{name: edge}]")
+    base = NLB_CLASS + backends + dns
+    world.converge(base + nlb_gateway(listeners + web) + tls + http, ["shop/edge"])
+    assert nlb_connect(world, 53, "UDP") == {"10.0.6.1:53", "10.0.6.2:53"}
+    assert nlb_connect(world, 443, "TLS", "site.example.com") == {"10.0.7.1:9000", "10.0.7.2:9000"}
+    assert sorted(world.owned().load_balancers) == [
+        ("shop/edge", "application"),
+        ("shop/edge", "network"),
+    ]
+    assert_clean(world)
+    only_broker = "[{name: broker, port: 9092}]"
+    moved = stream_route("TLSRoute", "broker", "tls", only_broker)
+    world.converge(base + nlb_gateway(listeners + web) + moved + http, ["shop/edge"])
+    assert nlb_connect(world, 443, "TLS", "site.example.com") == {"10.0.7.1:9000"}
+    assert_clean(world)
+    world.converge(base + nlb_gateway(listeners) + moved, ["shop/edge"])  # HTTP listener gone
+    assert sorted(world.owned().load_balancers) == [("shop/edge", "network")]
+    assert_clean(world)
+    world.converge(NLB_CLASS, [])
     assert_torn_down(world)

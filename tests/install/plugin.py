@@ -33,10 +33,11 @@ NOT_THE_CONTROLLER = (
     "awsgw.explain",
     "awsgw.providers.aws.alb.evaluate",
     "awsgw.providers.aws.lattice.evaluate",
+    "awsgw.providers.aws.nlb.evaluate",
 )
 """awsgw modules whose AWS calls the deployed controller never makes (test aids, the
-embedded AWS, and the request evaluators: ALB's behind ``awsgw explain``, VPC Lattice's a
-test aid)."""
+embedded AWS, and the request evaluators: ALB's and NLB's behind ``awsgw explain``, VPC
+Lattice's a test aid)."""
 
 
 def controller_operations(lines: list[str]) -> set[str]:

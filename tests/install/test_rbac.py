@@ -1,7 +1,8 @@
 """The chart's RBAC is exactly what `awsgw run` needs: the controller, started with the
-environment the chart's Deployment renders, runs an ALB Gateway and a VPC Lattice Gateway
-(an HTTPRoute and a GRPCRoute, which get their service's DNS name as an annotation) through
-their lives against FakeKube (and a moto server); every request it sends is allowed by the
+environment the chart's Deployment renders, runs an ALB Gateway, a VPC Lattice Gateway
+(an HTTPRoute and a GRPCRoute, which get their service's DNS name as an annotation) and an
+NLB Gateway (examples/nlb: TCPRoutes, a UDPRoute, a TLSRoute) through their lives against
+FakeKube (and a moto server); every request it sends is allowed by the
 rendered ClusterRole and Role, every verb they grant is used, and removing or adding one
 fails the check.
 
@@ -47,6 +48,7 @@ FAST = {
 }
 GATEWAY = ("gateway.networking.k8s.io/v1", "Gateway", "shop", "web")
 MESH = ("gateway.networking.k8s.io/v1", "Gateway", "infra", "mesh")
+EDGE = ("gateway.networking.k8s.io/v1", "Gateway", "data", "edge")
 DNS = "awsgw.io/lattice-dns"
 LATTICE = """
 apiVersion: gateway.networking.k8s.io/v1
@@ -199,10 +201,30 @@ def _drive(kube: FakeKube, docs: list[dict[str, Any]], proc: Any, log_path: Path
         )
 
     eventually(lattice_programmed, 30, "the Lattice Gateway Programmed, Routes with DNS names")
-    kube.delete(*GATEWAY)
-    kube.delete(*MESH)
+
+    kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "data"}})
+    for path in sorted((ROOT / "examples" / "nlb").glob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text()):
+            if doc and doc["kind"] != "GatewayClass":
+                kube.apply(doc)
+
+    def nlb_programmed() -> bool:
+        edge = kube.get(*EDGE)
+        routes = [
+            kube.get("gateway.networking.k8s.io/v1", kind, "data", name)
+            for kind, name in (("TCPRoute", "postgres"), ("UDPRoute", "dns-udp"),
+                               ("TLSRoute", "vault"))
+        ]  # fmt: skip
+        return condition((edge or {}).get("status"), "Programmed") == "True" and all(
+            (r or {}).get("status") for r in routes
+        )
+
+    eventually(nlb_programmed, 30, "the NLB Gateway Programmed, with TCP, UDP and TLS Routes")
+    for gateway in (GATEWAY, MESH, EDGE):
+        kube.delete(*gateway)
     eventually(lambda: kube.get(*GATEWAY) is None, 30, "the Gateway's finalizer to go")
     eventually(lambda: kube.get(*MESH) is None, 30, "the Lattice Gateway's finalizer to go")
+    eventually(lambda: kube.get(*EDGE) is None, 30, "the NLB Gateway's finalizer to go")
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(20) == 0, log_path.read_text()
     assert any(e.get("msg") == "stopped" for e in logs())

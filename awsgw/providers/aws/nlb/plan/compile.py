@@ -129,7 +129,8 @@ class _Entry:
 
     index: int
     """The Gateway listener's position (the later of two that cannot share a port yields)."""
-    listener: str
+    listeners: tuple[str, ...]
+    """The Gateway listener; a chained HTTP(S) port: every listener of the port."""
     protocol: str
     weights: dict[BackendKey | None, int]
     """Backend → weight; empty for a chained HTTP(S) port."""
@@ -258,12 +259,12 @@ class _Compiler:
             weights = self.weights(stream, rb) if rb is not None else None
             if weights is None:
                 continue  # no Route, or nothing to forward to: connections are refused
-            entry = _Entry(index, stream.listener, stream.protocol, weights, stream)
+            entry = _Entry(index, (stream.listener,), stream.protocol, weights, stream)
             by_port.setdefault(stream.port, []).append(entry)
         offset = len(self.model.streams)
         for i, port in enumerate(self.model.ports):
-            names = tuple(g.listener for g in port.groups)
-            entry = _Entry(offset + i, ", ".join(names), port.protocol, {})
+            names = tuple(dict.fromkeys(g.listener for g in port.groups))
+            entry = _Entry(offset + i, names, port.protocol, {})
             by_port.setdefault(port.port, []).append(entry)
         return by_port
 
@@ -277,21 +278,22 @@ class _Compiler:
                     port,
                     "TCP_UDP",
                     self.forward(tcp.weights, "TCP_UDP"),
-                    (tcp.listener, udp.listener),
+                    tcp.listeners + udp.listeners,
                 )
-            later = entries[1]
-            self.refused.append(
-                ListenerProblem(
-                    later.listener,
-                    Reason.INVALID,
-                    f"port {port} is taken by listener {first.listener}: an NLB listener is "
-                    "TCP, UDP or TCP_UDP, and a TCP and a UDP listener share a port only "
-                    "when they forward to the same backends",
-                    refs=False,
+            for name in entries[1].listeners:
+                self.refused.append(
+                    ListenerProblem(
+                        name,
+                        Reason.INVALID,
+                        f"port {port} is taken by listener {first.listeners[0]}: an NLB "
+                        "listener is TCP, UDP or TCP_UDP, and a TCP and a UDP listener share "
+                        "a port only when they forward to the same backends",
+                        refs=False,
+                    )
                 )
-            )
         if first.protocol in ("HTTP", "HTTPS"):
-            return NlbListener(port, "TCP", self.chained_group(port, first.protocol), ())
+            forward = self.chained_group(port, first.protocol)
+            return NlbListener(port, "TCP", forward, first.listeners)
         stream = first.stream
         assert stream is not None
         if stream.protocol == "TLS" and stream.tls_mode == "Terminate":
