@@ -34,7 +34,7 @@ from awsgw.reconcilers.gateways import PassResult, reconcile
 log = logging.getLogger("awsgw.kube.worker")
 QUOTA_HINTS = ("TooMany", "LimitExceeded", "quota")
 MANAGED = CATALOG.controllers
-"""Controllers whose Gateways get cloud resources, hence the finalizer (ALB, VPC Lattice)."""
+"""Controllers whose Gateways get cloud resources, hence the finalizer (ALB, NLB, VPC Lattice)."""
 
 
 def utc_now() -> str:

@@ -13,13 +13,19 @@
   group's protocol fits the listener's (TCP: TCP or TCP_UDP; UDP: UDP or TCP_UDP;
   TCP_UDP: TCP_UDP; TLS: TCP or TLS); an ``alb``-type target group only on a TCP
   listener, alone. moto checks none of it.
+- ARNs: a network load balancer's ARN is ``loadbalancer/net/<name>/<id>`` and its
+  listeners' ``listener/net/...`` (IAM policies tell the two types apart by it); moto
+  writes ``app`` for every type.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 _installed = False
+_creating = threading.local()
+"""The type of the load balancer this thread is creating (for its ARN)."""
 
 FITS: dict[str, frozenset[str]] = {
     "TCP": frozenset({"TCP", "TCP_UDP"}),
@@ -78,6 +84,14 @@ def install() -> None:
 
     backend = models.ELBv2Backend
     create_load_balancer = backend.create_load_balancer
+    app_arn = models.make_arn_for_load_balancer
+
+    def typed_arn(**kwargs: Any) -> str:
+        arn = str(app_arn(**kwargs))
+        if getattr(_creating, "type", None) == "network":
+            arn = arn.replace(":loadbalancer/app/", ":loadbalancer/net/", 1)
+        return arn
+
     delete_load_balancer = backend.delete_load_balancer
     set_security_groups = backend.set_security_groups
     create_listener = backend.create_listener
@@ -91,6 +105,13 @@ def install() -> None:
             if address.allocation_id == allocation:
                 return address
         raise ELBClientError("AllocationIdNotFound", f"Elastic IP {allocation} not found")
+
+    def typed(self: Any, *args: Any, **kwargs: Any) -> Any:
+        _creating.type = kwargs.get("loadbalancer_type")
+        try:
+            return with_addresses(self, *args, **kwargs)
+        finally:
+            _creating.type = None
 
     def with_addresses(self: Any, *args: Any, **kwargs: Any) -> Any:
         name = kwargs.get("name") or args[0]
@@ -197,7 +218,8 @@ def install() -> None:
             listener.certificate = certificates[0]["CertificateArn"]
         return result
 
-    backend.create_load_balancer = with_addresses  # type: ignore[method-assign]
+    models.make_arn_for_load_balancer = typed_arn
+    backend.create_load_balancer = typed  # type: ignore[method-assign]
     backend.delete_load_balancer = release_addresses  # type: ignore[method-assign]
     backend.set_security_groups = security_groups_at_creation  # type: ignore[method-assign]
     backend.create_listener = checked_listener  # type: ignore[method-assign]

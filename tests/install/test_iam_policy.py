@@ -1,7 +1,9 @@
 """iam/policy.json is exactly what awsgw needs: every authorization AWS performs for the calls
 of a fixed scenario is allowed, with the owner tag as condition; every permission is needed;
 removing one or adding one fails. The scenario: an ALB Gateway created, changed, repaired
-after drift and deleted (HTTP and HTTPS); a VPC Lattice Gateway likewise, with a second
+after drift and deleted (HTTP and HTTPS); an NLB Gateway (examples/nlb: TCP, TCP_UDP, TLS
+Passthrough, HTTP on a chained ALB, plus TLS termination) changed, given Elastic IPs
+(announced, then replaced) and deleted; a VPC Lattice Gateway likewise, with a second
 cluster that adopts its service network and imports the Service the first one exports (then
 the export is withdrawn, published again, withdrawn for good, and both clusters leave).
 
@@ -51,7 +53,7 @@ from tests.install.iam import (
 from tests.install.plugin import NOT_THE_CONTROLLER, controller_operations
 from tests.providers.aws.lattice.support import LATTICE_CLASS, Cluster, export, service_import
 from tests.providers.aws.lattice.support import gateway as lattice_gateway
-from tests.support import GATEWAY_CLASS, Harness, condition, service
+from tests.support import GATEWAY_CLASS, Harness, NlbHarness, condition, service
 
 CLUSTER = "iam-check"
 PEER = "iam-peer"
@@ -216,8 +218,63 @@ def run_scenario() -> Scenario:
         "elastic-load-balancing-v2:SetSubnets",
     }
     h.run(GATEWAY_CLASS)  # the Gateway is gone: everything it owned goes
+    run_nlb_scenario(found, tags, vpc)
     run_lattice_scenario(found, tags)
     return found
+
+
+NLB_EXAMPLE = "\n---\n".join(
+    path.read_text().replace("awsgw-nlb", "nlb")
+    for path in sorted((Path(__file__).parents[2] / "examples" / "nlb").glob("*.yaml"))
+)
+TERMINATE = (
+    "  - name: broker\n    port: 9094\n    protocol: TLS\n"
+    "    tls: {mode: Terminate, certificateRefs: [{name: broker}]}\n"
+)
+BROKER = """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: TLSRoute
+metadata: {name: broker, namespace: data}
+spec:
+  parentRefs: [{name: edge, sectionName: broker}]
+  rules:
+  - backendRefs: [{name: postgres, port: 5432}]
+"""
+
+
+def nlb_state(*, http: bool = True, addresses: tuple[str, ...] = ()) -> str:
+    """examples/nlb with a terminating TLS listener; without its HTTP listener (the chained
+    ALB goes) and with Elastic IPs on demand."""
+    text = NLB_EXAMPLE.replace("  - name: web\n    port: 80\n    protocol: HTTP\n",
+                               ("  - name: web\n    port: 80\n    protocol: HTTP\n" if http
+                                else "") + TERMINATE)  # fmt: skip
+    if addresses:
+        entries = "".join(f"\n  - {{type: IPAddress, value: {ip}}}" for ip in addresses)
+        text = text.replace("  gatewayClassName: nlb\n",
+                            f"  gatewayClassName: nlb\n  addresses:{entries}\n")  # fmt: skip
+    secret = "---\n" + yaml.safe_dump(self_signed_secret("data", "broker", ["kafka.example.com"]))
+    return text + BROKER + secret
+
+
+def run_nlb_scenario(found: Scenario, tags: Tags, vpc: str) -> None:
+    h = NlbHarness(CLUSTER, vpc)
+    h.aws.session.events.register("before-parameter-build.*.*", found.recorder(CLUSTER, tags))
+
+    def programmed(text: str) -> dict[str, Any]:
+        gw = h.run(text).statuses[("Gateway", "data/edge")]
+        assert condition(gw, "Programmed")["status"] == "True", gw
+        return gw
+
+    programmed(nlb_state())
+    programmed(nlb_state(http=False))  # the chained ALB goes
+    eip = tags.ec2.allocate_address(Domain="vpc")["PublicIp"]
+    announced = h.run(nlb_state(http=False, addresses=(eip,)))
+    gw = announced.statuses[("Gateway", "data/edge")]
+    assert "replaced" in condition(gw, "Programmed")["message"], gw
+    assert programmed(nlb_state(http=False, addresses=(eip,)))["addresses"][0]["value"] == eip
+    h.run(GATEWAY_CLASS)  # the NLB Gateway is gone: everything it owned goes
+    assert h.owned() == {}
 
 
 HTTPS = (
@@ -437,15 +494,29 @@ def test_no_write_is_allowed_without_the_owner_tag(
     assert any(OWNER_KEYS[1] in r.keys for r in scenario.requests)
 
 
+REPLACE_FOR = "aws:RequestTag/awsgw.io/replace-for"
+
+
 def test_tagging_is_allowed_only_inside_a_create(
     scenario: Scenario, policy: dict[str, Any]
 ) -> None:
+    """Besides one exception: the announcement that an owned NLB is replaced (its Elastic
+    IPs changed), the tag ``awsgw.io/replace-for`` and nothing else."""
     tagging = [
         r
         for r in scenario.requests
-        if r.action in ("elasticloadbalancing:AddTags", "ec2:CreateTags")
-        or (r.action == "vpc-lattice:TagResource" and r.operation != r.action)
-    ]
+        if (r.action in ("elasticloadbalancing:AddTags", "ec2:CreateTags")
+            or (r.action == "vpc-lattice:TagResource" and r.operation != r.action))
+        and r.operation != r.action
+    ]  # fmt: skip
+    marks = [r for r in scenario.requests
+             if r.action == r.operation == "elasticloadbalancing:AddTags"]  # fmt: skip
+    assert marks and all(":loadbalancer/net/" in r.resource for r in marks), marks
+    for r in marks:
+        assert REPLACE_FOR in r.keys and allowed(policy, r)
+        other = tuple((k, v) for k, v in r.context if k != REPLACE_FOR)
+        other += (("aws:RequestTag/awsgw.io/gateway", "someone/else"),)
+        assert not allowed(policy, Request(r.operation, r.action, r.resource, other)), r
     assert {r.operation for r in tagging} == {
         "elasticloadbalancing:CreateLoadBalancer",
         "elasticloadbalancing:CreateTargetGroup",

@@ -1,6 +1,6 @@
 """The moto fills for Network Load Balancers, checked against the ELBv2 API reference:
 Elastic IPs in subnet mappings, security groups only at creation, NLB listener protocols,
-and what an NLB listener's forward may be."""
+what an NLB listener's forward may be, and the ARNs of each load balancer type."""
 
 from __future__ import annotations
 
@@ -81,6 +81,21 @@ def test_a_repeated_create_with_elastic_ips_is_idempotent(aws_env: MotoVpc) -> N
     first = nlb(elbv2, aws_env, Scheme="internet-facing", SubnetMappings=mapping)
     again = nlb(elbv2, aws_env, Scheme="internet-facing", SubnetMappings=mapping)
     assert again["LoadBalancerArn"] == first["LoadBalancerArn"]
+
+
+def test_network_load_balancers_and_their_listeners_have_net_arns(aws_env: MotoVpc) -> None:
+    elbv2 = boto3.client("elbv2")
+    lb = nlb(elbv2, aws_env)
+    assert ":loadbalancer/net/n/" in lb["LoadBalancerArn"]
+    tg = group(elbv2, aws_env, "t", "TCP")
+    listener = elbv2.create_listener(
+        LoadBalancerArn=lb["LoadBalancerArn"], Protocol="TCP", Port=5432, DefaultActions=forward(tg)
+    )["Listeners"][0]
+    assert ":listener/net/n/" in listener["ListenerArn"]
+    again = nlb(elbv2, aws_env)
+    assert again["LoadBalancerArn"] == lb["LoadBalancerArn"]
+    alb = elbv2.create_load_balancer(Name="a", Subnets=list(aws_env.subnet_ids[:2]))
+    assert ":loadbalancer/app/a/" in alb["LoadBalancers"][0]["LoadBalancerArn"]
 
 
 def test_an_nlb_created_without_security_groups_cannot_get_any(aws_env: MotoVpc) -> None:
