@@ -37,16 +37,26 @@ def objects(text: str) -> list[KubeObject]:
     return out
 
 
-def service(ns: str, name: str, port: int, ips: list[str], target_port: int = 8080) -> str:
-    """A Service plus its EndpointSlice with ready endpoints."""
+def service(
+    ns: str,
+    name: str,
+    port: int,
+    ips: list[str],
+    target_port: int = 8080,
+    protocol: str | None = None,
+    port_name: str = "http",
+) -> str:
+    """A Service with one port (of ``protocol``, if given) plus its EndpointSlice with ready
+    endpoints."""
     endpoints = "".join(f"\n- addresses: [{ip}]" for ip in ips) or " []"
+    of = f", protocol: {protocol}" if protocol else ""
     return f"""
 ---
 apiVersion: v1
 kind: Service
 metadata: {{name: {name}, namespace: {ns}}}
 spec:
-  ports: [{{name: http, port: {port}, targetPort: {target_port}}}]
+  ports: [{{name: {port_name}, port: {port}, targetPort: {target_port}{of}}}]
 ---
 apiVersion: discovery.k8s.io/v1
 kind: EndpointSlice
@@ -55,7 +65,7 @@ metadata:
   namespace: {ns}
   labels: {{kubernetes.io/service-name: {name}}}
 addressType: IPv4
-ports: [{{name: http, port: {target_port}}}]
+ports: [{{name: {port_name}, port: {target_port}{of}}}]
 endpoints:{endpoints}
 """
 
@@ -132,25 +142,7 @@ def stream_service(
     ns: str, name: str, port: int, ips: list[str], protocol: str = "TCP", target_port: int = 9000
 ) -> str:
     """A Service with one port of ``protocol`` plus its EndpointSlice with ready endpoints."""
-    endpoints = "".join(f"\n- addresses: [{ip}]" for ip in ips) or " []"
-    return f"""
----
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}, namespace: {ns}}}
-spec:
-  ports: [{{name: p, port: {port}, targetPort: {target_port}, protocol: {protocol}}}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  name: {name}-1
-  namespace: {ns}
-  labels: {{kubernetes.io/service-name: {name}}}
-addressType: IPv4
-ports: [{{name: p, port: {target_port}, protocol: {protocol}}}]
-endpoints:{endpoints}
-"""
+    return service(ns, name, port, ips, target_port, protocol, port_name="p")
 
 
 @dataclass
