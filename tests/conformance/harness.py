@@ -72,6 +72,10 @@ class Plane:
     """Whether a test with these features belongs to this plane's profiles."""
     connections: Callable[[Aws, str], NlbState] | None = None
     """(AWS, the Gateway's address) → its L4 listeners, judging connections."""
+    network_addresses: Callable[[Aws], tuple[dict[str, str], dict[str, str]]] | None = None
+    """AWS → a usable and an unusable ``spec.addresses`` entry (the suite's
+    ``UsableNetworkAddresses`` / ``UnusableNetworkAddresses``), for planes with static
+    addresses."""
 
 
 def _load_balancer(aws: Aws, address: str) -> str:
@@ -105,6 +109,31 @@ def nlb_http_listeners(aws: Aws, address: str) -> Mapping[int, Evaluator]:
     return out
 
 
+def elastic_ips(aws: Aws) -> tuple[dict[str, str], dict[str, str]]:
+    """An Elastic IP of the account (usable), and an IPv4 address of the documentation range
+    (RFC 5737) that is no Elastic IP of it (unusable). Neither is ever connected to."""
+    usable = aws.client("ec2").allocate_address(Domain="vpc")["PublicIp"]
+    return {"type": "IPAddress", "value": usable}, {"type": "IPAddress", "value": "192.0.2.10"}
+
+
+PLACEHOLDERS = ("PLACEHOLDER_USABLE_ADDRS", "PLACEHOLDER_UNUSABLE_ADDRS")
+
+
+def substitute_addresses(value: Any, usable: dict[str, str], unusable: dict[str, str]) -> Any:
+    """As the suite does: each ``{value: PLACEHOLDER_*_ADDRS}`` address becomes the given
+    address, and a bare placeholder string its value."""
+    by_name = dict(zip(PLACEHOLDERS, (usable, unusable), strict=True))
+    if isinstance(value, dict):
+        if set(value) == {"value"} and value["value"] in by_name:
+            return dict(by_name[value["value"]])
+        return {k: substitute_addresses(v, usable, unusable) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substitute_addresses(v, usable, unusable) for v in value]
+    if isinstance(value, str) and value in by_name:
+        return by_name[value]["value"]
+    return value
+
+
 ALB = Plane(
     "alb",
     "awsgw-alb",
@@ -127,6 +156,7 @@ NLB = Plane(
         f.startswith(("Gateway", "ReferenceGrant", *STREAM_KINDS)) for f in features
     ),
     nlb_state,
+    elastic_ips,
 )
 PLANES = (ALB, NLB)
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -366,6 +396,10 @@ def check_gateway(runner: Runner, want: dict[str, Any], previous_generation: int
         addresses = status.get("addresses") or []
         if not addresses or not all(a.get("type") for a in addresses):
             raise Failure(f"{where}: no typed address in status")
+    if "address_values" in want:
+        values = [a.get("value") for a in status.get("addresses") or []]
+        if values != want["address_values"]:
+            raise Failure(f"{where}: status addresses {values}, want {want['address_values']}")
     if (
         want.get("generation_changed")
         and previous_generation is not None

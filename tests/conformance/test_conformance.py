@@ -23,6 +23,7 @@ from tests.conformance.harness import (
     check_route,
     conditions_match,
     new_cluster,
+    substitute_addresses,
 )
 
 HERE = Path(__file__).parent
@@ -142,8 +143,14 @@ def test_conformance(
         vpc, _ = make_vpc(None, "conformance")
         cluster = new_cluster(case.get("manifests", []), plane)
         runner = Runner(cluster, "conformance", vpc, plane)
+        steps = case.get("steps", [])
+        if plane.network_addresses is not None:
+            usable, unusable = plane.network_addresses(runner.aws)
+            for key, doc in list(cluster.docs.items()):
+                cluster.docs[key] = substitute_addresses(doc, usable, unusable)
+            steps = substitute_addresses(steps, usable, unusable)
         generations: dict[str, int] = {}
-        for step in case.get("steps", []):
+        for step in steps:
             try:
                 run_step(runner, step, generations)
             except AssertionError as exc:

@@ -8,15 +8,24 @@ from awsgw.core.features import CORE
 
 CONTROLLER = "awsgw.io/nlb"
 
-FEATURES = tuple(sorted((*CORE, "TCPRoute", "UDPRoute", "TLSRoute", "TLSRouteModeTerminate")))
+FEATURES = tuple(
+    sorted(
+        (
+            *CORE,
+            "GatewayStaticAddresses",
+            "TCPRoute",
+            "TLSRoute",
+            "TLSRouteModeTerminate",
+            "UDPRoute",
+        )
+    )
+)
 
 UNSUPPORTED: dict[str, str] = {
     "GatewayAddressEmpty": "awsgw takes the Elastic IPs a Gateway names and allocates none, "
     "so an address without a value cannot be filled in",
     "GatewayInfrastructurePropagation": "spec.infrastructure labels and annotations are not "
     "copied onto AWS resources",
-    "GatewayStaticAddresses": "its conformance test needs usable and unusable addresses "
-    "handed to the suite; the offline run has no Elastic IPs to give it",
     "TLSRouteModeMixed": "an NLB listener either terminates TLS or passes it through",
 }
 
