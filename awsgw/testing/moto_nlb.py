@@ -79,15 +79,13 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    from moto.elbv2 import models
+    from moto.elbv2 import models, utils
     from moto.elbv2.exceptions import ELBClientError
 
     backend = models.ELBv2Backend
     create_load_balancer = backend.create_load_balancer
-    app_arn = models.make_arn_for_load_balancer
-
-    def typed_arn(**kwargs: Any) -> str:
-        arn = str(app_arn(**kwargs))
+    def typed_arn(account_id: str, lb_id: str, name: str, region_name: str) -> str:
+        arn = utils.make_arn_for_load_balancer(account_id, lb_id, name, region_name)
         if getattr(_creating, "type", None) == "network":
             arn = arn.replace(":loadbalancer/app/", ":loadbalancer/net/", 1)
         return arn
@@ -218,7 +216,7 @@ def install() -> None:
             listener.certificate = certificates[0]["CertificateArn"]
         return result
 
-    models.make_arn_for_load_balancer = typed_arn
+    vars(models)["make_arn_for_load_balancer"] = typed_arn  # what create_load_balancer calls
     backend.create_load_balancer = typed  # type: ignore[method-assign]
     backend.delete_load_balancer = release_addresses  # type: ignore[method-assign]
     backend.set_security_groups = security_groups_at_creation  # type: ignore[method-assign]
