@@ -7,6 +7,7 @@ per listener out, with every condition the spec asks for.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from awsgw.core.capabilities import Capabilities
@@ -36,6 +37,9 @@ class ListenerState:
     programmed: Verdict = PROGRAMMED
     certificates: list[tuple[str, str]] = field(default_factory=list)
     """Valid certificate Secrets as (namespace, name), first is the default certificate."""
+    acm_arns: list[str] = field(default_factory=list)
+    """ACM certificates ``tls.options`` names, after the Secrets (whether ACM holds them
+    issued is the data plane's to check)."""
 
     @property
     def usable(self) -> bool:
@@ -98,7 +102,10 @@ def _certificates(
     modes = caps.tls_modes.get(listener.protocol, ())
     if tls is not None and tls.mode == "Passthrough" and "Passthrough" in modes:
         return  # the TLS stream reaches the backend untouched: no certificate here
-    if tls is None or not tls.certificate_refs:
+    arns = _acm_arns(listener, state, caps)
+    if not state.accepted.ok:
+        return
+    if tls is None or not (tls.certificate_refs or arns):
         state.resolved = Verdict(False, BAD_CERT, f"{where}.certificateRefs: required")
         return
     if tls.mode not in modes:
@@ -139,6 +146,38 @@ def _certificates(
             state.resolved = Verdict(False, BAD_CERT, f"{name}: {problem}")
             continue
         state.certificates.append((ns, ref.name))
+
+
+CERTIFICATE_ARNS = "awsgw.io/certificate-arns"
+"""``tls.options`` key: comma-separated ARNs of ACM certificates the listener presents."""
+ACM_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+")
+
+
+def _acm_arns(listener: Listener, state: ListenerState, caps: Capabilities) -> list[str]:
+    """The ARNs of ``tls.options[awsgw.io/certificate-arns]``, each checked for shape."""
+    raw = (listener.tls.options if listener.tls is not None else {}).get(CERTIFICATE_ARNS)
+    if raw is None:
+        return []
+    where = f"spec.listeners[{listener.name}].tls.options[{CERTIFICATE_ARNS}]"
+    if not caps.acm_certificate_arns:
+        state.supported_kinds = []
+        state.accepted = Verdict(
+            False,
+            Reason.UNSUPPORTED_VALUE,
+            f"{where}: {caps.short} takes certificates from Secrets only",
+        )
+        return []
+    arns = list(dict.fromkeys(a.strip() for a in raw.split(",") if a.strip()))
+    if not arns:
+        state.resolved = Verdict(False, BAD_CERT, f"{where}: no ARN given")
+    for arn in arns:
+        if ACM_ARN.fullmatch(arn) is None:
+            shape = "arn:aws:acm:REGION:ACCOUNT:certificate/ID"
+            message = f"{where}: {arn!r} is not an ACM certificate ARN ({shape})"
+            state.resolved = Verdict(False, BAD_CERT, message)
+        else:
+            state.acm_arns.append(arn)
+    return arns
 
 
 def _tls_mode(listener: Listener) -> str | None:

@@ -106,16 +106,37 @@ class Certificate:
     def chain(self) -> str:
         return "".join(self._blocks()[1:])
 
+    @property
+    def key(self) -> str:
+        """What names it in messages and in ``certificate_listeners``: the Secret."""
+        return f"{self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True)
+class AcmCertificate:
+    """A certificate already in ACM, named by ARN in a listener's ``tls.options``: used as
+    it is, never modified or deleted (awsgw does not own it)."""
+
+    arn: str
+
+    @property
+    def key(self) -> str:
+        return self.arn
+
+
+ListenerCertificate = Certificate | AcmCertificate
+"""What a TLS listener presents: a Secret's content (imported into ACM) or an ACM ARN."""
+
 
 @dataclass
 class PortModel:
     port: int
     protocol: str  # HTTP | HTTPS
     groups: list[HostGroup] = field(default_factory=list)
-    certificates: list[Certificate] = field(default_factory=list)
+    certificates: list[ListenerCertificate] = field(default_factory=list)
     """Certificates of the port's listeners; the first is the default."""
     certificate_listeners: dict[str, list[str]] = field(default_factory=dict)
-    """Secret ``ns/name`` → the Gateway listeners whose certificate it is."""
+    """Certificate key (Secret ``ns/name`` or ARN) → the Gateway listeners presenting it."""
 
 
 @dataclass(frozen=True)
@@ -143,8 +164,9 @@ class StreamListener:
     hostname: str | None = None
     routes: list[RouteBackends] = field(default_factory=list)
     """Placed Routes, oldest first (the spec's conflict order)."""
-    certificates: list[Certificate] = field(default_factory=list)
+    certificates: list[ListenerCertificate] = field(default_factory=list)
     certificate_listeners: dict[str, list[str]] = field(default_factory=dict)
+    """Certificate key (Secret ``ns/name`` or ARN) → the Gateway listeners presenting it."""
 
 
 STREAM_PROTOCOLS = ("TCP", "UDP", "TLS")

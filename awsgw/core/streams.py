@@ -10,6 +10,7 @@ from collections.abc import Callable
 from awsgw.core.attach import Attachment, GatewayState, Placement, route_order
 from awsgw.core.model import (
     STREAM_PROTOCOLS,
+    AcmCertificate,
     Certificate,
     RouteBackends,
     StreamListener,
@@ -43,6 +44,10 @@ def stream_listeners(
             if cert is not None and cert not in stream.certificates:
                 stream.certificates.append(cert)
             stream.certificate_listeners.setdefault(f"{ns}/{name}", []).append(listener.name)
+        for arn in ls.acm_arns:
+            if AcmCertificate(arn) not in stream.certificates:
+                stream.certificates.append(AcmCertificate(arn))
+            stream.certificate_listeners.setdefault(arn, []).append(listener.name)
         placed = sorted(
             (p for p in placements if p.listener == listener.name),
             key=lambda p: route_order(p.route),

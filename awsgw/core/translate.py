@@ -11,6 +11,7 @@ from awsgw.core.attach import Attachment, GatewayState, Placement, route_order
 from awsgw.core.backends import ResolvedBackend, ready_targets
 from awsgw.core.model import (
     REQUEST_PROTOCOLS,
+    AcmCertificate,
     Action,
     Certificate,
     GatewayModel,
@@ -187,6 +188,10 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
             if cert is not None and cert not in port.certificates:
                 port.certificates.append(cert)
             port.certificate_listeners.setdefault(f"{ns}/{name}", []).append(listener.name)
+        for arn in ls.acm_arns:
+            if AcmCertificate(arn) not in port.certificates:
+                port.certificates.append(AcmCertificate(arn))
+            port.certificate_listeners.setdefault(arn, []).append(listener.name)
         group = HostGroup(listener.name, listener.hostname)
         keyed = []
         for p in placements:

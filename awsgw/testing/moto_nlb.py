@@ -84,6 +84,7 @@ def install() -> None:
 
     backend = models.ELBv2Backend
     create_load_balancer = backend.create_load_balancer
+
     def typed_arn(account_id: str, lb_id: str, name: str, region_name: str) -> str:
         arn = utils.make_arn_for_load_balancer(account_id, lb_id, name, region_name)
         if getattr(_creating, "type", None) == "network":

@@ -411,3 +411,43 @@ def test_a_tls_mode_the_data_plane_does_not_serve_is_an_unsupported_value() -> N
     state = listener_state(att, "https")
     assert state.accepted[:2] == (False, "UnsupportedValue")
     assert "only terminates TLS" in state.accepted.message and state.supported_kinds == []
+
+
+# ---------------------------------------------------------------- ACM certificates by ARN
+
+ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab"
+
+
+def with_arns(value: str, certs: list[dict] | None = None) -> dict:
+    https = listener("https", port=443, protocol="HTTPS", certs=certs or [])
+    https["tls"]["options"] = {"awsgw.io/certificate-arns": value}
+    return https
+
+
+def test_acm_arns_alone_resolve_an_https_listener() -> None:
+    att = attach(store(gateway_class(), gateway(listeners=[with_arns(f"{ARN}, {ARN}")])), CATALOG)
+    state = listener_state(att, "https")
+    assert state.resolved.ok and state.acm_arns == [ARN]
+
+
+def test_acm_arns_follow_the_secrets_of_a_listener() -> None:
+    gw = gateway(listeners=[with_arns(ARN, [{"name": "cert"}])])
+    state = listener_state(attach(store(gateway_class(), gw, tls_secret("cert")), CATALOG), "https")
+    assert state.certificates == [(INFRA, "cert")] and state.acm_arns == [ARN]
+
+
+def test_a_value_that_is_no_acm_arn_is_an_invalid_certificate_ref() -> None:
+    wrong = "arn:aws:iam::123456789012:server-certificate/site"
+    gw = gateway(listeners=[with_arns(f"{ARN},{wrong}")])
+    state = listener_state(attach(store(gateway_class(), gw), CATALOG), "https")
+    assert state.resolved[:2] == (False, "InvalidCertificateRef")
+    assert "tls.options[awsgw.io/certificate-arns]" in state.resolved.message
+    assert wrong in state.resolved.message
+
+
+def test_vpc_lattice_refuses_acm_arns_with_the_reason() -> None:
+    gw = gateway(listeners=[with_arns(ARN)], class_name="lattice")
+    att = attach(store(gateway_class("lattice", "awsgw.io/lattice"), gw), CATALOG)
+    state = listener_state(att, "https")
+    assert state.accepted[:2] == (False, "UnsupportedValue")
+    assert "takes certificates from Secrets only" in state.accepted.message

@@ -29,7 +29,7 @@ def rendered(spec: AlbSpec) -> dict[str, Any]:
             {
                 "port": ls.port,
                 "protocol": ls.protocol,
-                "certificates": [f"{c.namespace}/{c.name}" for c in ls.certificates],
+                "certificates": [c.key for c in ls.certificates],
                 "rules": [
                     {
                         "source": r.source,

@@ -35,7 +35,7 @@ def rendered(spec: NlbSpec) -> dict[str, Any]:
                 "protocol": ls.protocol,
                 "serves": list(ls.serves),
                 "forward": [{"targetGroup": n, "weight": w} for n, w in ls.forward.groups],
-                "certificates": [f"{c.namespace}/{c.name}" for c in ls.certificates],
+                "certificates": [c.key for c in ls.certificates],
             }
             for ls in spec.listeners
         ],

@@ -34,7 +34,7 @@ from awsgw.providers.aws.common.network import find_vpc
 from awsgw.providers.aws.common.session import RECORD_CALLS_ENV, Aws
 from awsgw.providers.registry import Cloud
 from awsgw.testing.moto import install
-from tests.certs import self_signed_secret
+from tests.certs import self_signed_pem, self_signed_secret
 from tests.install.iam import (
     CLUSTER_TAG,
     OPERATIONS,
@@ -229,8 +229,10 @@ NLB_EXAMPLE = "\n---\n".join(
 )
 TERMINATE = (
     "  - name: broker\n    port: 9094\n    protocol: TLS\n"
-    "    tls: {mode: Terminate, certificateRefs: [{name: broker}]}\n"
+    "    tls: {mode: Terminate, certificateRefs: [{name: broker}],\n"
+    "          options: {awsgw.io/certificate-arns: 'ACM_ARN'}}\n"
 )
+"""A TLS listener presenting a Secret's certificate and one the account holds in ACM."""
 BROKER = """
 ---
 apiVersion: gateway.networking.k8s.io/v1
@@ -243,12 +245,12 @@ spec:
 """
 
 
-def nlb_state(*, http: bool = True, addresses: tuple[str, ...] = ()) -> str:
+def nlb_state(acm_arn: str, *, http: bool = True, addresses: tuple[str, ...] = ()) -> str:
     """examples/nlb with a terminating TLS listener; without its HTTP listener (the chained
     ALB goes) and with Elastic IPs on demand."""
     text = NLB_EXAMPLE.replace("  - name: web\n    port: 80\n    protocol: HTTP\n",
                                ("  - name: web\n    port: 80\n    protocol: HTTP\n" if http
-                                else "") + TERMINATE)  # fmt: skip
+                                else "") + TERMINATE.replace("ACM_ARN", acm_arn))  # fmt: skip
     if addresses:
         entries = "".join(f"\n  - {{type: IPAddress, value: {ip}}}" for ip in addresses)
         text = text.replace("  gatewayClassName: nlb\n",
@@ -266,15 +268,19 @@ def run_nlb_scenario(found: Scenario, tags: Tags, vpc: str) -> None:
         assert condition(gw, "Programmed")["status"] == "True", gw
         return gw
 
-    programmed(nlb_state())
-    programmed(nlb_state(http=False))  # the chained ALB goes
+    cert, key = self_signed_pem(("kafka.example.com",))
+    arn = tags.acm.import_certificate(Certificate=cert.encode(), PrivateKey=key.encode())[
+        "CertificateArn"]  # fmt: skip
+    programmed(nlb_state(arn))
+    programmed(nlb_state(arn, http=False))  # the chained ALB goes
     eip = tags.ec2.allocate_address(Domain="vpc")["PublicIp"]
-    announced = h.run(nlb_state(http=False, addresses=(eip,)))
+    announced = h.run(nlb_state(arn, http=False, addresses=(eip,)))
     gw = announced.statuses[("Gateway", "data/edge")]
     assert "replaced" in condition(gw, "Programmed")["message"], gw
-    assert programmed(nlb_state(http=False, addresses=(eip,)))["addresses"][0]["value"] == eip
+    assert programmed(nlb_state(arn, http=False, addresses=(eip,)))["addresses"][0]["value"] == eip
     h.run(GATEWAY_CLASS)  # the NLB Gateway is gone: everything it owned goes
     assert h.owned() == {}
+    tags.acm.delete_certificate(CertificateArn=arn)  # the account's own, never awsgw's
 
 
 HTTPS = (
@@ -435,7 +441,7 @@ def test_removing_any_resource_denies_a_call(
         ("ChangeOwnedResources", "elasticloadbalancing:ModifyLoadBalancerAttributes"),
         ("ChangeOwnedResources", "ec2:DeleteTags"),
         ("ChangeOwnedResources", "vpc-lattice:UpdateTargetGroup"),
-        ("Read", "acm:DescribeCertificate"),
+        ("Read", "acm:GetCertificate"),
         ("Read", "vpc-lattice:GetServiceNetwork"),
     ],
 )

@@ -1,5 +1,6 @@
 """TLS certificates from Secrets, imported into ACM: tagged with the owner, reused by
-fingerprint, re-imported when the Secret changes, deleted when no listener uses them.
+fingerprint, re-imported when the Secret changes, deleted when no listener uses them. ACM
+certificates a listener names by ARN are only read (must be ``ISSUED``), never changed.
 
 Each provider keeps its own set: a ``purpose`` (tag ``awsgw.io/certificate-for``) separates
 them, so one provider never deletes what another uses (ALB's have no such tag)."""
@@ -45,6 +46,7 @@ class Certificates:
     purpose: str | None = None
     _owned: dict[str, dict[str, str]] | None = field(default=None, repr=False)
     _imported: bool = field(default=False, repr=False)
+    _status: dict[str, str] = field(default_factory=dict, repr=False)
 
     def owned(self) -> dict[str, dict[str, str]]:
         """ARN → tags of every certificate this cluster imported for this purpose."""
@@ -86,6 +88,25 @@ class Certificates:
         self.owned()[arn] = tags
         self._imported = True
         return arn
+
+    def unusable(self, arn: str) -> str | None:
+        """Why the ACM certificate ``arn`` (not awsgw's) cannot be presented, or None when
+        it is ``ISSUED``. Read once per pass."""
+        if arn not in self._status:
+            try:
+                found = self.aws.client("acm").describe_certificate(CertificateArn=arn)
+                self._status[arn] = str(found["Certificate"].get("Status", "UNKNOWN"))
+            except ClientError as exc:
+                code = exc.response.get("Error", {}).get("Code")
+                if code not in ("ResourceNotFoundException", "ValidationException"):
+                    raise
+                self._status[arn] = "NOT_FOUND"
+        status = self._status[arn]
+        if status == "ISSUED":
+            return None
+        if status == "NOT_FOUND":
+            return f"ACM certificate {arn} does not exist in this account and region"
+        return f"ACM certificate {arn} is {status}, not ISSUED"
 
     def delete_unused(self, in_use: set[str]) -> None:
         """Delete owned certificates no listener uses. After an import in this pass, ACM is

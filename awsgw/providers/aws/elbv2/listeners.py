@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from awsgw.core.conditions import Reason
 from awsgw.core.findings import ListenerProblem
-from awsgw.core.model import Certificate
+from awsgw.core.model import AcmCertificate, ListenerCertificate
 from awsgw.providers.aws.common.certificates import Certificates, error_message, refused_by_acm
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, Conflict, owner_tags, tag_list
 from awsgw.providers.aws.elbv2.describe import tags_of
@@ -70,18 +70,28 @@ class Listeners:
         )
 
     def certificate_arns(
-        self, certs: list[Certificate], listeners_of: dict[str, list[str]]
+        self, certs: list[ListenerCertificate], listeners_of: dict[str, list[str]]
     ) -> list[str]:
-        """ACM ARNs of a port's certificates; one ACM refuses is left out and the Gateway
-        listeners it belongs to (``listeners_of``: Secret → listeners) are reported."""
+        """ACM ARNs of a port's certificates; one ACM refuses (a Secret's) or does not hold
+        issued (an ARN's) is left out and the Gateway listeners it belongs to
+        (``listeners_of``: certificate key → listeners) are reported."""
         arns = []
         for cert in certs:
+            if isinstance(cert, AcmCertificate):
+                why = self.certificates.unusable(cert.arn)
+                if why is None:
+                    arns.append(cert.arn)
+                    continue
+                for listener in listeners_of.get(cert.key, []):
+                    problem = ListenerProblem(listener, Reason.INVALID_CERTIFICATE_REF, why)
+                    self.refused.append(problem)
+                continue
             try:
                 arns.append(self.certificates.arn_for(cert))
             except ClientError as exc:
                 if not refused_by_acm(exc):
                     raise
-                secret = f"{cert.namespace}/{cert.name}"
+                secret = cert.key
                 message = f"Secret {secret}: ACM refused the certificate: {error_message(exc)}"
                 for listener in listeners_of.get(secret, []):
                     problem = ListenerProblem(listener, Reason.INVALID_CERTIFICATE_REF, message)

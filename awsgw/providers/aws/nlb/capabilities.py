@@ -42,6 +42,7 @@ NLB = Capabilities(
         "HTTPS": ("HTTPRoute",),
     },
     backend_kinds=frozenset({SERVICE}),
+    acm_certificate_arns=True,
     no_static_address="spec.addresses: a Network Load Balancer takes Elastic IPs of the "
     "account (type IPAddress), one per availability zone",
     no_address_type="spec.addresses: type {types} cannot be assigned; a Network Load Balancer "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from awsgw.core.findings import ProblemKind, RuleProblem
-from awsgw.core.model import Certificate, GatewayModel, Rule
+from awsgw.core.model import GatewayModel, ListenerCertificate, Rule
 from awsgw.objects import RouteRef
 from awsgw.providers.aws.alb.plan.actions import TargetGroups, actions_for
 from awsgw.providers.aws.alb.plan.conditions import ConditionSet, conditions_for, host_condition
@@ -43,9 +43,9 @@ class AlbListener:
     port: int
     protocol: str
     rules: list[AlbRule]
-    certificates: list[Certificate] = field(default_factory=list)
+    certificates: list[ListenerCertificate] = field(default_factory=list)
     certificate_listeners: dict[str, list[str]] = field(default_factory=dict)
-    """Secret ``ns/name`` → the Gateway listeners whose certificate it is."""
+    """Certificate key (Secret ``ns/name`` or ARN) → the Gateway listeners presenting it."""
 
 
 @dataclass

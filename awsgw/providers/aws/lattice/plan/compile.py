@@ -264,7 +264,9 @@ def _entries(
         for port in model.ports:
             for group in port.groups:
                 for rule in group.rules:
-                    entry = _Entry(key, port.port, port.protocol, port.certificates, rule)
+                    # Lattice listeners take Secrets only (the core refuses ACM ARNs there)
+                    secrets = [c for c in port.certificates if isinstance(c, Certificate)]
+                    entry = _Entry(key, port.port, port.protocol, secrets, rule)
                     entries.setdefault(rule.route, []).append(entry)
     order += [r for r in entries if r not in order]
     return order, entries

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from awsgw.core.backends import BackendKey
 from awsgw.core.conditions import Reason
 from awsgw.core.findings import ListenerProblem, ProblemKind, RuleProblem
-from awsgw.core.model import Certificate, GatewayModel, RouteBackends, StreamListener
+from awsgw.core.model import GatewayModel, ListenerCertificate, RouteBackends, StreamListener
 from awsgw.providers.aws.alb.plan.compile import AlbSpec, compile_alb
 from awsgw.providers.aws.alb.plan.values import AlbLimits
 from awsgw.providers.aws.common.naming import digest, label
@@ -65,7 +65,7 @@ class NlbListener:
     forward: NlbForward
     serves: tuple[str, ...]
     """The Gateway listeners whose connections it carries."""
-    certificates: list[Certificate] = field(default_factory=list)
+    certificates: list[ListenerCertificate] = field(default_factory=list)
     """TLS listeners: the default first, then the SNI ones."""
     certificate_listeners: dict[str, list[str]] = field(default_factory=dict)
 
