@@ -13,6 +13,9 @@
   group's protocol fits the listener's (TCP: TCP or TCP_UDP; UDP: UDP or TCP_UDP;
   TCP_UDP: TCP_UDP; TLS: TCP or TLS); an ``alb``-type target group only on a TCP
   listener, alone. moto checks none of it.
+- ALB-type target groups (RegisterTargets, DeleteListener): the ALB registered must have a
+  listener on the target group's port (``ValidationError``), and an ALB listener whose port
+  an ALB-type target group registers the ALB on cannot be deleted (``ResourceInUse``).
 - ARNs: a network load balancer's ARN is ``loadbalancer/net/<name>/<id>`` and its
   listeners' ``listener/net/...`` (IAM policies tell the two types apart by it); moto
   writes ``app`` for every type.
@@ -94,6 +97,8 @@ def install() -> None:
     delete_load_balancer = backend.delete_load_balancer
     set_security_groups = backend.set_security_groups
     create_listener = backend.create_listener
+    register_targets = backend.register_targets
+    delete_listener = backend.delete_listener
     modify_listener = backend.modify_listener
 
     def groups_of(self: Any) -> dict[str, tuple[str, str]]:
@@ -217,7 +222,38 @@ def install() -> None:
             listener.certificate = certificates[0]["CertificateArn"]
         return result
 
-    vars(models)["make_arn_for_load_balancer"] = typed_arn  # what create_load_balancer calls
+    def alb_targets_listen(self: Any, target_group_arn: str, instances: list[Any]) -> None:
+        tg = self.target_groups.get(target_group_arn)
+        if tg is not None and tg.target_type == "alb":
+            for target in instances:
+                alb = self.load_balancers.get(target["Id"])
+                port = int(target.get("Port") or tg.port)
+                if alb is not None and port not in {int(ls.port) for ls in alb.listeners.values()}:
+                    raise ELBClientError(
+                        "ValidationError",
+                        "If the target type is ALB, the target must have at least one listener "
+                        "that matches the target group port or any specified port overrides",
+                    )
+        register_targets(self, target_group_arn, instances)
+
+    def listener_not_in_use(self: Any, listener_arn: str) -> Any:
+        for lb in self.load_balancers.values():
+            listener = lb.listeners.get(listener_arn)
+            if listener is None:
+                continue
+            for tg in self.target_groups.values():
+                target = tg.targets.get(lb.arn) if tg.target_type == "alb" else None
+                if target is not None and int(target["Port"]) == int(listener.port):
+                    raise ELBClientError(
+                        "ResourceInUse",
+                        f"Listener port '{listener.port}' is in use by registered target "
+                        f"'{lb.arn}' and cannot be removed.",
+                    )
+        return delete_listener(self, listener_arn)
+
+    vars(models)["make_arn_for_load_balancer"] = typed_arn
+    backend.register_targets = alb_targets_listen  # type: ignore[method-assign]
+    backend.delete_listener = listener_not_in_use  # type: ignore[method-assign]  # what create_load_balancer calls
     backend.create_load_balancer = typed  # type: ignore[method-assign]
     backend.delete_load_balancer = release_addresses  # type: ignore[method-assign]
     backend.set_security_groups = security_groups_at_creation  # type: ignore[method-assign]

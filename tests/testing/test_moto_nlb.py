@@ -193,3 +193,23 @@ def test_an_alb_target_group_is_the_one_group_of_a_tcp_listener(aws_env: MotoVpc
     listener = elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"][0]
     with pytest.raises(ClientError):
         elbv2.modify_listener(ListenerArn=listener["ListenerArn"], DefaultActions=forward(alb, ip))
+
+
+def test_an_alb_is_registered_only_on_a_port_it_listens_on(aws_env: MotoVpc) -> None:
+    elbv2 = boto3.client("elbv2")
+    alb = elbv2.create_load_balancer(Name="a", Subnets=list(aws_env.subnet_ids[:2]))
+    alb_arn = alb["LoadBalancers"][0]["LoadBalancerArn"]
+    tg = group(elbv2, aws_env, "to-alb", "TCP", kind="alb")
+    with pytest.raises(ClientError) as exc:
+        elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": alb_arn, "Port": 80}])
+    assert code(exc) == "ValidationError"
+    fixed = [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}]
+    listener = elbv2.create_listener(
+        LoadBalancerArn=alb_arn, Protocol="HTTP", Port=80, DefaultActions=fixed
+    )["Listeners"][0]
+    elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": alb_arn, "Port": 80}])
+    with pytest.raises(ClientError) as exc:
+        elbv2.delete_listener(ListenerArn=listener["ListenerArn"])
+    assert code(exc) == "ResourceInUse", "the NLB still hands connections to it"
+    elbv2.deregister_targets(TargetGroupArn=tg, Targets=[{"Id": alb_arn, "Port": 80}])
+    elbv2.delete_listener(ListenerArn=listener["ListenerArn"])

@@ -144,14 +144,27 @@ class NlbProvider(DataPlane[NlbSpec, None]):
     def _program(
         self, spec: NlbSpec, allocations: tuple[str, ...]
     ) -> tuple[dict[str, Any], str | None]:
-        """The chained ALB, then the NLB, its target groups and listeners; then what is
-        stale: NLB listeners, the ALB-type target groups, the chained ALB, and last the
-        target groups nothing forwards to any more."""
+        """First what would hold the chained ALB's stale listeners (ELBv2 refuses to delete
+        an ALB listener whose port an NLB target group still registers the ALB on): stale
+        NLB listeners and ALB-type target groups. Then the chained ALB, the NLB, its target
+        groups and the listeners of the ports the ALB answers on; last the chained ALB if no
+        longer needed, and the target groups nothing forwards to any more."""
         lbs = self.alb.lbs
         tcp, udp = spec.tcp_ports, spec.udp_ports
+        current = self._current(spec)
+        if current is not None:
+            live = self.alb.listeners.live(current["LoadBalancerArn"])
+            self.alb.listeners.delete_stale(live, kept={ls.port for ls in spec.listeners})
+            wanted = {
+                self.alb.inventory.tgs[name]["TargetGroupArn"]
+                for name in spec.target_groups
+                if name in self.alb.inventory.tgs
+            }
+            lbs.delete_target_groups(spec.gateway, keep=wanted, target_type="alb")
         alb_arn = None
         kept: set[str] = set()
         targets = dict(spec.target_groups)
+        unserved: set[int] = set()
         if spec.chained is not None:
             alb_spec = LoadBalancerSpec(
                 spec.gateway, spec.chained.name, "application", "internal", tcp, udp
@@ -159,28 +172,39 @@ class NlbProvider(DataPlane[NlbSpec, None]):
             alb, alb_tgs = self.alb.program(spec.chained, alb_spec)
             alb_arn = alb["LoadBalancerArn"]
             kept |= set(alb_tgs.values())
-            for name, tg in targets.items():
-                if tg.target_type == "alb":
+            answering = set(self.alb.listeners.live(alb_arn).by_port)
+            for name, tg in list(targets.items()):
+                if tg.target_type != "alb":
+                    continue
+                if tg.port in answering:
                     targets[name] = dataclasses.replace(tg, targets=((alb_arn, tg.port),))
+                else:  # its certificates were all refused (reported): nothing to hand over to
+                    del targets[name]
+                    unserved.add(tg.port)
         lb = lbs.ensure(
             LoadBalancerSpec(spec.gateway, spec.name, "network", spec.scheme, tcp, udp, allocations)
         )
         arns = lbs.ensure_target_groups(spec.gateway, targets)
         kept |= set(arns.values())
-        self._ensure_listeners(spec, lb["LoadBalancerArn"], arns)
+        self._ensure_listeners(spec, lb["LoadBalancerArn"], arns, unserved)
         lbs.delete_target_groups(spec.gateway, keep=kept, target_type="alb")
         if spec.chained is None:
             lbs.delete_load_balancer(chained_name(self.cluster, spec.gateway))
         lbs.delete_target_groups(spec.gateway, keep=kept)
         return lb, alb_arn
 
-    def _ensure_listeners(self, spec: NlbSpec, lb_arn: str, arns: dict[str, str]) -> None:
+    def _ensure_listeners(
+        self, spec: NlbSpec, lb_arn: str, arns: dict[str, str], unserved: set[int]
+    ) -> None:
         listeners = self.alb.listeners
         names = {arn: name for name, arn in arns.items()}
         names.update({tg["TargetGroupArn"]: n for n, tg in self.alb.inventory.tgs.items()})
         live = listeners.live(lb_arn)
         kept = set()
         for want in spec.listeners:
+            if want.port in unserved:
+                continue  # the chained ALB has no listener there
+
             certs = (
                 listeners.certificate_arns(want.certificates, want.certificate_listeners)
                 if want.protocol == "TLS"

@@ -298,6 +298,46 @@ def test_http_listeners_are_served_by_a_chained_alb(aws_env: MotoVpc) -> None:
     assert h.owned() == {}
 
 
+def test_an_http_port_removed_goes_in_one_pass(aws_env: MotoVpc) -> None:
+    """The NLB listener and the ALB-type target group of the port go before the chained
+    ALB's listener: ELBv2 refuses to delete a listener the ALB is registered on."""
+    h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
+    two = HTTP_GATEWAY.replace(
+        "  - {name: web, port: 80, protocol: HTTP}\n",
+        "  - {name: web, port: 80, protocol: HTTP}\n  - {name: alt, port: 8080, protocol: HTTP}\n",
+    )
+    h.run(NLB_CLASS + two + BACKENDS)
+    assert h.connect("db/mixed", 8080).chained
+    result = h.run(NLB_CLASS + HTTP_GATEWAY + BACKENDS)
+    assert result.failed == []
+    gw = result.statuses[("Gateway", "db/mixed")]
+    assert condition(gw, "Programmed")["status"] == "True", gw
+    assert h.connect("db/mixed", 8080).refused
+    alb = h.lb("db/mixed", "application")["LoadBalancerArn"]
+    ports = [ls["Port"] for ls in h.elbv2.describe_listeners(LoadBalancerArn=alb)["Listeners"]]
+    assert ports == [80]
+
+
+def test_an_https_port_whose_certificates_are_all_refused_gets_no_nlb_listener(
+    aws_env: MotoVpc,
+) -> None:
+    h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+    https = HTTP_GATEWAY.replace(
+        "  - {name: web, port: 80, protocol: HTTP}\n",
+        "  - {name: web, port: 80, protocol: HTTP}\n"
+        "  - name: secure\n    port: 443\n    protocol: HTTPS\n"
+        f"    tls: {{options: {{awsgw.io/certificate-arns: '{arn}'}}}}\n",
+    )
+    result = h.run(NLB_CLASS + https + BACKENDS)
+    assert result.failed == []
+    gw = result.statuses[("Gateway", "db/mixed")]
+    secure = next(ls for ls in gw["listeners"] if ls["name"] == "secure")
+    assert condition(secure, "ResolvedRefs")["reason"] == "InvalidCertificateRef"
+    assert condition(gw, "Programmed")["status"] == "True", gw
+    assert h.connect("db/mixed", 443).refused and h.connect("db/mixed", 80).chained
+
+
 def test_foreign_nlb_survives_every_run(aws_env: MotoVpc) -> None:
     h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
     elbv2 = h.elbv2
