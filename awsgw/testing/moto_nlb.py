@@ -16,6 +16,8 @@
 - ALB-type target groups (RegisterTargets, DeleteListener): the ALB registered must have a
   listener on the target group's port (``ValidationError``), and an ALB listener whose port
   an ALB-type target group registers the ALB on cannot be deleted (``ResourceInUse``).
+- Protocol changes to TLS or HTTPS (ModifyListener): "you must add the security policy and
+  default certificate properties"; moto takes them without.
 - ARNs: a network load balancer's ARN is ``loadbalancer/net/<name>/<id>`` and its
   listeners' ``listener/net/...`` (IAM policies tell the two types apart by it); moto
   writes ``app`` for every type.
@@ -201,6 +203,12 @@ def install() -> None:
         actions: list[dict[str, Any]] | None = None,
     ) -> Any:
         listener = self.describe_listeners(load_balancer_arn=None, listener_arns=[arn])[0]
+        tls = ("HTTPS", "TLS")
+        if protocol in tls and listener.protocol not in tls and not ssl_policy:
+            raise ELBClientError(
+                "ValidationError",
+                f"A security policy must be specified when changing the protocol to {protocol}",
+            )
         lb = self.load_balancers.get(listener.load_balancer_arn)
         if lb is None or lb.type != "network":
             return modify_listener(self, arn, port, protocol, ssl_policy, certificates, actions)

@@ -213,3 +213,22 @@ def test_an_alb_is_registered_only_on_a_port_it_listens_on(aws_env: MotoVpc) -> 
     assert code(exc) == "ResourceInUse", "the NLB still hands connections to it"
     elbv2.deregister_targets(TargetGroupArn=tg, Targets=[{"Id": alb_arn, "Port": 80}])
     elbv2.delete_listener(ListenerArn=listener["ListenerArn"])
+
+
+def test_a_change_to_tls_needs_a_security_policy(aws_env: MotoVpc) -> None:
+    elbv2, acm = boto3.client("elbv2"), boto3.client("acm")
+    from tests.certs import self_signed_pem
+
+    cert, key = self_signed_pem(("a.example.com",))
+    arn = acm.import_certificate(Certificate=cert.encode(), PrivateKey=key.encode())
+    lb = nlb(elbv2, aws_env)
+    listener = elbv2.create_listener(
+        LoadBalancerArn=lb["LoadBalancerArn"], Protocol="TCP", Port=443,
+        DefaultActions=forward(group(elbv2, aws_env, "t", "TCP")),
+    )["Listeners"][0]  # fmt: skip
+    change = {"ListenerArn": listener["ListenerArn"], "Protocol": "TLS",
+              "Certificates": [{"CertificateArn": arn["CertificateArn"]}]}  # fmt: skip
+    with pytest.raises(ClientError) as exc:
+        elbv2.modify_listener(**change)
+    assert code(exc) == "ValidationError"
+    elbv2.modify_listener(**change, SslPolicy="ELBSecurityPolicy-TLS13-1-2-2021-06")

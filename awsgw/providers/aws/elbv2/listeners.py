@@ -19,6 +19,12 @@ from awsgw.providers.aws.common.tags import CLUSTER_TAG, Conflict, owner_tags, t
 from awsgw.providers.aws.elbv2.describe import tags_of
 
 
+TLS_PROTOCOLS = ("HTTPS", "TLS")
+SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+"""The security policy of awsgw's HTTPS and TLS listeners: TLS 1.3 and 1.2 (what the ELB
+console picks for new listeners; ELBv2's API default still allows TLS 1.0)."""
+
+
 @dataclass
 class ListenerWant:
     """What one port's listener should be."""
@@ -119,12 +125,16 @@ class Listeners:
             }
             if want.certificates:
                 kwargs["Certificates"] = [{"CertificateArn": want.certificates[0]}]
+            if want.protocol in TLS_PROTOCOLS:
+                kwargs["SslPolicy"] = SSL_POLICY
             arn: str = self.elbv2.create_listener(**kwargs)["Listeners"][0]["ListenerArn"]
         else:
             arn = have["ListenerArn"]
             changes: dict[str, Any] = {}
             if have["Protocol"] != want.protocol:
                 changes["Protocol"] = want.protocol
+                if want.protocol in TLS_PROTOCOLS and have["Protocol"] not in TLS_PROTOCOLS:
+                    changes["SslPolicy"] = SSL_POLICY  # ELBv2 requires one on this change
             if not same_default(have.get("DefaultActions", [])):
                 changes["DefaultActions"] = want.default_actions
             default = [c["CertificateArn"] for c in have.get("Certificates", [])][:1]

@@ -338,6 +338,24 @@ def test_an_https_port_whose_certificates_are_all_refused_gets_no_nlb_listener(
     assert h.connect("db/mixed", 443).refused and h.connect("db/mixed", 80).chained
 
 
+def test_tls_listeners_take_a_tls_1_2_or_1_3_policy_also_when_a_port_turns_tls(
+    aws_env: MotoVpc,
+) -> None:
+    h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
+    certs = _secret("a-cert", ["a.example.com"]) + _secret("b-cert", ["b.example.com"])
+    passing = TLS_GATEWAY.replace(
+        "  - name: terminate\n    port: 443\n", "  - name: terminate\n    port: 4443\n"
+    ).replace("    port: 8443\n", "    port: 443\n")
+    h.run(NLB_CLASS + passing + BACKENDS + certs)
+    assert h.connect("db/tls", 443, "TLS").listener == "TCP 443", "passed through"
+    result = h.run(NLB_CLASS + TLS_GATEWAY + BACKENDS + certs)  # 443 now terminates
+    assert result.failed == []
+    lb = h.lb("db/tls")["LoadBalancerArn"]
+    live = {ls["Port"]: ls for ls in h.elbv2.describe_listeners(LoadBalancerArn=lb)["Listeners"]}
+    assert live[443]["Protocol"] == "TLS"
+    assert live[443]["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+
 def test_foreign_nlb_survives_every_run(aws_env: MotoVpc) -> None:
     h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
     elbv2 = h.elbv2
