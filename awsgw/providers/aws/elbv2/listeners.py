@@ -18,7 +18,6 @@ from awsgw.providers.aws.common.certificates import Certificates, error_message,
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, Conflict, owner_tags, tag_list
 from awsgw.providers.aws.elbv2.describe import tags_of
 
-
 TLS_PROTOCOLS = ("HTTPS", "TLS")
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 """The security policy of awsgw's HTTPS and TLS listeners: TLS 1.3 and 1.2 (what the ELB
