@@ -356,6 +356,33 @@ def test_tls_listeners_take_a_tls_1_2_or_1_3_policy_also_when_a_port_turns_tls(
     assert live[443]["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
+def test_tls_listeners_sharing_a_port_by_hostname_leave_all_but_the_first_unprogrammed(
+    aws_env: MotoVpc,
+) -> None:
+    """An NLB cannot tell TLS server names apart: never route b's or c's names to a."""
+    h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
+    names = ("a", "b", "c")
+    listeners = "".join(
+        f"  - name: {n}\n    port: 443\n    protocol: TLS\n    hostname: {n}.example.com\n"
+        "    tls: {mode: Passthrough}\n"
+        for n in names
+    )
+    routes = "".join(
+        f"---\napiVersion: gateway.networking.k8s.io/v1\nkind: TLSRoute\n"
+        f"metadata: {{name: {n}, namespace: db}}\nspec:\n"
+        f"  parentRefs: [{{name: edge, sectionName: {n}}}]\n"
+        f"  rules: [{{backendRefs: [{{name: primary, port: 5432}}]}}]\n"
+        for n in names
+    )
+    gateway = GATEWAY.split("  listeners:\n")[0] + "  listeners:\n" + listeners
+    gw = h.run(NLB_CLASS + gateway + routes + BACKENDS).statuses[("Gateway", "db/edge")]
+    programmed = {ls["name"]: condition(ls, "Programmed") for ls in gw["listeners"]}
+    assert programmed["a"]["status"] == "True"
+    for n in ("b", "c"):
+        assert programmed[n]["status"] == "False"
+        assert "cannot tell listeners apart by hostname" in programmed[n]["message"]
+
+
 def test_foreign_nlb_survives_every_run(aws_env: MotoVpc) -> None:
     h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
     elbv2 = h.elbv2

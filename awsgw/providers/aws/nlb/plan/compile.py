@@ -270,27 +270,14 @@ class _Compiler:
 
     def listener_for(self, port: int, entries: list[_Entry]) -> NlbListener | None:
         entries = sorted(entries, key=lambda e: e.index)
-        first = entries[0]
-        if len(entries) == 2:
-            tcp, udp = sorted(entries, key=lambda e: e.protocol == "UDP")
-            if tcp.protocol == "TCP" and udp.protocol == "UDP" and tcp.weights == udp.weights:
-                return NlbListener(
-                    port,
-                    "TCP_UDP",
-                    self.forward(tcp.weights, "TCP_UDP"),
-                    tcp.listeners + udp.listeners,
-                )
-            for name in entries[1].listeners:
-                self.refused.append(
-                    ListenerProblem(
-                        name,
-                        Reason.INVALID,
-                        f"port {port} is taken by listener {first.listeners[0]}: an NLB "
-                        "listener is TCP, UDP or TCP_UDP, and a TCP and a UDP listener share "
-                        "a port only when they forward to the same backends",
-                        refs=False,
-                    )
-                )
+        first, rest = entries[0], entries[1:]
+        partner = next((e for e in rest if {first.protocol, e.protocol} == {"TCP", "UDP"}), None)
+        if partner is not None and partner.weights == first.weights:
+            self._refuse(port, first, [e for e in rest if e is not partner])
+            tcp, udp = sorted((first, partner), key=lambda e: e.protocol == "UDP")
+            forward = self.forward(tcp.weights, "TCP_UDP")
+            return NlbListener(port, "TCP_UDP", forward, tcp.listeners + udp.listeners)
+        self._refuse(port, first, rest)
         if first.protocol in ("HTTP", "HTTPS"):
             forward = self.chained_group(port, first.protocol)
             return NlbListener(port, "TCP", forward, first.listeners)
@@ -310,6 +297,20 @@ class _Compiler:
         return NlbListener(
             port, protocol, self.forward(first.weights, protocol), (stream.listener,)
         )
+
+    def _refuse(self, port: int, served: _Entry, others: list[_Entry]) -> None:
+        """The Gateway listeners of ``port`` its NLB listener cannot carry besides
+        ``served``'s: each is not programmed, and says why."""
+        for entry in others:
+            if {served.protocol, entry.protocol} == {"TCP", "UDP"}:
+                why = ("an NLB listener is TCP, UDP or TCP_UDP, and a TCP and a UDP listener "
+                       "share a port only when they forward to the same backends")  # fmt: skip
+            else:
+                why = ("an NLB listener forwards every connection of its port one way: it "
+                       "cannot tell listeners apart by hostname (TLS server name)")  # fmt: skip
+            for name in entry.listeners:
+                message = f"port {port} is taken by listener {served.listeners[0]}: {why}"
+                self.refused.append(ListenerProblem(name, Reason.INVALID, message, refs=False))
 
     def listeners(self) -> list[NlbListener]:
         out: list[NlbListener] = []
