@@ -52,20 +52,26 @@ class LoadBalancers:
         return owner_tags(self.cluster, gateway, **extra)
 
     # ------------------------------------------------------------------ load balancers
+    def placement(self, lb_type: str, scheme: str, allocations: tuple[str, ...]) -> list[str]:
+        """The subnets a load balancer goes in (with Elastic IPs: one per allocation, in as
+        many zones); NetworkError when there are too few."""
+        network = lb_type == "network"
+        subnets = find_subnets(self.aws, self.vpc(), self.cluster, scheme, 1 if network else 2)
+        if not allocations:
+            return subnets
+        if len(allocations) > len(subnets):
+            raise NetworkError(
+                f"spec.addresses: {len(allocations)} Elastic IPs for {len(subnets)} "
+                f"availability zones with {scheme} subnets; a Network Load Balancer takes "
+                "one per zone"
+            )
+        return subnets[: len(allocations)]
+
     def ensure(self, spec: LoadBalancerSpec) -> dict[str, Any]:
         """The Gateway's load balancer with its owned security group, subnets found by tag
         (with Elastic IPs: one subnet per allocation, in as many zones)."""
         vpc = self.vpc()
-        network = spec.lb_type == "network"
-        subnets = find_subnets(self.aws, vpc, self.cluster, spec.scheme, 1 if network else 2)
-        if spec.allocations:
-            if len(spec.allocations) > len(subnets):
-                raise NetworkError(
-                    f"spec.addresses: {len(spec.allocations)} Elastic IPs for "
-                    f"{len(subnets)} availability zones with {spec.scheme} subnets; "
-                    "a Network Load Balancer takes one per zone"
-                )
-            subnets = subnets[: len(spec.allocations)]
+        subnets = self.placement(spec.lb_type, spec.scheme, spec.allocations)
         ingress = [Ingress("tcp", p) for p in spec.ports]
         ingress += [Ingress("udp", p) for p in spec.udp_ports]
         sg = self.groups.ensure(spec.gateway, spec.name, vpc, sorted(set(ingress)))

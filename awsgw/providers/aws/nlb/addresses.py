@@ -20,6 +20,8 @@ from awsgw.providers.aws.common.tags import tag_list
 from awsgw.providers.aws.elbv2.load_balancers import LoadBalancers
 
 REPLACE_TAG = "awsgw.io/replace-for"
+SETTLED = "-"
+"""``REPLACE_TAG`` of an NLB whose addresses are what its Gateway asks for."""
 """On an NLB about to be replaced: a digest of the Elastic IPs its successor gets."""
 
 
@@ -82,11 +84,16 @@ class StaticAddresses:
         lb = lbs.inv.lbs.get(name)
         if lb is None or lb.get("Type") != "network":
             return None
-        if lb_allocations(lb) == tuple(sorted(allocations)):
-            return None
-        marker = digest(*sorted(allocations), size=16) if allocations else "none"
         arn = lb["LoadBalancerArn"]
         tags = lbs.inv.tags.setdefault(arn, {})
+        if lb_allocations(lb) == tuple(sorted(allocations)):
+            if tags.get(REPLACE_TAG, SETTLED) != SETTLED:  # a change taken back: forget it
+                lbs.elbv2.add_tags(ResourceArns=[arn], Tags=tag_list({REPLACE_TAG: SETTLED}))
+                tags[REPLACE_TAG] = SETTLED
+            return None
+        scheme = "internet-facing" if allocations else str(lb["Scheme"])
+        lbs.placement("network", scheme, allocations)  # it fits, or say so before anything
+        marker = digest(*sorted(allocations), size=16) if allocations else "none"
         if tags.get(REPLACE_TAG) == marker:
             lbs.delete_load_balancer(name)
             return None

@@ -476,3 +476,36 @@ def test_changed_addresses_are_announced_then_the_nlb_is_replaced(aws_env: MotoV
         "10.0.5.2:9000",
         "10.0.5.3:9000",
     }
+
+
+def test_addresses_that_cannot_fit_are_refused_before_the_nlb_is_touched(
+    aws_env: MotoVpc,
+) -> None:
+    h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
+    ec2 = h.aws.client("ec2")
+    ips = [ec2.allocate_address(Domain="vpc")["PublicIp"] for _ in range(5)]
+    h.run(NLB_CLASS + _with_addresses(ips[0]) + TCP_ROUTE + BACKENDS)
+    before = h.lb("db/edge")["LoadBalancerArn"]
+    for _ in range(2):  # neither announced nor carried out
+        gw = h.run(NLB_CLASS + _with_addresses(*ips) + TCP_ROUTE + BACKENDS).statuses[
+            ("Gateway", "db/edge")]  # fmt: skip
+        programmed = condition(gw, "Programmed")
+        assert programmed["status"] == "False" and "5 Elastic IPs for 3" in programmed["message"]
+    assert h.lb("db/edge")["LoadBalancerArn"] == before
+
+
+def test_a_change_taken_back_is_announced_again_when_made_again(aws_env: MotoVpc) -> None:
+    h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
+    ec2 = h.aws.client("ec2")
+    first, second = (ec2.allocate_address(Domain="vpc")["PublicIp"] for _ in range(2))
+    old = NLB_CLASS + _with_addresses(first) + TCP_ROUTE + BACKENDS
+    new = NLB_CLASS + _with_addresses(second) + TCP_ROUTE + BACKENDS
+    h.run(old)
+    before = h.lb("db/edge")["LoadBalancerArn"]
+    h.run(new)  # announced
+    h.run(old)  # taken back
+    gw = h.run(new).statuses[("Gateway", "db/edge")]
+    assert "replaced" in condition(gw, "Programmed")["message"], "announced once more"
+    assert h.lb("db/edge")["LoadBalancerArn"] == before
+    h.run(new)
+    assert h.lb("db/edge")["LoadBalancerArn"] != before
