@@ -383,6 +383,21 @@ def test_tls_listeners_sharing_a_port_by_hostname_leave_all_but_the_first_unprog
         assert "cannot tell listeners apart by hostname" in programmed[n]["message"]
 
 
+def test_a_udp_listener_keeps_a_port_an_http_listener_also_asks_for(aws_env: MotoVpc) -> None:
+    h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
+    shared = HTTP_GATEWAY.replace(
+        "  - {name: pg, port: 5432, protocol: TCP}\n",
+        "  - {name: pg, port: 5432, protocol: TCP}\n  - {name: dns, port: 80, protocol: UDP}\n",
+    )
+    dns = UDP_ROUTE.replace("{name: edge, sectionName: dns}", "{name: mixed, sectionName: dns}")
+    gw = h.run(NLB_CLASS + shared + dns + BACKENDS).statuses[("Gateway", "db/mixed")]
+    listeners = {ls["name"]: ls for ls in gw["listeners"]}
+    assert condition(listeners["dns"], "Programmed")["status"] == "True"
+    web = condition(listeners["web"], "Programmed")
+    assert web["status"] == "False" and "carries no UDP" in web["message"]
+    assert h.connect("db/mixed", 80, "UDP").listener == "UDP 80"
+
+
 def test_foreign_nlb_survives_every_run(aws_env: MotoVpc) -> None:
     h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
     elbv2 = h.elbv2

@@ -302,9 +302,13 @@ class _Compiler:
         """The Gateway listeners of ``port`` its NLB listener cannot carry besides
         ``served``'s: each is not programmed, and says why."""
         for entry in others:
-            if {served.protocol, entry.protocol} == {"TCP", "UDP"}:
+            pair = {served.protocol, entry.protocol}
+            if pair == {"TCP", "UDP"}:
                 why = ("an NLB listener is TCP, UDP or TCP_UDP, and a TCP and a UDP listener "
                        "share a port only when they forward to the same backends")  # fmt: skip
+            elif "UDP" in pair:
+                why = ("a port that hands connections to the chained ALB (HTTP, HTTPS) "
+                       "carries no UDP, and a UDP listener takes the whole port")  # fmt: skip
             else:
                 why = ("an NLB listener forwards every connection of its port one way: it "
                        "cannot tell listeners apart by hostname (TLS server name)")  # fmt: skip
