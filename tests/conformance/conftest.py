@@ -36,23 +36,32 @@ def supported_features(results: dict[str, Any]) -> list[str]:
     return sorted(passed - failed)
 
 
-PROFILES = {
-    # profile: (data plane, the Route kind of its core, besides Gateway and ReferenceGrant)
-    "GATEWAY-HTTP": ("alb", "HTTPRoute"),
-    "GATEWAY-TCP": ("nlb", "TCPRoute"),
-    "GATEWAY-UDP": ("nlb", "UDPRoute"),
-    "GATEWAY-TLS": ("nlb", "TLSRoute"),
-}
+PROFILES = (
+    # (profile, data plane, the Route kind of its core besides Gateway and ReferenceGrant)
+    ("GATEWAY-HTTP", "alb", "HTTPRoute"),
+    ("GATEWAY-HTTP", "nlb", "HTTPRoute"),
+    ("GATEWAY-TCP", "nlb", "TCPRoute"),
+    ("GATEWAY-UDP", "nlb", "UDPRoute"),
+    ("GATEWAY-TLS", "nlb", "TLSRoute"),
+)
 STREAM_KINDS = ("TCPRoute", "UDPRoute", "TLSRoute")
+
+
+def route_kinds(features: list[str]) -> set[str]:
+    """The Route kinds a test exercises: the L4 ones by name, HTTPRoute for anything else
+    that is not a Gateway or ReferenceGrant feature."""
+    kinds = {k for k in STREAM_KINDS for f in features if f.startswith(k)}
+    shared = ("Gateway", "ReferenceGrant", *STREAM_KINDS)
+    if any(not f.startswith(shared) for f in features):
+        kinds.add("HTTPRoute")
+    return kinds
 
 
 def in_profile(result: dict[str, Any], plane: str, kind: str) -> bool:
     """As upstream: a test counts for a profile when it ran on the profile's data plane and
-    exercises the profile's Route kind, or no Route kind of another L4 profile."""
-    if result["plane"] != plane:
-        return False
-    kinds = {k for k in STREAM_KINDS for f in result["features"] if f.startswith(k)}
-    return plane == "alb" or not kinds or kind in kinds
+    exercises the profile's Route kind, or no Route kind at all (the Gateway tests)."""
+    kinds = route_kinds(result["features"])
+    return result["plane"] == plane and (not kinds or kind in kinds)
 
 
 def report(results: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +85,7 @@ def report(results: dict[str, Any]) -> dict[str, Any]:
         }
 
     profiles = []
-    for profile, (plane, kind) in PROFILES.items():
+    for profile, plane, kind in PROFILES:
         keys = [k for k, r in results.items() if in_profile(r, plane, kind)]
         if not keys:
             continue

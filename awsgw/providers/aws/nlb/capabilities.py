@@ -1,17 +1,18 @@
 """What the Network Load Balancer data plane carries: its capability row, the Gateway API
-features it claims, and why it leaves the others out."""
+features it claims, and why it leaves the others out. Its HTTP and HTTPS listeners are the
+chained ALB's: the HTTP features are the ALB data plane's."""
 
 from __future__ import annotations
 
 from awsgw.core.capabilities import SERVICE, Capabilities
-from awsgw.core.features import CORE
+from awsgw.providers.aws.alb import capabilities as alb
 
 CONTROLLER = "awsgw.io/nlb"
 
 FEATURES = tuple(
     sorted(
         (
-            *CORE,
+            *alb.FEATURES,
             "GatewayStaticAddresses",
             "TCPRoute",
             "TLSRoute",
@@ -22,6 +23,7 @@ FEATURES = tuple(
 )
 
 UNSUPPORTED: dict[str, str] = {
+    **{f: why for f, why in alb.UNSUPPORTED.items() if f not in FEATURES},
     "GatewayAddressEmpty": "awsgw takes the Elastic IPs a Gateway names and allocates none, "
     "so an address without a value cannot be filled in",
     "GatewayInfrastructurePropagation": "spec.infrastructure labels and annotations are not "
