@@ -119,8 +119,8 @@ def report(results: dict[str, Any]) -> dict[str, Any]:
             "request is judged from AWS state alone by awsgw's ALB rule evaluator (on NLB "
             "Gateways, the chained ALB's), every TCP, UDP and TLS connection by its NLB "
             "evaluator (listener, target group weights and targets, certificate by SNI), not "
-            "by live traffic. GATEWAY-HTTP runs on the awsgw-alb class, GATEWAY-TCP, "
-            "GATEWAY-UDP and GATEWAY-TLS on awsgw-nlb."
+            "by live traffic. GATEWAY-HTTP runs on the awsgw-alb and awsgw-nlb classes, "
+            "GATEWAY-TCP, GATEWAY-UDP and GATEWAY-TLS on awsgw-nlb."
         ),
         "implementation": {
             "organization": "awsgw",
