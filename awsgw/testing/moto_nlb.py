@@ -28,6 +28,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from awsgw.providers.aws.elbv2.plan.forward import forwarded
+
 _installed = False
 _creating = threading.local()
 """The type of the load balancer this thread is creating (for its ARN)."""
@@ -42,15 +44,6 @@ FITS: dict[str, frozenset[str]] = {
 NLB_PROTOCOLS = ("TCP", "UDP", "TCP_UDP", "TLS")
 MAX_GROUPS = 5
 MAX_WEIGHT = 999
-
-
-def forwarded(action: dict[str, Any]) -> list[tuple[str, int]]:
-    """(target group ARN, weight) of a forward action, in either of its two shapes."""
-    groups = (action.get("ForwardConfig") or {}).get("TargetGroups") or []
-    if groups:
-        return [(g["TargetGroupArn"], int(g.get("Weight", 1))) for g in groups]
-    arn = action.get("TargetGroupArn")
-    return [(arn, 1)] if arn else []
 
 
 def check_nlb_actions(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from awsgw.providers.aws.alb.evaluate import wildcard
+from awsgw.providers.aws.elbv2.plan.forward import forwarded
 
 ACCEPTS: dict[str, tuple[str, ...]] = {
     "TCP": ("TCP", "TCP_UDP", "TLS"),
@@ -156,12 +157,5 @@ class NlbState:
 
 
 def _forwards(actions: list[dict[str, Any]]) -> list[tuple[str, int]]:
-    for action in actions:
-        if action.get("Type") != "forward":
-            continue
-        groups = (action.get("ForwardConfig") or {}).get("TargetGroups") or []
-        if groups:
-            return [(g["TargetGroupArn"], int(g.get("Weight", 1))) for g in groups]
-        if action.get("TargetGroupArn"):
-            return [(action["TargetGroupArn"], 1)]
-    return []
+    """The (target group ARN, weight) pairs of the listener's forward, if any."""
+    return next((forwarded(a) for a in actions if a.get("Type") == "forward"), [])

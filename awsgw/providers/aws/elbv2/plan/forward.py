@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 SCHEME_ANNOTATION = "awsgw.io/scheme"
 SCHEMES = ("internal", "internet-facing")
@@ -20,6 +21,16 @@ def scheme_of(annotations: Mapping[str, str]) -> tuple[str, str | None]:
             f"metadata.annotations[{SCHEME_ANNOTATION}]: {scheme!r} is not one of {SCHEMES}"
         )
     return scheme, None
+
+
+def forwarded(action: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """(target group ARN, weight) of a forward action in either of its API shapes
+    (``ForwardConfig.TargetGroups``, or one ``TargetGroupArn`` weighing 1)."""
+    groups = (action.get("ForwardConfig") or {}).get("TargetGroups") or []
+    if groups:
+        return [(str(g["TargetGroupArn"]), int(g.get("Weight", 1))) for g in groups]
+    arn = action.get("TargetGroupArn")
+    return [(str(arn), 1)] if arn else []
 
 
 def exact_weights(weights: list[int], top: int = MAX_WEIGHT) -> list[int] | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from awsgw.providers.aws.elbv2.plan.forward import forwarded
 from awsgw.providers.aws.nlb.plan.compile import NlbForward
 
 
@@ -22,14 +23,11 @@ def forward_canon(actions: list[dict[str, Any]], names: Mapping[str, str]) -> Nl
     when they are anything else."""
     if len(actions) != 1 or actions[0].get("Type") != "forward":
         return None
-    action = actions[0]
-    tuples = (action.get("ForwardConfig") or {}).get("TargetGroups") or []
-    if not tuples and action.get("TargetGroupArn"):
-        tuples = [{"TargetGroupArn": action["TargetGroupArn"], "Weight": 1}]
+    live = forwarded(actions[0])
     pairs = []
-    for t in tuples:
-        name = names.get(t["TargetGroupArn"])
+    for arn, weight in live:
+        name = names.get(arn)
         if name is None:
             return None
-        pairs.append((name, 1 if len(tuples) == 1 else int(t.get("Weight", 1))))
+        pairs.append((name, 1 if len(live) == 1 else weight))
     return NlbForward(tuple(sorted(pairs)))
