@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from awsgw.core.capabilities import Capabilities
 from awsgw.core.conditions import Condition, Reason, Verdict
+from awsgw.core.model import AcmCertificate, Certificate, ListenerCertificate
 from awsgw.core.refs import granted
 from awsgw.core.store import Store
 from awsgw.core.tls import check_tls_secret
@@ -40,6 +42,15 @@ class ListenerState:
     acm_arns: list[str] = field(default_factory=list)
     """ACM certificates ``tls.options`` names, after the Secrets (whether ACM holds them
     issued is the data plane's to check)."""
+
+    def presented(
+        self, read: Callable[[str, str], Certificate | None]
+    ) -> list[tuple[str, ListenerCertificate | None]]:
+        """(key, certificate) of what the listener presents: its Secrets (``read`` by
+        namespace and name; None when unreadable), then its ACM ARNs."""
+        secrets = [(f"{ns}/{name}", read(ns, name)) for ns, name in self.certificates]
+        arns = [(arn, AcmCertificate(arn)) for arn in self.acm_arns]
+        return [*secrets, *arns]
 
     @property
     def usable(self) -> bool:

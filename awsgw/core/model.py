@@ -128,6 +128,21 @@ ListenerCertificate = Certificate | AcmCertificate
 """What a TLS listener presents: a Secret's content (imported into ACM) or an ACM ARN."""
 
 
+def add_certificates(
+    certificates: list[ListenerCertificate],
+    listeners_of: dict[str, list[str]],
+    listener: str,
+    presented: list[tuple[str, ListenerCertificate | None]],
+) -> None:
+    """Add what one Gateway listener presents — (key, certificate) pairs, None for a Secret
+    that could not be read — to a port's ``certificates`` (each once, in order) and
+    ``listeners_of`` (key → the listeners presenting it)."""
+    for key, cert in presented:
+        if cert is not None and cert not in certificates:
+            certificates.append(cert)
+        listeners_of.setdefault(key, []).append(listener)
+
+
 @dataclass
 class PortModel:
     port: int

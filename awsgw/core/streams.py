@@ -10,11 +10,11 @@ from collections.abc import Callable
 from awsgw.core.attach import Attachment, GatewayState, Placement, route_order
 from awsgw.core.model import (
     STREAM_PROTOCOLS,
-    AcmCertificate,
     Certificate,
     RouteBackends,
     StreamListener,
     WeightedBackend,
+    add_certificates,
 )
 
 
@@ -39,15 +39,10 @@ def stream_listeners(
         stream = StreamListener(
             listener.name, listener.port, listener.protocol, tls_mode, listener.hostname
         )
-        for ns, name in ls.certificates:
-            cert = certificate(ns, name)
-            if cert is not None and cert not in stream.certificates:
-                stream.certificates.append(cert)
-            stream.certificate_listeners.setdefault(f"{ns}/{name}", []).append(listener.name)
-        for arn in ls.acm_arns:
-            if AcmCertificate(arn) not in stream.certificates:
-                stream.certificates.append(AcmCertificate(arn))
-            stream.certificate_listeners.setdefault(arn, []).append(listener.name)
+        presented = ls.presented(certificate)
+        add_certificates(
+            stream.certificates, stream.certificate_listeners, listener.name, presented
+        )
         placed = sorted(
             (p for p in placements if p.listener == listener.name),
             key=lambda p: route_order(p.route),

@@ -11,7 +11,6 @@ from awsgw.core.attach import Attachment, GatewayState, Placement, route_order
 from awsgw.core.backends import ResolvedBackend, ready_targets
 from awsgw.core.model import (
     REQUEST_PROTOCOLS,
-    AcmCertificate,
     Action,
     Certificate,
     GatewayModel,
@@ -23,6 +22,7 @@ from awsgw.core.model import (
     Rewrite,
     Rule,
     WeightedBackend,
+    add_certificates,
 )
 from awsgw.core.store import Store
 from awsgw.core.streams import stream_listeners
@@ -183,15 +183,8 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
             continue
         listener = ls.listener
         port = ports.setdefault(listener.port, PortModel(listener.port, listener.protocol))
-        for ns, name in ls.certificates:
-            cert = certificate(store, ns, name)
-            if cert is not None and cert not in port.certificates:
-                port.certificates.append(cert)
-            port.certificate_listeners.setdefault(f"{ns}/{name}", []).append(listener.name)
-        for arn in ls.acm_arns:
-            if AcmCertificate(arn) not in port.certificates:
-                port.certificates.append(AcmCertificate(arn))
-            port.certificate_listeners.setdefault(arn, []).append(listener.name)
+        presented = ls.presented(lambda ns, name: certificate(store, ns, name))
+        add_certificates(port.certificates, port.certificate_listeners, listener.name, presented)
         group = HostGroup(listener.name, listener.hostname)
         keyed = []
         for p in placements:
