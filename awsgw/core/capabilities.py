@@ -43,7 +43,7 @@ class Capabilities:
         default_factory=lambda: {"HTTPS": ("Terminate",)}
     )
     """Listener protocol → the ``tls.mode`` values it serves."""
-    acm_certificate_arns: bool = False
+    acm_certificates: bool = False
     """Listeners may name ACM certificates in ``tls.options`` (ELBv2 load balancers)."""
     mixed_tls_modes: bool = False
     """TLS listeners of both modes may share a port (the ``TLSRouteModeMixed`` feature)."""

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from awsgw.core.capabilities import Capabilities
 from awsgw.core.conditions import Condition, Reason, Verdict
-from awsgw.core.model import AcmCertificate, Certificate, ListenerCertificate
+from awsgw.core.model import (
+    AcmCertificate,
+    Certificate,
+    DiscoveredCertificates,
+    ListenerCertificate,
+)
 from awsgw.core.refs import granted
 from awsgw.core.store import Store
 from awsgw.core.tls import check_tls_secret
@@ -42,14 +47,23 @@ class ListenerState:
     acm_arns: list[str] = field(default_factory=list)
     """ACM certificates ``tls.options`` names, after the Secrets (whether ACM holds them
     issued is the data plane's to check)."""
+    discovery: bool = False
+    """``tls.options`` asks for the ACM certificates covering the listener's hostnames."""
 
     def presented(
-        self, read: Callable[[str, str], Certificate | None]
+        self, read: Callable[[str, str], Certificate | None], attached: Iterable[str] = ()
     ) -> list[tuple[str, ListenerCertificate | None]]:
         """(key, certificate) of what the listener presents: its Secrets (``read`` by
-        namespace and name; None when unreadable), then its ACM ARNs."""
+        namespace and name; None when unreadable), its ACM ARNs, then what discovery finds
+        for its hostname (without one: the ``attached`` Routes' hostnames)."""
         secrets = [(f"{ns}/{name}", read(ns, name)) for ns, name in self.certificates]
-        arns = [(arn, AcmCertificate(arn)) for arn in self.acm_arns]
+        arns: list[tuple[str, ListenerCertificate | None]] = [
+            (arn, AcmCertificate(arn)) for arn in self.acm_arns
+        ]
+        if self.discovery:
+            host = self.listener.hostname
+            found = DiscoveredCertificates((host,) if host else tuple(dict.fromkeys(attached)))
+            arns.append((found.key, found))
         return [*secrets, *arns]
 
     @property
@@ -114,9 +128,10 @@ def _certificates(
     if tls is not None and tls.mode == "Passthrough" and "Passthrough" in modes:
         return  # the TLS stream reaches the backend untouched: no certificate here
     arns = _acm_arns(listener, state, caps)
+    _discovery(listener, state, caps)
     if not state.accepted.ok:
         return
-    if tls is None or not (tls.certificate_refs or arns):
+    if tls is None or not (tls.certificate_refs or arns or state.discovery):
         state.resolved = Verdict(False, BAD_CERT, f"{where}.certificateRefs: required")
         return
     if tls.mode not in modes:
@@ -161,7 +176,28 @@ def _certificates(
 
 CERTIFICATE_ARNS = "awsgw.io/certificate-arns"
 """``tls.options`` key: comma-separated ARNs of ACM certificates the listener presents."""
+CERTIFICATE_DISCOVERY = "awsgw.io/certificate-discovery"
+"""``tls.options`` key: ``"true"`` presents the ISSUED ACM certificates covering the
+listener's hostnames."""
 ACM_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+")
+
+
+def _refuse_option(state: ListenerState, where: str, why: str) -> None:
+    state.supported_kinds = []
+    state.accepted = Verdict(False, Reason.UNSUPPORTED_VALUE, f"{where}: {why}")
+
+
+def _discovery(listener: Listener, state: ListenerState, caps: Capabilities) -> None:
+    raw = (listener.tls.options if listener.tls is not None else {}).get(CERTIFICATE_DISCOVERY)
+    if raw is None:
+        return
+    where = f"spec.listeners[{listener.name}].tls.options[{CERTIFICATE_DISCOVERY}]"
+    if not caps.acm_certificates:
+        _refuse_option(state, where, f"{caps.short} takes certificates from Secrets only")
+    elif raw not in ("true", "false"):
+        _refuse_option(state, where, f'{raw!r} is not "true" or "false"')
+    else:
+        state.discovery = raw == "true"
 
 
 def _acm_arns(listener: Listener, state: ListenerState, caps: Capabilities) -> list[str]:
@@ -170,13 +206,8 @@ def _acm_arns(listener: Listener, state: ListenerState, caps: Capabilities) -> l
     if raw is None:
         return []
     where = f"spec.listeners[{listener.name}].tls.options[{CERTIFICATE_ARNS}]"
-    if not caps.acm_certificate_arns:
-        state.supported_kinds = []
-        state.accepted = Verdict(
-            False,
-            Reason.UNSUPPORTED_VALUE,
-            f"{where}: {caps.short} takes certificates from Secrets only",
-        )
+    if not caps.acm_certificates:
+        _refuse_option(state, where, f"{caps.short} takes certificates from Secrets only")
         return []
     arns = list(dict.fromkeys(a.strip() for a in raw.split(",") if a.strip()))
     if not arns:

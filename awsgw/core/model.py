@@ -124,8 +124,22 @@ class AcmCertificate:
         return self.arn
 
 
-ListenerCertificate = Certificate | AcmCertificate
-"""What a TLS listener presents: a Secret's content (imported into ACM) or an ACM ARN."""
+@dataclass(frozen=True)
+class DiscoveredCertificates:
+    """The ``ISSUED`` ACM certificates covering ``hostnames`` (a listener's
+    ``tls.options[awsgw.io/certificate-discovery]``): which ones is the data plane's to
+    find, per hostname; used as they are, like ``AcmCertificate``."""
+
+    hostnames: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return "discovery:" + ",".join(self.hostnames)
+
+
+ListenerCertificate = Certificate | AcmCertificate | DiscoveredCertificates
+"""What a TLS listener presents: a Secret's content (imported into ACM), an ACM ARN, or
+the ACM certificates discovered for its hostnames."""
 
 
 def add_certificates(

@@ -39,13 +39,14 @@ def stream_listeners(
         stream = StreamListener(
             listener.name, listener.port, listener.protocol, tls_mode, listener.hostname
         )
-        presented = ls.presented(certificate)
-        add_certificates(
-            stream.certificates, stream.certificate_listeners, listener.name, presented
-        )
         placed = sorted(
             (p for p in placements if p.listener == listener.name),
             key=lambda p: route_order(p.route),
+        )
+        attached = [name for p in placed for name, _ in p.hostnames]
+        presented = ls.presented(certificate, attached)
+        add_certificates(
+            stream.certificates, stream.certificate_listeners, listener.name, presented
         )
         for p in placed:
             rules = attachment.backends_for(p.route, gws.controller)

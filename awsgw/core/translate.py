@@ -183,14 +183,15 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
             continue
         listener = ls.listener
         port = ports.setdefault(listener.port, PortModel(listener.port, listener.protocol))
-        presented = ls.presented(lambda ns, name: certificate(store, ns, name))
+        placed = [p for p in placements if p.listener == listener.name]
+        attached = [name for p in placed for name, _ in p.hostnames]
+        presented = ls.presented(lambda ns, name: certificate(store, ns, name), attached)
         add_certificates(port.certificates, port.certificate_listeners, listener.name, presented)
         group = HostGroup(listener.name, listener.hostname)
         keyed = []
-        for p in placements:
-            if p.listener == listener.name:
-                backends = attachment.backends_for(p.route, gws.controller)
-                keyed += _rules_for(p, backends, listener.port)
+        for p in placed:
+            backends = attachment.backends_for(p.route, gws.controller)
+            keyed += _rules_for(p, backends, listener.port)
         group.rules = [rule for _, rule in sorted(keyed, key=lambda kr: kr[0])]
         port.groups.append(group)
     for port in ports.values():

@@ -451,3 +451,36 @@ def test_vpc_lattice_refuses_acm_arns_with_the_reason() -> None:
     state = listener_state(att, "https")
     assert state.accepted[:2] == (False, "UnsupportedValue")
     assert "takes certificates from Secrets only" in state.accepted.message
+
+
+def with_discovery(value: str, certs: list[dict] | None = None) -> dict:
+    https = listener("https", port=443, protocol="HTTPS", certs=certs or [])
+    https["tls"]["options"] = {"awsgw.io/certificate-discovery": value}
+    return https
+
+
+def test_certificate_discovery_alone_resolves_an_https_listener() -> None:
+    att = attach(store(gateway_class(), gateway(listeners=[with_discovery("true")])), CATALOG)
+    state = listener_state(att, "https")
+    assert state.resolved.ok and state.discovery
+
+
+def test_certificate_discovery_false_needs_certificate_refs() -> None:
+    att = attach(store(gateway_class(), gateway(listeners=[with_discovery("false")])), CATALOG)
+    state = listener_state(att, "https")
+    assert state.resolved[:2] == (False, "InvalidCertificateRef") and not state.discovery
+
+
+def test_certificate_discovery_takes_true_or_false_only() -> None:
+    att = attach(store(gateway_class(), gateway(listeners=[with_discovery("yes")])), CATALOG)
+    state = listener_state(att, "https")
+    assert state.accepted[:2] == (False, "UnsupportedValue")
+    assert "tls.options[awsgw.io/certificate-discovery]: 'yes' is not" in state.accepted.message
+
+
+def test_vpc_lattice_refuses_certificate_discovery_with_the_reason() -> None:
+    gw = gateway(listeners=[with_discovery("true")], class_name="lattice")
+    att = attach(store(gateway_class("lattice", "awsgw.io/lattice"), gw), CATALOG)
+    state = listener_state(att, "https")
+    assert state.accepted[:2] == (False, "UnsupportedValue")
+    assert "takes certificates from Secrets only" in state.accepted.message

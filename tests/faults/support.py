@@ -18,6 +18,7 @@ import pytest
 from botocore.config import Config
 
 from awsgw.cli import main
+from awsgw.providers.aws.common.certificates import KEY_TYPES
 from awsgw.testing.faults import FaultPlan
 from tests.support import condition
 
@@ -190,7 +191,7 @@ class World:
             owned.security_groups[
                 {t["Key"]: t["Value"] for t in g["Tags"]}.get(GATEWAY_TAG, "?")
             ] += 1
-        for summary in self.acm.list_certificates()["CertificateSummaryList"]:
+        for summary in self.acm.list_certificates(Includes=KEY_TYPES)["CertificateSummaryList"]:
             arn = summary["CertificateArn"]
             cert_tags = {
                 t["Key"]: t.get("Value", "")

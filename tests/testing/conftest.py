@@ -1,4 +1,4 @@
-"""A bare VPC Lattice client in ``mock_aws()`` or in a moto server, for the fills' tests."""
+"""A bare VPC Lattice or ACM client in ``mock_aws()`` or in a moto server, for the fills' tests."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ def server() -> Iterator[str]:
         yield endpoint
 
 
-@pytest.fixture(params=["mock_aws", "server"])
-def client(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def _client(
+    service: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Any]:
     for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -31,8 +32,20 @@ def client(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
     if request.param == "server":
         endpoint = request.getfixturevalue("server")
         urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"))
-        yield boto3.client("vpc-lattice", "us-east-1", endpoint_url=endpoint, config=config)
+        yield boto3.client(service, "us-east-1", endpoint_url=endpoint, config=config)
         return
     install()
     with mock_aws():
-        yield boto3.client("vpc-lattice", "us-east-1", config=config)
+        yield boto3.client(service, "us-east-1", config=config)
+
+
+@pytest.fixture(params=["mock_aws", "server"])
+def client(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A VPC Lattice client."""
+    yield from _client("vpc-lattice", request, monkeypatch)
+
+
+@pytest.fixture(params=["mock_aws", "server"])
+def acm(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """An ACM client."""
+    yield from _client("acm", request, monkeypatch)

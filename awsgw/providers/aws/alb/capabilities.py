@@ -75,7 +75,7 @@ ALB = Capabilities(
     accepted="Accepted by awsgw (Application Load Balancer)",
     route_kinds={"HTTP": ("HTTPRoute",), "HTTPS": ("HTTPRoute",)},
     backend_kinds=frozenset({SERVICE}),
-    acm_certificate_arns=True,
+    acm_certificates=True,
     no_static_address="spec.addresses: an Application Load Balancer takes no static address; "
     "AWS assigns its DNS name",
     no_address_type="spec.addresses: type {types} cannot be assigned; an Application Load "

@@ -63,6 +63,7 @@ class AlbProvider(DataPlane[AlbSpec, None]):
     def use_inventory(self, inventory: ElbInventory) -> None:
         """Start a pass on what was read of ELBv2."""
         self.inventory = inventory
+        self.certificates.new_pass()
         self.lbs = LoadBalancers(self.aws, self.cluster, inventory, self.groups, self.vpc)
         self.listeners = Listeners(self.elbv2, self.cluster, self.certificates)
 

@@ -1,12 +1,15 @@
 """TLS certificates from Secrets, imported into ACM: tagged with the owner, reused by
 fingerprint, re-imported when the Secret changes, deleted when no listener uses them. ACM
-certificates a listener names by ARN are only read (must be ``ISSUED``), never changed.
+certificates a listener names by ARN, or finds by discovery (the ``ISSUED`` ones whose names
+cover its hostnames), are only read, never changed.
 
 Each provider keeps its own set: a ``purpose`` (tag ``awsgw.io/certificate-for``) separates
 them, so one provider never deletes what another uses (ALB's have no such tag)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +25,14 @@ FINGERPRINT_TAG = "awsgw.io/fingerprint"
 PURPOSE_TAG = "awsgw.io/certificate-for"
 
 
+KEY_TYPES = {
+    "keyTypes": [
+        "RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096",
+        "EC_prime256v1", "EC_secp384r1", "EC_secp521r1",
+    ]
+}  # fmt: skip
+"""``ListCertificates`` ``Includes``: every key type (without it ACM lists RSA_2048 only)."""
+
 REFUSALS = frozenset({"ValidationException", "InvalidParameterException"})
 """ImportCertificate error codes that refuse the certificate itself (not a passing fault)."""
 
@@ -33,6 +44,30 @@ def refused_by_acm(exc: ClientError) -> bool:
 def error_message(exc: ClientError) -> str:
     error = exc.response.get("Error", {})
     return f"{error.get('Code', 'Error')}: {error.get('Message', '')}".rstrip(": ")
+
+
+def covers(name: str, host: str) -> bool:
+    """Does a certificate name cover a hostname? Equal (case-insensitively), or a wildcard
+    name ``*.example.com`` for exactly one more label (``a.example.com``, not
+    ``a.b.example.com``, not ``example.com``). A wildcard hostname is covered by the same
+    wildcard only."""
+    name, host = name.lower().rstrip("."), host.lower().rstrip(".")
+    if name == host:
+        return True
+    if not name.startswith("*.") or host.startswith("*."):
+        return False
+    first, _, rest = host.partition(".")
+    return bool(first) and rest == name[2:]
+
+
+@dataclass(frozen=True)
+class Issued:
+    """An ``ISSUED`` ACM certificate as ``ListCertificates`` summarises it."""
+
+    arn: str
+    names: tuple[str, ...]
+    since: dt.datetime
+    """When it was issued or imported (newest wins)."""
 
 
 def fingerprint(cert: Certificate) -> str:
@@ -47,19 +82,29 @@ class Certificates:
     _owned: dict[str, dict[str, str]] | None = field(default=None, repr=False)
     _imported: bool = field(default=False, repr=False)
     _status: dict[str, str] = field(default_factory=dict, repr=False)
+    _issued: list[Issued] | None = field(default=None, repr=False)
+    _tags: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    def new_pass(self) -> None:
+        """Forget what was read of certificates awsgw does not own (their status, the
+        issued ones); what it owns is kept, every import and delete updates it."""
+        self._status, self._issued, self._tags = {}, None, {}
+
+    def _tags_of(self, arn: str) -> dict[str, str]:
+        if arn not in self._tags:
+            found = self.aws.client("acm").list_tags_for_certificate(CertificateArn=arn)
+            self._tags[arn] = {t["Key"]: t.get("Value", "") for t in found.get("Tags", [])}
+        return self._tags[arn]
 
     def owned(self) -> dict[str, dict[str, str]]:
         """ARN → tags of every certificate this cluster imported for this purpose."""
         if self._owned is None:
             acm = self.aws.client("acm")
             found: dict[str, dict[str, str]] = {}
-            for page in acm.get_paginator("list_certificates").paginate():
+            for page in acm.get_paginator("list_certificates").paginate(Includes=KEY_TYPES):
                 for summary in page["CertificateSummaryList"]:
                     arn = summary["CertificateArn"]
-                    tags = {
-                        t["Key"]: t.get("Value", "")
-                        for t in acm.list_tags_for_certificate(CertificateArn=arn).get("Tags", [])
-                    }
+                    tags = self._tags_of(arn)
                     if tags.get(CLUSTER_TAG) == self.cluster and tags.get(PURPOSE_TAG) == (
                         self.purpose
                     ):
@@ -107,6 +152,45 @@ class Certificates:
         if status == "NOT_FOUND":
             return f"ACM certificate {arn} does not exist in this account and region"
         return f"ACM certificate {arn} is {status}, not ISSUED"
+
+    def _issued_certificates(self) -> list[Issued]:
+        if self._issued is None:
+            acm = self.aws.client("acm")
+            found = []
+            pages = acm.get_paginator("list_certificates").paginate(
+                CertificateStatuses=["ISSUED"], Includes=KEY_TYPES
+            )
+            for page in pages:
+                for c in page["CertificateSummaryList"]:
+                    names = list(c.get("SubjectAlternativeNameSummaries") or [])
+                    if c.get("HasAdditionalSubjectAlternativeNames"):  # the first 100 only
+                        full = acm.describe_certificate(CertificateArn=c["CertificateArn"])
+                        names = full["Certificate"].get("SubjectAlternativeNames", names)
+                    if c.get("DomainName"):
+                        names.append(c["DomainName"])
+                    since = c.get("IssuedAt") or c.get("ImportedAt") or c.get("CreatedAt")
+                    epoch = dt.datetime.fromtimestamp(0, dt.UTC)
+                    found.append(Issued(c["CertificateArn"], tuple(names), since or epoch))
+            self._issued = found
+        return self._issued
+
+    def discover(self, hostnames: Iterable[str]) -> tuple[list[str], list[str]]:
+        """(ARNs, uncovered hostnames): per hostname, the newest ``ISSUED`` certificate
+        whose names cover it (read once per pass); certificates awsgw imported from
+        Secrets (of any cluster) are never picked, they go when their Secret goes."""
+        arns: list[str] = []
+        uncovered: list[str] = []
+        for host in hostnames:
+            covering = [
+                c
+                for c in self._issued_certificates()
+                if any(covers(n, host) for n in c.names) and CLUSTER_TAG not in self._tags_of(c.arn)
+            ]
+            if not covering:
+                uncovered.append(host)
+                continue
+            arns.append(max(covering, key=lambda c: (c.since, c.arn)).arn)
+        return list(dict.fromkeys(arns)), uncovered
 
     def delete_unused(self, in_use: set[str]) -> None:
         """Delete owned certificates no listener uses. After an import in this pass, ACM is

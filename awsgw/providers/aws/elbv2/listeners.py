@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from awsgw.core.conditions import Reason
 from awsgw.core.findings import ListenerProblem
-from awsgw.core.model import AcmCertificate, ListenerCertificate
+from awsgw.core.model import AcmCertificate, DiscoveredCertificates, ListenerCertificate
 from awsgw.providers.aws.common.certificates import Certificates, error_message, refused_by_acm
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, Conflict, owner_tags, tag_list
 from awsgw.providers.aws.elbv2.describe import tags_of
@@ -22,6 +22,19 @@ TLS_PROTOCOLS = ("HTTPS", "TLS")
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 """The security policy of awsgw's HTTPS and TLS listeners: TLS 1.3 and 1.2 (what the ELB
 console picks for new listeners; ELBv2's API default still allows TLS 1.0)."""
+
+
+def discovery_problem(hostnames: tuple[str, ...], uncovered: list[str]) -> str | None:
+    """What certificate discovery could not do for a listener, or None."""
+    option = "tls.options[awsgw.io/certificate-discovery]"
+    if not hostnames:
+        return (
+            f"{option}: the listener has no hostname and no attached Route names one, "
+            "so there is nothing to find a certificate for"
+        )
+    if uncovered:
+        return f"{option}: no ISSUED ACM certificate covers {', '.join(uncovered)}"
+    return None
 
 
 @dataclass
@@ -80,8 +93,17 @@ class Listeners:
         """ACM ARNs of a port's certificates; one ACM refuses (a Secret's) or does not hold
         issued (an ARN's) is left out and the Gateway listeners it belongs to
         (``listeners_of``: certificate key → listeners) are reported."""
-        arns = []
+        arns: list[str] = []
         for cert in certs:
+            if isinstance(cert, DiscoveredCertificates):
+                found, uncovered = self.certificates.discover(cert.hostnames)
+                arns += found
+                lack = discovery_problem(cert.hostnames, uncovered)
+                if lack is not None:
+                    for listener in listeners_of.get(cert.key, []):
+                        problem = ListenerProblem(listener, Reason.INVALID_CERTIFICATE_REF, lack)
+                        self.refused.append(problem)
+                continue
             if isinstance(cert, AcmCertificate):
                 why = self.certificates.unusable(cert.arn)
                 if why is None:
@@ -101,6 +123,7 @@ class Listeners:
                 for listener in listeners_of.get(secret, []):
                     problem = ListenerProblem(listener, Reason.INVALID_CERTIFICATE_REF, message)
                     self.refused.append(problem)
+        arns = list(dict.fromkeys(arns))
         self.in_use.update(arns)
         return arns
 

@@ -44,7 +44,7 @@ NLB = Capabilities(
         "HTTPS": ("HTTPRoute",),
     },
     backend_kinds=frozenset({SERVICE}),
-    acm_certificate_arns=True,
+    acm_certificates=True,
     no_static_address="spec.addresses: a Network Load Balancer takes Elastic IPs of the "
     "account (type IPAddress), one per availability zone",
     no_address_type="spec.addresses: type {types} cannot be assigned; a Network Load Balancer "

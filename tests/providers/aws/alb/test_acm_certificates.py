@@ -4,6 +4,7 @@ otherwise, mixed with Secrets, never modified or deleted."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -51,7 +52,20 @@ def imported(h: Any, hosts: tuple[str, ...]) -> str:
         "CertificateArn"])  # fmt: skip
 
 
-def gateway(arns: str, refs: str = "[]", cls: str = "alb", protocol: str = "HTTPS") -> str:
+def gateway(
+    arns: str | None,
+    refs: str = "[]",
+    cls: str = "alb",
+    protocol: str = "HTTPS",
+    hostname: str | None = None,
+    discovery: bool = False,
+) -> str:
+    """Gateway shop/web: a TLS listener ``secure`` on 443 (ACM ``arns``, certificate
+    ``discovery``) and an HTTP one on 80."""
+    options = {"awsgw.io/certificate-arns": arns} if arns is not None else {}
+    if discovery:
+        options["awsgw.io/certificate-discovery"] = "true"
+    host = f"\n    hostname: {hostname}" if hostname else ""
     return f"""
 ---
 apiVersion: gateway.networking.k8s.io/v1
@@ -62,10 +76,10 @@ spec:
   listeners:
   - name: secure
     port: 443
-    protocol: {protocol}
+    protocol: {protocol}{host}
     tls:
       certificateRefs: {refs}
-      options: {{awsgw.io/certificate-arns: "{arns}"}}
+      options: {json.dumps(options)}
   - {{name: http, port: 80, protocol: HTTP}}
 """
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from awsgw.providers.aws.common.certificates import KEY_TYPES
 from tests.certs import certificate_pem, key_pem, rsa_key, self_signed_secret, tls_secret_doc
 from tests.conftest import MotoVpc
 from tests.support import GATEWAY_CLASS, Harness, condition
@@ -39,7 +40,10 @@ spec:
 
 def acm_certificates(h: Harness) -> list[str]:
     acm = h.aws.client("acm")
-    return sorted(c["CertificateArn"] for c in acm.list_certificates()["CertificateSummaryList"])
+    return sorted(
+        c["CertificateArn"]
+        for c in acm.list_certificates(Includes=KEY_TYPES)["CertificateSummaryList"]
+    )
 
 
 def listener_certificates(h: Harness) -> tuple[str, list[str]]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from awsgw.providers.aws.common.certificates import KEY_TYPES
 from tests.certs import self_signed_secret
 from tests.providers.aws.lattice.support import LATTICE_CLASS, Cluster, dns, gateway, ips
 from tests.support import condition, service
@@ -90,7 +91,7 @@ def test_hostname_on_https_gives_a_custom_domain_with_the_listener_certificate(
     full = cluster.lattice.get_service(serviceIdentifier=svc["id"])
     assert full["customDomainName"] == "echo.example.com"
     acm = cluster.aws.client("acm")
-    [cert] = acm.list_certificates()["CertificateSummaryList"]
+    [cert] = acm.list_certificates(Includes=KEY_TYPES)["CertificateSummaryList"]
     assert full["certificateArn"] == cert["CertificateArn"]
     tags = {
         t["Key"]: t["Value"]
@@ -100,7 +101,7 @@ def test_hostname_on_https_gives_a_custom_domain_with_the_listener_certificate(
     cluster.run(STATE.replace(GRPC_ROUTE, route))
     assert cluster.aws.counter.writes == 0
     cluster.run(LATTICE_CLASS)
-    assert acm.list_certificates()["CertificateSummaryList"] == []
+    assert acm.list_certificates(Includes=KEY_TYPES)["CertificateSummaryList"] == []
 
 
 def test_route_on_two_gateways_of_one_network_is_one_service(cluster: Cluster) -> None:
