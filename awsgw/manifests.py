@@ -14,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from awsgw.objects import KINDS, SUPPORTED_VERSIONS, KubeObject
+from awsgw.objects.meta import field_path
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -30,13 +31,6 @@ def _files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p
         else:
             raise ManifestError(f"{p}: no such file or folder")
-
-
-def _location(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _type(value: object) -> str:
@@ -66,7 +60,7 @@ def parse_document(doc: dict[str, Any], where: str) -> KubeObject | None:
         obj = model.model_validate(doc)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = _location(first["loc"])
+        field = field_path(first["loc"])
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise ManifestError(
             f"{where} ({kind} {name}): field {field}: {first['msg']}{more}"

@@ -16,6 +16,13 @@ from awsgw.core.backends import ResolvedBackend, resolve_backend
 from awsgw.core.capabilities import Capabilities, Catalog
 from awsgw.core.conditions import Condition, Reason, Verdict
 from awsgw.core.listeners import ListenerState, validate_listeners
+from awsgw.core.parameters import (
+    NO_PARAMETERS,
+    LoadBalancerParameters,
+    class_parameters,
+    gateway_parameters,
+    scheme_note,
+)
 from awsgw.core.refs import selects
 from awsgw.core.store import Store
 from awsgw.objects import GATEWAY_GROUP, Gateway, GatewayClass, ParentReference, Route, RouteRef
@@ -31,6 +38,8 @@ class ClassState:
     accepted: Verdict
     caps: Capabilities | None
     """The data plane's row (None for a reserved controller awsgw does not serve yet)."""
+    parameters: LoadBalancerParameters = NO_PARAMETERS
+    """The defaults its ``spec.parametersRef`` gives its Gateways."""
 
     def conditions(self) -> list[Condition]:
         gen = self.gateway_class.generation
@@ -53,6 +62,8 @@ class GatewayState:
     accepted: Verdict = GATEWAY_ACCEPTED
     address_problem: str | None = None
     """An address the Gateway asks for that the load balancer cannot have."""
+    parameters: LoadBalancerParameters = NO_PARAMETERS
+    """Its load balancer settings (configuration over the class's defaults)."""
 
     @property
     def usable(self) -> bool:
@@ -120,14 +131,14 @@ def route_order(route: Route) -> tuple[str, int, str]:
     return (created or "", 0 if created else route.order, route.key)
 
 
-def _class_state(gc: GatewayClass, catalog: Catalog) -> ClassState | None:
+def _class_state(gc: GatewayClass, catalog: Catalog, store: Store) -> ClassState | None:
     controller = gc.spec.controller_name
     caps = catalog.get(controller)
     if caps is not None:
-        if gc.spec.parameters_ref is not None:
-            message = "spec.parametersRef: awsgw takes no parameters"
-            return ClassState(gc, Verdict(False, Reason.INVALID_PARAMETERS, message), caps)
-        return ClassState(gc, Verdict(True, Reason.ACCEPTED, caps.accepted), caps)
+        params = class_parameters(gc, store, caps)
+        if isinstance(params, Verdict):
+            return ClassState(gc, params, caps)
+        return ClassState(gc, Verdict(True, Reason.ACCEPTED, caps.accepted), caps, params)
     if controller in catalog.reserved:
         message = f"controller {controller} is not implemented in this version"
         return ClassState(gc, Verdict(False, Reason.UNSUPPORTED, message), None)
@@ -159,12 +170,12 @@ def _gateway_state(
     caps = cls.caps or fallback
     listeners = tuple(validate_listeners(gw, store, caps, now))
     accepted = GATEWAY_ACCEPTED
+    params = gateway_parameters(gw, cls.parameters, store, caps) if cls.accepted.ok else None
     if not cls.accepted.ok:
         message = f"GatewayClass {cls.gateway_class.name}: {cls.accepted.message}"
         accepted = Verdict(False, Reason.INVALID, message)
-    elif gw.spec.infrastructure and gw.spec.infrastructure.parameters_ref:
-        message = "spec.infrastructure.parametersRef: awsgw takes no parameters"
-        accepted = Verdict(False, Reason.INVALID_PARAMETERS, message)
+    elif isinstance(params, Verdict):
+        accepted = params
     elif (refused := _refused_address(gw, caps)) is not None:
         accepted = Verdict(False, Reason.UNSUPPORTED_ADDRESS, refused)
     elif not any(ls.valid for ls in listeners):
@@ -176,7 +187,12 @@ def _gateway_state(
     if accepted.ok and wanted:
         problem = caps.no_address_type.format(types=", ".join(sorted(wanted)))
     controller = cls.gateway_class.spec.controller_name
-    return GatewayState(gw, controller, caps, listeners, accepted, problem)
+    if not isinstance(params, LoadBalancerParameters):
+        return GatewayState(gw, controller, caps, listeners, accepted, problem)
+    note = scheme_note(gw, params)
+    if accepted.ok and note is not None:
+        accepted = Verdict(True, accepted.reason, f"{accepted.message}; {note}")
+    return GatewayState(gw, controller, caps, listeners, accepted, problem, params)
 
 
 def _namespace_allowed(ls: ListenerState, gw: Gateway, route: Route, store: Store) -> bool:
@@ -253,7 +269,7 @@ def attach(store: Store, catalog: Catalog, now: dt.datetime | None = None) -> At
     classes = {
         gc.name: st
         for gc in store.gateway_classes()
-        if (st := _class_state(gc, catalog)) is not None
+        if (st := _class_state(gc, catalog, store)) is not None
     }
     fallback = next(iter(catalog.rows.values()))
     gateways = {

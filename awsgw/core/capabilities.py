@@ -18,6 +18,29 @@ SERVICE_IMPORT = (MULTICLUSTER_GROUP, "ServiceImport")
 
 
 @dataclass(frozen=True)
+class AttributeRule:
+    """The values one load balancer attribute takes, as the AWS API reference gives them:
+    one of ``choices``, an integer in ``low``–``high``, or (neither) any text."""
+
+    choices: tuple[str, ...] = ()
+    low: int | None = None
+    high: int | None = None
+
+    def problem(self, value: str) -> str | None:
+        """Why ``value`` is refused (None: it is not)."""
+        if self.choices:
+            return None if value in self.choices else f"must be one of {', '.join(self.choices)}"
+        if self.low is None or self.high is None:
+            return None
+        if not value.isdigit() or not self.low <= int(value) <= self.high:
+            return f"must be an integer from {self.low} to {self.high}"
+        return None
+
+
+BOOLEAN = AttributeRule(("true", "false"))
+
+
+@dataclass(frozen=True)
 class Capabilities:
     controller: str
     """The GatewayClass ``controllerName`` of the data plane."""
@@ -49,6 +72,11 @@ class Capabilities:
     """TLS listeners of both modes may share a port (the ``TLSRouteModeMixed`` feature)."""
     address_types: frozenset[str] = frozenset()
     """``spec.addresses`` types whose values it assigns (NLB: ``IPAddress``, Elastic IPs)."""
+    parameters: frozenset[str] = frozenset()
+    """``LoadBalancerConfiguration`` fields it honours (``scheme``, ``listeners.sslPolicy``,
+    ...); a configuration that sets another is refused."""
+    attributes: Mapping[str, AttributeRule] = field(default_factory=dict)
+    """Load balancer attribute key → its values (``spec.attributes``)."""
 
     def backend_kinds_text(self) -> str:
         names = {SERVICE: "core Services", SERVICE_IMPORT: f"{MULTICLUSTER_GROUP} ServiceImports"}

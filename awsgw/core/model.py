@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from awsgw.core.backends import BackendKey
+from awsgw.core.parameters import NO_PARAMETERS, LoadBalancerParameters
 from awsgw.objects import RouteRef
 
 
@@ -215,6 +216,8 @@ class GatewayModel:
     """TCP, UDP and TLS listeners (data planes that serve them)."""
     addresses: tuple[str, ...] = ()
     """Static IPv4 addresses ``spec.addresses`` asks for (data planes that assign them)."""
+    parameters: LoadBalancerParameters = NO_PARAMETERS
+    """Its load balancer settings (``LoadBalancerConfiguration``, merged)."""
 
 
 @dataclass(frozen=True)

@@ -223,4 +223,5 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
         routes,
         streams,
         tuple(a.value for a in gw.spec.addresses if a.type == "IPAddress" and a.value),
+        gws.parameters,
     )

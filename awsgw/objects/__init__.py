@@ -22,6 +22,14 @@ from awsgw.objects.cluster import (
     ServicePort,
     ServiceSpec,
 )
+from awsgw.objects.extensions import (
+    AWSGW_GROUP,
+    LOAD_BALANCER_CONFIGURATION,
+    ListenerSettings,
+    LoadBalancerConfiguration,
+    LoadBalancerSettings,
+    SubnetSelection,
+)
 from awsgw.objects.gateways import (
     AllowedRoutes,
     Gateway,
@@ -88,6 +96,12 @@ from awsgw.objects.streams import (
 )
 
 __all__ = [
+    "AWSGW_GROUP",
+    "LOAD_BALANCER_CONFIGURATION",
+    "ListenerSettings",
+    "LoadBalancerConfiguration",
+    "LoadBalancerSettings",
+    "SubnetSelection",
     "RequestRoute",
     "StreamRoute",
     "StreamRouteRule",
@@ -176,6 +190,7 @@ KINDS: dict[tuple[str, str], type[KubeObject]] = {
     ("discovery.k8s.io", "EndpointSlice"): EndpointSlice,
     (MULTICLUSTER_GROUP, "ServiceExport"): ServiceExport,
     (MULTICLUSTER_GROUP, "ServiceImport"): ServiceImport,
+    (AWSGW_GROUP, LOAD_BALANCER_CONFIGURATION): LoadBalancerConfiguration,
 }
 """(API group, kind) → model. Gateway API versions v1 and v1beta1 share one model."""
 
@@ -184,4 +199,5 @@ SUPPORTED_VERSIONS: dict[str, set[str]] = {
     "": {"v1"},
     "discovery.k8s.io": {"v1"},
     MULTICLUSTER_GROUP: {"v1alpha1"},
+    AWSGW_GROUP: {"v1alpha1"},
 }

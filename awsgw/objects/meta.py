@@ -13,6 +13,14 @@ MULTICLUSTER_GROUP = "multicluster.x-k8s.io"
 Port = Annotated[int, Field(ge=1, le=65535)]
 
 
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """A validation error's location as a field path: ``spec.listeners[0].port``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 class K8sModel(BaseModel):
     """Base: camelCase aliases, unknown fields kept, populate by name or alias."""
 

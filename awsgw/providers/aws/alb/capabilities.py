@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from awsgw.core.capabilities import SERVICE, Capabilities
 from awsgw.core.features import CORE
+from awsgw.providers.aws.elbv2.attributes import ALB_ATTRIBUTES, ALB_PARAMETERS
 
 CONTROLLER = "awsgw.io/alb"
 
@@ -76,6 +77,8 @@ ALB = Capabilities(
     route_kinds={"HTTP": ("HTTPRoute",), "HTTPS": ("HTTPRoute",)},
     backend_kinds=frozenset({SERVICE}),
     acm_certificates=True,
+    parameters=ALB_PARAMETERS,
+    attributes=ALB_ATTRIBUTES,
     no_static_address="spec.addresses: an Application Load Balancer takes no static address; "
     "AWS assigns its DNS name",
     no_address_type="spec.addresses: type {types} cannot be assigned; an Application Load "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from awsgw.core.capabilities import SERVICE, Capabilities
 from awsgw.providers.aws.alb import capabilities as alb
+from awsgw.providers.aws.elbv2.attributes import NLB_ATTRIBUTES, NLB_PARAMETERS
 
 CONTROLLER = "awsgw.io/nlb"
 
@@ -45,6 +46,8 @@ NLB = Capabilities(
     },
     backend_kinds=frozenset({SERVICE}),
     acm_certificates=True,
+    parameters=NLB_PARAMETERS,
+    attributes=NLB_ATTRIBUTES,
     no_static_address="spec.addresses: a Network Load Balancer takes Elastic IPs of the "
     "account (type IPAddress), one per availability zone",
     no_address_type="spec.addresses: type {types} cannot be assigned; a Network Load Balancer "
