@@ -25,6 +25,9 @@ class AttributeRule:
     choices: tuple[str, ...] = ()
     low: int | None = None
     high: int | None = None
+    default: str | None = None
+    """The documented default (what a setting taken out of a configuration returns to);
+    None where it depends on more than the type or cannot be returned to."""
 
     def problem(self, value: str) -> str | None:
         """Why ``value`` is refused (None: it is not)."""
@@ -38,6 +41,8 @@ class AttributeRule:
 
 
 BOOLEAN = AttributeRule(("true", "false"))
+OFF = AttributeRule(("true", "false"), default="false")
+ON = AttributeRule(("true", "false"), default="true")
 
 
 @dataclass(frozen=True)

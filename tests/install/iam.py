@@ -54,6 +54,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "iam" / "policy.json"
+CONFIGURATION_POLICY = ROOT / "iam" / "policy-configuration.json"
+POLICIES = (POLICY, CONFIGURATION_POLICY)
+"""The controller's policy and what ``LoadBalancerConfiguration`` settings add (two managed
+policies: each holds at most 6,144 characters)."""
 CLUSTER_TAG = "awsgw.io/cluster"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -63,6 +67,8 @@ IAM_PREFIX = {
     "acm": "acm",
     "vpc-lattice": "vpc-lattice",
     "resource-groups-tagging-api": "tag",
+    "wafv2": "wafv2",
+    "shield": "shield",
 }
 """botocore service ids (the middle of ``before-call.<id>.<Operation>``) to IAM prefixes."""
 SLR_ARN = (
@@ -144,6 +150,9 @@ class Operation:
     """The IAM action, when it is not named like the operation (BatchUpdateRule)."""
     keys: Callable[[Params], list[tuple[str, str]]] = field(default=lambda params: [])
     """Service-specific condition keys of the request (``vpc-lattice:VpcId``, ...)."""
+    behalf: tuple[tuple[str, Callable[[Params], list[str]]], ...] = ()
+    """(action, resources) another service checks on the caller's behalf, against resources
+    of the request (AssociateWebACL: ``elasticloadbalancing:SetWebACL`` on the ALB)."""
 
 
 def _describes(*names: str) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
@@ -282,11 +291,41 @@ OPERATIONS: dict[str, Operation] = {
     "elasticloadbalancing:AddTags": Operation(
         resources=lambda p: p["ResourceArns"], tags=_tag_list
     ),
+    "elasticloadbalancing:RemoveTags": Operation(resources=lambda p: p["ResourceArns"]),
     # ---- changes and deletes of existing resources: their tags are in the context
     **{
         f"elasticloadbalancing:{name}": Operation(resources=lambda p: [p["LoadBalancerArn"]])
-        for name in ("SetSecurityGroups", "DeleteLoadBalancer")
+        for name in (
+            "SetSecurityGroups",
+            "DeleteLoadBalancer",
+            "ModifyLoadBalancerAttributes",
+            "SetIpAddressType",
+        )
     },
+    "elasticloadbalancing:DescribeLoadBalancerAttributes": Operation(),
+    # ---- WAF ("Actions, resources, and condition keys for AWS WAF V2"; the WAF guide's
+    # "Permissions for AssociateWebACL": on an ALB, ELB checks SetWebACL too)
+    "wafv2:GetWebACLForResource": Operation(resources=lambda p: [p["ResourceArn"]]),
+    "wafv2:AssociateWebACL": Operation(
+        resources=lambda p: [p["WebACLArn"], p["ResourceArn"]],
+        behalf=(("elasticloadbalancing:SetWebACL", lambda p: [p["ResourceArn"]]),),
+    ),
+    "wafv2:DisassociateWebACL": Operation(
+        resources=lambda p: [p["ResourceArn"]],
+        behalf=(("elasticloadbalancing:SetWebACL", lambda p: [p["ResourceArn"]]),),
+    ),
+    # ---- Shield ("Actions, resources, and condition keys for AWS Shield"): a protection
+    # found by the resource it protects has no resource type of its own
+    "shield:DescribeProtection": Operation(),
+    "shield:CreateProtection": Operation(
+        resources=lambda p: [f"arn:aws:shield::{ACCOUNT}:protection/new"],
+        created=lambda p: f"arn:aws:shield::{ACCOUNT}:protection/new",
+        tags=_tag_list,
+        tag_action=("shield:TagResource", ""),
+    ),
+    "shield:DeleteProtection": Operation(
+        resources=lambda p: [f"arn:aws:shield::{ACCOUNT}:protection/{p['ProtectionId']}"]
+    ),
     "elasticloadbalancing:SetSubnets": Operation(
         resources=lambda p: [p["LoadBalancerArn"]], dependent=_describes("DescribeSubnets")
     ),
@@ -483,7 +522,7 @@ def operation_name(service_id: str, operation: str) -> str:
 def required_actions(name: str) -> set[str]:
     """Every IAM action one call of the operation needs (itself, tag-on-create, dependents)."""
     op = OPERATIONS[name]
-    actions = {op.action or name, *(a for a, _, _ in op.dependent)}
+    actions = {op.action or name, *(a for a, _, _ in op.dependent), *(a for a, _ in op.behalf)}
     if op.tag_action:
         actions.add(op.tag_action[0])
     return actions
@@ -510,13 +549,23 @@ def requests_for(
         extra = [(key, name.split(":", 1)[1])] if key else []
         out.append(Request(name, action, op.created(params), tuple(request_keys + extra)))
     out += [Request(name, action, arn, keys) for action, arn, keys in op.dependent]
+    for action, resources in op.behalf:
+        for arn in resources(params):
+            tags = [(f"aws:ResourceTag/{k}", v) for k, v in sorted(tags_of(arn).items())]
+            out.append(Request(name, action, arn, tuple(tags)))
     return out
 
 
 # ---------------------------------------------------------------------------- the evaluator
-def load_policy(path: Path = POLICY) -> dict[str, Any]:
-    policy: dict[str, Any] = json.loads(path.read_text())
-    return policy
+def load_policy(path: Path | None = None) -> dict[str, Any]:
+    """One policy file, or (no path) every policy of ``POLICIES`` as one: their statements
+    together, as IAM evaluates the managed policies of one role."""
+    if path is not None:
+        policy: dict[str, Any] = json.loads(path.read_text())
+        return policy
+    documents = [json.loads(p.read_text()) for p in POLICIES]
+    statements = [st for doc in documents for st in doc["Statement"]]
+    return {"Version": documents[0]["Version"], "Statement": statements}
 
 
 def _list(value: str | list[str]) -> list[str]:

@@ -38,7 +38,7 @@ from tests.certs import self_signed_pem, self_signed_secret
 from tests.install.iam import (
     CLUSTER_TAG,
     OPERATIONS,
-    POLICY,
+    POLICIES,
     Request,
     allowed,
     check_needed,
@@ -165,6 +165,8 @@ class Tags:
         self.ec2: Any = boto3.client("ec2", region_name="us-east-1")
         self.acm: Any = boto3.client("acm", region_name="us-east-1")
         self.lattice: Any = boto3.client("vpc-lattice", region_name="us-east-1")
+        self.wafv2: Any = boto3.client("wafv2", region_name="us-east-1")
+        self.shield: Any = boto3.client("shield", region_name="us-east-1")
 
     def __call__(self, arn: str) -> dict[str, str]:
         if ":elasticloadbalancing:" in arn:
@@ -179,6 +181,12 @@ class Tags:
             return {t["Key"]: t.get("Value", "") for t in tags}
         if ":vpc-lattice:" in arn:
             return dict(self.lattice.list_tags_for_resource(resourceArn=arn).get("tags") or {})
+        if ":wafv2:" in arn:
+            found = self.wafv2.list_tags_for_resource(ResourceARN=arn)["TagInfoForResource"]
+            return {t["Key"]: t["Value"] for t in found.get("TagList", [])}
+        if ":shield:" in arn:
+            tags = self.shield.list_tags_for_resource(ResourceARN=arn).get("Tags", [])
+            return {t["Key"]: t["Value"] for t in tags}
         raise AssertionError(f"no tag reader for {arn}")
 
 
@@ -217,10 +225,45 @@ def run_scenario() -> Scenario:
         "elastic-load-balancing-v2:SetSecurityGroups",
         "elastic-load-balancing-v2:SetSubnets",
     }
+    # a LoadBalancerConfiguration with every setting, then one with none (taken back)
+    sg = tags.ec2.create_security_group(GroupName="corp", Description="corp", VpcId=vpc)
+    acl = tags.wafv2.create_web_acl(
+        Name="corp", Scope="REGIONAL", DefaultAction={"Allow": {}},
+        VisibilityConfig={"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False,
+                          "MetricName": "corp"},
+    )["Summary"]["ARN"]  # fmt: skip
+    configured = h.run(configured_state({**CONFIGURATION, "securityGroups": [sg["GroupId"]],
+                                         "wafv2WebACLArn": acl}))  # fmt: skip
+    gw = configured.statuses[("Gateway", "shop/web")]
+    assert condition(gw, "Programmed")["status"] == "True", gw
+    h.run(configured_state({}))
     h.run(GATEWAY_CLASS)  # the Gateway is gone: everything it owned goes
     run_nlb_scenario(found, tags, vpc)
     run_lattice_scenario(found, tags)
     return found
+
+
+CONFIGURATION = {
+    "ipAddressType": "dualstack",
+    "attributes": {"idle_timeout.timeout_seconds": "120"},
+    "tags": {"team": "shop"},
+    "shieldAdvanced": True,
+    "listeners": [{"port": 443, "sslPolicy": "ELBSecurityPolicy-TLS13-1-3-2021-06"}],
+}
+"""Every setting of a LoadBalancerConfiguration (the user's security group and web ACL
+are added when they exist)."""
+
+
+def configured_state(spec: dict[str, Any]) -> str:
+    """RENEW with the Gateway's ``spec.infrastructure.parametersRef`` to a configuration."""
+    ref = "  infrastructure: {parametersRef: {group: awsgw.io, kind: LoadBalancerConfiguration, "
+    ref += "name: prod}}\n"
+    doc = {"apiVersion": "awsgw.io/v1alpha1", "kind": "LoadBalancerConfiguration",
+           "metadata": {"name": "prod", "namespace": "shop"}, "spec": spec}  # fmt: skip
+    text = RENEW.replace(
+        "  gatewayClassName: alb\n  listeners:", f"  gatewayClassName: alb\n{ref}  listeners:"
+    )
+    return text + "---\n" + yaml.safe_dump(doc)
 
 
 NLB_EXAMPLE = "\n---\n".join(
@@ -412,7 +455,7 @@ def test_every_statement_and_action_of_the_policy_is_needed(
 
 def _entries(key: str) -> list[tuple[int, str]]:
     out = []
-    for i, st in enumerate(json.loads(POLICY.read_text())["Statement"]):
+    for i, st in enumerate(load_policy()["Statement"]):
         values = [st[key]] if isinstance(st[key], str) else st[key]
         out += [(i, v) for v in values]
     return out
@@ -438,7 +481,7 @@ def test_removing_any_resource_denies_a_call(
 @pytest.mark.parametrize(
     "needless",
     [
-        ("ChangeOwnedResources", "elasticloadbalancing:ModifyLoadBalancerAttributes"),
+        ("ChangeOwnedResources", "elasticloadbalancing:ModifyCapacityReservation"),
         ("ChangeOwnedResources", "ec2:DeleteTags"),
         ("ChangeOwnedResources", "vpc-lattice:UpdateTargetGroup"),
         ("Read", "acm:GetCertificate"),
@@ -495,19 +538,22 @@ def test_no_write_is_allowed_without_the_owner_tag(
     reads = {
         a for a in allowed_anyway if a.partition(":")[2].startswith(("Describe", "Get", "List"))
     }
-    assert allowed_anyway - reads == {"vpc", "iam:CreateServiceLinkedRole"}
+    # the user's web ACL carries no tag of ours: associating it is granted on the ALB side
+    assert allowed_anyway - reads == {"vpc", "iam:CreateServiceLinkedRole", "wafv2:AssociateWebACL"}
     assert any(OWNER_KEYS[0] in r.keys for r in scenario.requests)
     assert any(OWNER_KEYS[1] in r.keys for r in scenario.requests)
 
 
 REPLACE_FOR = "aws:RequestTag/awsgw.io/replace-for"
+MANAGED = "aws:RequestTag/awsgw.io/managed"
 
 
 def test_tagging_is_allowed_only_inside_a_create(
     scenario: Scenario, policy: dict[str, Any]
 ) -> None:
-    """Besides one exception: the announcement that an owned NLB is replaced (its Elastic
-    IPs changed), the tag ``awsgw.io/replace-for`` and nothing else."""
+    """Besides the announcement that an owned NLB is replaced (its Elastic IPs changed: the
+    tag ``awsgw.io/replace-for``) and a configuration's tags on owned resources (on a load
+    balancer always with ``awsgw.io/managed``)."""
     tagging = [
         r
         for r in scenario.requests
@@ -517,9 +563,19 @@ def test_tagging_is_allowed_only_inside_a_create(
     ]  # fmt: skip
     marks = [r for r in scenario.requests
              if r.action == r.operation == "elasticloadbalancing:AddTags"]  # fmt: skip
-    assert marks and all(":loadbalancer/net/" in r.resource for r in marks), marks
-    for r in marks:
-        assert REPLACE_FOR in r.keys and allowed(policy, r)
+    replacing = [r for r in marks if REPLACE_FOR in r.keys]
+    assert replacing and all(":loadbalancer/net/" in r.resource for r in replacing), marks
+    configured = [r for r in marks if REPLACE_FOR not in r.keys]
+    assert configured and all(allowed(policy, r) for r in configured)
+    for r in configured:
+        on_lb = ":loadbalancer/" in r.resource
+        assert not on_lb or MANAGED in r.keys, r
+        assert on_lb or ":targetgroup/" in r.resource or ":listener/" in r.resource, r
+    for r in (r for r in configured if ":loadbalancer/" in r.resource):
+        other = tuple((k, v) for k, v in r.context if k != MANAGED)
+        assert not allowed(policy, Request(r.operation, r.action, r.resource, other)), r
+    for r in replacing:
+        assert allowed(policy, r)
         other = tuple((k, v) for k, v in r.context if k != REPLACE_FOR)
         other += (("aws:RequestTag/awsgw.io/gateway", "someone/else"),)
         assert not allowed(policy, Request(r.operation, r.action, r.resource, other)), r
@@ -542,7 +598,9 @@ def test_tagging_is_allowed_only_inside_a_create(
         assert not allowed(policy, Request(r.action, r.action, r.resource, direct)), r
 
 
-def test_policy_document_shape(policy: dict[str, Any]) -> None:
+@pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.name)
+def test_policy_document_shape(path: Path) -> None:
+    policy = load_policy(path)
     assert policy["Version"] == "2012-10-17"
     sids = [st["Sid"] for st in statements(policy)]
     assert len(sids) == len(set(sids))
@@ -572,7 +630,7 @@ def test_the_session_check_catches_a_missing_and_an_unused_permission(
         "iam/policy.json grants elasticloadbalancing:SetSubnets, which no call of awsgw needs"
     ]
     assert check_operations(policy, ops - {"elasticloadbalancing:SetSubnets"}, all_ran=False) == []
-    new = check_operations(policy, {"elasticloadbalancing:ModifyLoadBalancerAttributes"}, False)
+    new = check_operations(policy, {"elasticloadbalancing:ModifyCapacityReservation"}, False)
     assert new and "does not model" in new[0]
 
 
@@ -596,11 +654,12 @@ def test_the_recorder_keeps_the_calls_of_controller_code_only(
 
 def _pinned(cluster: str) -> dict[str, Any]:
     """iam/README.md's sed line: the owner-tag conditions name one cluster."""
-    text = POLICY.read_text()
-    pinned: dict[str, Any] = json.loads(
-        re.sub(r'awsgw\.io/cluster": "\*"', f'awsgw.io/cluster": "{cluster}"', text)
-    )
-    return pinned
+    documents = [
+        json.loads(re.sub(r'awsgw\.io/cluster": "\*"', f'awsgw.io/cluster": "{cluster}"',
+                          path.read_text()))
+        for path in POLICIES
+    ]  # fmt: skip
+    return {"Version": "2012-10-17", "Statement": [st for d in documents for st in d["Statement"]]}
 
 
 def test_pinning_the_policy_to_one_cluster_denies_every_other_owner(

@@ -7,6 +7,7 @@ Rules without this cluster's owner tag are never touched."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from awsgw.providers.aws.alb.plan.compile import AlbListener
@@ -49,10 +50,13 @@ def apply_rules(
     current: list[ExistingRule],
     want: AlbListener,
     tg_arns: dict[str, str],
+    user_tags: Mapping[str, str] | None = None,
 ) -> None:
+    """Make the listener's rules ``want``'s with the fewest calls; new rules carry the
+    owner tag and ``user_tags``."""
     desired = [DesiredRule(r.conditions, r.actions, r.transforms) for r in want.rules]
     plan = plan_alb_rules(current, desired)
-    tags = tag_list({CLUSTER_TAG: cluster})
+    tags = tag_list({**(user_tags or {}), CLUSTER_TAG: cluster})
     for arn, rule, with_conditions in plan.modify:
         kwargs: dict[str, Any] = {"RuleArn": arn, "Actions": actions_api(rule.actions, tg_arns)}
         if with_conditions:

@@ -25,8 +25,9 @@ from awsgw.providers.aws.common.certificates import Certificates
 from awsgw.providers.aws.common.network import NetworkError, SecurityGroups, find_vpc
 from awsgw.providers.aws.common.session import Aws, failure_of
 from awsgw.providers.aws.common.tags import Conflict
+from awsgw.providers.aws.elbv2.configuration import InvalidConfiguration
 from awsgw.providers.aws.elbv2.inventory import ElbInventory, read_inventory
-from awsgw.providers.aws.elbv2.listeners import Listeners, ListenerWant
+from awsgw.providers.aws.elbv2.listeners import Listeners, ListenerWant, listener_policies
 from awsgw.providers.aws.elbv2.load_balancers import LoadBalancers
 from awsgw.providers.aws.elbv2.plan.specs import LoadBalancerSpec
 from awsgw.providers.base import DataPlane, PassScope, Plan
@@ -109,11 +110,13 @@ class AlbProvider(DataPlane[AlbSpec, None]):
         self.listeners.reset()
         ports = tuple(ls.port for ls in spec.listeners)
         try:
-            lb, arns = self.program(
-                spec, LoadBalancerSpec(spec.gateway, spec.name, "application", spec.scheme, ports)
-            )
+            lb_spec = LoadBalancerSpec(
+                spec.gateway, spec.name, "application", spec.scheme, ports,
+                parameters=spec.parameters,
+            )  # fmt: skip
+            lb, arns = self.program(spec, lb_spec)
             self.lbs.delete_target_groups(spec.gateway, keep=set(arns.values()))
-        except (NetworkError, Conflict) as exc:
+        except (NetworkError, Conflict, InvalidConfiguration) as exc:
             return GatewayObservation(spec.gateway, False, Reason.INVALID, str(exc))
         except ClientError as exc:
             failure = failure_of(exc, gateway=spec.gateway, prefix="AWS error: ")
@@ -144,11 +147,16 @@ class AlbProvider(DataPlane[AlbSpec, None]):
         and their rules (stale target groups are the caller's to delete, once nothing
         forwards to them). The load balancer and target group name → ARN."""
         lb = self.lbs.ensure(lb_spec)
-        arns = self.lbs.ensure_target_groups(spec.gateway, spec.target_groups)
-        self._ensure_listeners(spec, lb["LoadBalancerArn"], arns)
+        tags = lb_spec.user_tags
+        arns = self.lbs.ensure_target_groups(spec.gateway, spec.target_groups, tags)
+        listeners = self._ensure_listeners(spec, lb["LoadBalancerArn"], arns)
+        self.lbs.configure(lb, lb_spec.parameters, listeners)
         return lb, arns
 
-    def _ensure_listeners(self, spec: AlbSpec, lb_arn: str, tg_arns: dict[str, str]) -> None:
+    def _ensure_listeners(
+        self, spec: AlbSpec, lb_arn: str, tg_arns: dict[str, str]
+    ) -> dict[str, dict[str, str]]:
+        """The listeners and their rules; ARN → tags of those that existed before."""
         names = {arn: name for name, arn in tg_arns.items()}
         names.update({tg["TargetGroupArn"]: n for n, tg in self.inventory.tgs.items()})
         live = self.listeners.live(lb_arn)
@@ -161,7 +169,14 @@ class AlbProvider(DataPlane[AlbSpec, None]):
             if want.protocol == "HTTPS" and not certs:
                 continue  # every certificate refused: the listener stays as it is
             have = self.listeners.check_owned(live, want.port)
-            wanted = ListenerWant(want.port, want.protocol, actions_api(NOT_FOUND, tg_arns), certs)
+            wanted = ListenerWant(
+                want.port,
+                want.protocol,
+                actions_api(NOT_FOUND, tg_arns),
+                certs,
+                tags=dict(spec.parameters.tags),
+                **listener_policies(spec.parameters, want.port),
+            )
             arn = self.listeners.ensure(
                 lb_arn,
                 spec.gateway,
@@ -170,8 +185,11 @@ class AlbProvider(DataPlane[AlbSpec, None]):
                 lambda actions: actions_canon(actions, names) == NOT_FOUND,
             )
             current = live_rules(self.elbv2, arn, names, self.cluster) if have else []
-            apply_rules(self.elbv2, self.cluster, arn, current, want, tg_arns)
-        self.listeners.delete_stale(live, kept={ls.port for ls in spec.listeners})
+            user_tags = dict(spec.parameters.tags)
+            apply_rules(self.elbv2, self.cluster, arn, current, want, tg_arns, user_tags)
+        kept = {ls.port for ls in spec.listeners}
+        self.listeners.delete_stale(live, kept=kept)
+        return live.tags_of(kept)
 
     # ------------------------------------------------------------------ delete
     def delete(self, gateway: str, plan: AlbPlan) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,13 +117,21 @@ class SecurityGroups:
         mine = [g for g in found if self._mine(g)]
         return mine[0] if mine else None
 
-    def ensure(self, gateway: str, name: str, vpc: str, ports: list[Ingress]) -> str:
-        """Create or update the group so it opens exactly ``ports`` (any source)."""
+    def ensure(
+        self,
+        gateway: str,
+        name: str,
+        vpc: str,
+        ports: list[Ingress],
+        user_tags: Mapping[str, str] | None = None,
+    ) -> str:
+        """Create or update the group so it opens exactly ``ports`` (any source); a new one
+        also carries ``user_tags``."""
         ec2 = self.aws.client("ec2")
         group = self.find(gateway)
         if group is None:
             extra = {PLANE_TAG: self.plane} if self.plane else {}
-            owner = owner_tags(self.cluster, gateway, **extra)
+            owner = {**(user_tags or {}), **owner_tags(self.cluster, gateway, **extra)}
             tags = [{"Key": k, "Value": v} for k, v in owner.items()]
             group_id = ec2.create_security_group(
                 GroupName=name,

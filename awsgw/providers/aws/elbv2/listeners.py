@@ -5,7 +5,7 @@ ACM reported on the Gateway listeners of that certificate only."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 from awsgw.core.conditions import Reason
 from awsgw.core.findings import ListenerProblem
 from awsgw.core.model import AcmCertificate, DiscoveredCertificates, ListenerCertificate
+from awsgw.core.parameters import LoadBalancerParameters
 from awsgw.providers.aws.common.certificates import Certificates, error_message, refused_by_acm
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, Conflict, owner_tags, tag_list
 from awsgw.providers.aws.elbv2.describe import tags_of
@@ -37,6 +38,18 @@ def discovery_problem(hostnames: tuple[str, ...], uncovered: list[str]) -> str |
     return None
 
 
+def listener_policies(params: LoadBalancerParameters, port: int) -> dict[str, str]:
+    """``ListenerWant`` security and ALPN policy of a port, where a configuration sets
+    them."""
+    ls = params.listener(port)
+    out = {}
+    if ls is not None and ls.ssl_policy:
+        out["ssl_policy"] = ls.ssl_policy
+    if ls is not None and ls.alpn_policy:
+        out["alpn_policy"] = ls.alpn_policy
+    return out
+
+
 @dataclass
 class ListenerWant:
     """What one port's listener should be."""
@@ -47,6 +60,12 @@ class ListenerWant:
     """ELBv2 API shape."""
     certificates: list[str] = field(default_factory=list)
     """ACM ARNs, the default first (HTTPS and TLS listeners)."""
+    ssl_policy: str = SSL_POLICY
+    """Security policy of an HTTPS or TLS listener."""
+    alpn_policy: str | None = None
+    """ALPN policy of a TLS listener (NLB; None: ELBv2's ``None``)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """The configuration's tags, set on a new listener."""
 
 
 @dataclass
@@ -55,6 +74,11 @@ class LiveListeners:
 
     by_port: dict[int, dict[str, Any]]
     tags: dict[str, dict[str, str]]
+
+    def tags_of(self, ports: set[int]) -> dict[str, dict[str, str]]:
+        """ARN → tags of the listeners on these ports (those that exist)."""
+        arns = [ls["ListenerArn"] for port, ls in self.by_port.items() if port in ports]
+        return {arn: self.tags.setdefault(arn, {}) for arn in arns}
 
     def owned(self, listener: dict[str, Any], cluster: str) -> bool:
         return self.tags.get(listener["ListenerArn"], {}).get(CLUSTER_TAG) == cluster
@@ -143,20 +167,25 @@ class Listeners:
                 "Protocol": want.protocol,
                 "Port": want.port,
                 "DefaultActions": want.default_actions,
-                "Tags": tag_list(owner_tags(self.cluster, gateway)),
+                "Tags": tag_list({**want.tags, **owner_tags(self.cluster, gateway)}),
             }
             if want.certificates:
                 kwargs["Certificates"] = [{"CertificateArn": want.certificates[0]}]
             if want.protocol in TLS_PROTOCOLS:
-                kwargs["SslPolicy"] = SSL_POLICY
+                kwargs["SslPolicy"] = want.ssl_policy
+            if want.protocol == "TLS" and want.alpn_policy is not None:
+                kwargs["AlpnPolicy"] = [want.alpn_policy]
             arn: str = self.elbv2.create_listener(**kwargs)["Listeners"][0]["ListenerArn"]
         else:
             arn = have["ListenerArn"]
             changes: dict[str, Any] = {}
             if have["Protocol"] != want.protocol:
                 changes["Protocol"] = want.protocol
-                if want.protocol in TLS_PROTOCOLS and have["Protocol"] not in TLS_PROTOCOLS:
-                    changes["SslPolicy"] = SSL_POLICY  # ELBv2 requires one on this change
+            if want.protocol in TLS_PROTOCOLS and have.get("SslPolicy") != want.ssl_policy:
+                changes["SslPolicy"] = want.ssl_policy  # required too on a change to TLS
+            alpn = have.get("AlpnPolicy") or ["None"]
+            if want.protocol == "TLS" and alpn != [want.alpn_policy or "None"]:
+                changes["AlpnPolicy"] = [want.alpn_policy or "None"]
             if not same_default(have.get("DefaultActions", [])):
                 changes["DefaultActions"] = want.default_actions
             default = [c["CertificateArn"] for c in have.get("Certificates", [])][:1]

@@ -14,7 +14,8 @@ from typing import Any
 
 from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
 
-from awsgw.providers.aws.common.network import Ingress, NetworkError, SecurityGroups, find_subnets
+from awsgw.core.parameters import NO_PARAMETERS, LoadBalancerParameters
+from awsgw.providers.aws.common.network import Ingress, NetworkError, SecurityGroups
 from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.aws.common.tags import (
     BACKEND_TAG,
@@ -22,6 +23,11 @@ from awsgw.providers.aws.common.tags import (
     Conflict,
     owner_tags,
     tag_list,
+)
+from awsgw.providers.aws.elbv2.configuration import (
+    Configuration,
+    check_security_groups,
+    choose_subnets,
 )
 from awsgw.providers.aws.elbv2.inventory import ElbInventory
 from awsgw.providers.aws.elbv2.plan.specs import LoadBalancerSpec, TargetGroupSpec
@@ -52,11 +58,22 @@ class LoadBalancers:
         return owner_tags(self.cluster, gateway, **extra)
 
     # ------------------------------------------------------------------ load balancers
-    def placement(self, lb_type: str, scheme: str, allocations: tuple[str, ...]) -> list[str]:
-        """The subnets a load balancer goes in (with Elastic IPs: one per allocation, in as
-        many zones); NetworkError when there are too few."""
+    def placement(
+        self,
+        lb_type: str,
+        scheme: str,
+        allocations: tuple[str, ...],
+        params: LoadBalancerParameters = NO_PARAMETERS,
+        current: Mapping[str, Any] | None = None,
+    ) -> list[str]:
+        """The subnets a load balancer goes in (the configuration's, else found by role tag;
+        with Elastic IPs: one per allocation, in as many zones); NetworkError or
+        InvalidConfiguration when there are too few."""
         network = lb_type == "network"
-        subnets = find_subnets(self.aws, self.vpc(), self.cluster, scheme, 1 if network else 2)
+        have = [az["SubnetId"] for az in (current or {}).get("AvailabilityZones", [])]
+        subnets = choose_subnets(
+            self.aws, self.vpc(), self.cluster, params, scheme, 1 if network else 2, have
+        )
         if not allocations:
             return subnets
         if len(allocations) > len(subnets):
@@ -71,18 +88,25 @@ class LoadBalancers:
         """The Gateway's load balancer with its owned security group, subnets found by tag
         (with Elastic IPs: one subnet per allocation, in as many zones)."""
         vpc = self.vpc()
-        subnets = self.placement(spec.lb_type, spec.scheme, spec.allocations)
-        ingress = [Ingress("tcp", p) for p in spec.ports]
-        ingress += [Ingress("udp", p) for p in spec.udp_ports]
-        sg = self.groups.ensure(spec.gateway, spec.name, vpc, sorted(set(ingress)))
+        params = spec.parameters
         lb = self.inv.lbs.get(spec.name)
         if lb is not None and not self.inv.mine(lb["LoadBalancerArn"], self.cluster):
             raise Conflict(f"load balancer {spec.name} exists and is not owned by this cluster")
         if lb is not None and lb["Scheme"] != spec.scheme:  # immutable: replace
             self.delete_load_balancer(spec.name)
             lb = None
+        subnets = self.placement(spec.lb_type, spec.scheme, spec.allocations, params, lb)
+        theirs = list(params.security_groups or ())
+        held = set(lb.get("SecurityGroups", [])) if lb is not None else set()
+        if theirs and not (set(theirs) <= held and len(held) == len(set(theirs)) + 1):
+            check_security_groups(self.aws, vpc, params)  # before anything is changed
+        ingress = [Ingress("tcp", p) for p in spec.ports]
+        ingress += [Ingress("udp", p) for p in spec.udp_ports]
+        sg = self.groups.ensure(spec.gateway, spec.name, vpc, sorted(set(ingress)), spec.user_tags)
+        groups = [sg, *(g for g in theirs if g != sg)]
+        ip_type = params.ip_address_type or "ipv4"
         if lb is None:
-            tags = self.tags(spec.gateway)
+            tags = {**spec.user_tags, **self.tags(spec.gateway)}
             placement: dict[str, Any] = (
                 {
                     "SubnetMappings": [
@@ -95,29 +119,50 @@ class LoadBalancers:
             )
             created: dict[str, Any] = self.elbv2.create_load_balancer(
                 Name=spec.name,
-                SecurityGroups=[sg],
+                SecurityGroups=groups,
                 Scheme=spec.scheme,
                 Type=spec.lb_type,
-                IpAddressType="ipv4",
+                IpAddressType=ip_type,
                 Tags=tag_list(tags),
                 **placement,
             )["LoadBalancers"][0]
             self.inv.lbs[spec.name] = created
             self.inv.tags[created["LoadBalancerArn"]] = tags
             return created
+        arn = lb["LoadBalancerArn"]
         have = sorted(az["SubnetId"] for az in lb.get("AvailabilityZones", []))
         if have != subnets and not spec.allocations:
-            self.elbv2.set_subnets(LoadBalancerArn=lb["LoadBalancerArn"], Subnets=subnets)
-        if sorted(lb.get("SecurityGroups", [])) != [sg]:
-            self.elbv2.set_security_groups(
-                LoadBalancerArn=lb["LoadBalancerArn"], SecurityGroups=[sg]
-            )
+            self.elbv2.set_subnets(LoadBalancerArn=arn, Subnets=subnets)
+        if sorted(lb.get("SecurityGroups", [])) != sorted(groups):
+            self.elbv2.set_security_groups(LoadBalancerArn=arn, SecurityGroups=groups)
+        if lb.get("IpAddressType", "ipv4") != ip_type:
+            self.elbv2.set_ip_address_type(LoadBalancerArn=arn, IpAddressType=ip_type)
         return lb
 
+    def configure(
+        self,
+        lb: Mapping[str, Any],
+        params: LoadBalancerParameters,
+        listeners: Mapping[str, dict[str, str]],
+    ) -> None:
+        """What the configuration sets beyond the create call (attributes, tags, web ACL,
+        protection) on the Gateway's load balancer, its target groups and ``listeners``
+        (ARN → tags)."""
+        gateway = self.inv.gateway_of(lb["LoadBalancerArn"])
+        groups = {
+            tg["TargetGroupArn"]: self.inv.tags.setdefault(tg["TargetGroupArn"], {})
+            for tg in self.inv.tgs.values()
+            if self.inv.mine(tg["TargetGroupArn"], self.cluster)
+            and self.inv.gateway_of(tg["TargetGroupArn"]) == gateway
+        }
+        Configuration(self.aws, self.inv).apply(lb, params, {**groups, **listeners})
+
     def delete_load_balancer(self, name: str) -> None:
-        """Delete one owned load balancer of the inventory by name (gone already: nothing)."""
+        """Delete one owned load balancer of the inventory by name (gone already: nothing),
+        and the Shield protection awsgw made for it."""
         lb = self.inv.lbs.pop(name, None)
         if lb is not None and self.inv.mine(lb["LoadBalancerArn"], self.cluster):
+            Configuration(self.aws, self.inv).forget(lb)
             self.elbv2.delete_load_balancer(LoadBalancerArn=lb["LoadBalancerArn"])
 
     def wait_active(self, arn: str, seconds: float) -> dict[str, Any]:
@@ -143,14 +188,16 @@ class LoadBalancers:
         for name, lb in list(self.inv.lbs.items()):
             arn = lb["LoadBalancerArn"]
             if self.inv.mine(arn, self.cluster) and self.inv.gateway_of(arn) == gateway:
-                self.elbv2.delete_load_balancer(LoadBalancerArn=arn)
-                del self.inv.lbs[name]
+                self.delete_load_balancer(name)
         self.delete_target_groups(gateway, keep=set())
         self.groups.delete(gateway, wait=wait)
 
     # ------------------------------------------------------------------ target groups
     def ensure_target_groups(
-        self, gateway: str, specs: Mapping[str, TargetGroupSpec]
+        self,
+        gateway: str,
+        specs: Mapping[str, TargetGroupSpec],
+        user_tags: Mapping[str, str] | None = None,
     ) -> dict[str, str]:
         """Name → ARN of the Gateway's target groups, each with exactly its targets."""
         arns = {}
@@ -160,13 +207,15 @@ class LoadBalancers:
                 raise Conflict(f"target group {name} exists and is not owned by this cluster")
             created = have is None
             if have is None:
-                have = self._create_target_group(gateway, tg)
+                have = self._create_target_group(gateway, tg, user_tags or {})
             arns[name] = have["TargetGroupArn"]
             self._sync_targets(have["TargetGroupArn"], tg, created=created)
         return arns
 
-    def _create_target_group(self, gateway: str, tg: TargetGroupSpec) -> dict[str, Any]:
-        tags = self.tags(gateway, **{BACKEND_TAG: tg.backend})
+    def _create_target_group(
+        self, gateway: str, tg: TargetGroupSpec, user_tags: Mapping[str, str]
+    ) -> dict[str, Any]:
+        tags = {**user_tags, **self.tags(gateway, **{BACKEND_TAG: tg.backend})}
         kwargs: dict[str, Any] = {
             "Name": tg.name,
             "Protocol": tg.protocol,

@@ -23,8 +23,9 @@ from awsgw.providers.aws.alb.provider import AlbProvider
 from awsgw.providers.aws.common.network import NetworkError
 from awsgw.providers.aws.common.session import Aws, failure_of
 from awsgw.providers.aws.common.tags import Conflict
+from awsgw.providers.aws.elbv2.configuration import InvalidConfiguration
 from awsgw.providers.aws.elbv2.inventory import read_inventory
-from awsgw.providers.aws.elbv2.listeners import ListenerWant
+from awsgw.providers.aws.elbv2.listeners import ListenerWant, listener_policies
 from awsgw.providers.aws.elbv2.plan.specs import LoadBalancerSpec
 from awsgw.providers.aws.nlb.addresses import AddressProblem, StaticAddresses
 from awsgw.providers.aws.nlb.capabilities import NLB
@@ -105,7 +106,7 @@ class NlbProvider(DataPlane[NlbSpec, None]):
             lb, alb_arn = self._program(spec, allocations)
         except AddressProblem as exc:
             return GatewayObservation(spec.gateway, False, Reason.ADDRESS_NOT_USABLE, str(exc))
-        except (NetworkError, Conflict) as exc:
+        except (NetworkError, Conflict, InvalidConfiguration) as exc:
             return GatewayObservation(spec.gateway, False, Reason.INVALID, str(exc))
         except ClientError as exc:
             failure = failure_of(exc, gateway=spec.gateway, prefix="AWS error: ")
@@ -167,8 +168,9 @@ class NlbProvider(DataPlane[NlbSpec, None]):
         unserved: set[int] = set()
         if spec.chained is not None:
             alb_spec = LoadBalancerSpec(
-                spec.gateway, spec.chained.name, "application", "internal", tcp, udp
-            )
+                spec.gateway, spec.chained.name, "application", "internal", tcp, udp,
+                parameters=spec.chained.parameters,
+            )  # fmt: skip
             alb, alb_tgs = self.alb.program(spec.chained, alb_spec)
             alb_arn = alb["LoadBalancerArn"]
             kept |= set(alb_tgs.values())
@@ -181,12 +183,15 @@ class NlbProvider(DataPlane[NlbSpec, None]):
                 else:  # its certificates were all refused (reported): nothing to hand over to
                     del targets[name]
                     unserved.add(tg.port)
-        lb = lbs.ensure(
-            LoadBalancerSpec(spec.gateway, spec.name, "network", spec.scheme, tcp, udp, allocations)
-        )
-        arns = lbs.ensure_target_groups(spec.gateway, targets)
+        nlb = LoadBalancerSpec(
+            spec.gateway, spec.name, "network", spec.scheme, tcp, udp, allocations,
+            spec.parameters,
+        )  # fmt: skip
+        lb = lbs.ensure(nlb)
+        arns = lbs.ensure_target_groups(spec.gateway, targets, nlb.user_tags)
         kept |= set(arns.values())
-        self._ensure_listeners(spec, lb["LoadBalancerArn"], arns, unserved)
+        listener_tags = self._ensure_listeners(spec, lb["LoadBalancerArn"], arns, unserved)
+        lbs.configure(lb, spec.parameters, listener_tags)
         lbs.delete_target_groups(spec.gateway, keep=kept, target_type="alb")
         if spec.chained is None:
             lbs.delete_load_balancer(chained_name(self.cluster, spec.gateway))
@@ -195,7 +200,8 @@ class NlbProvider(DataPlane[NlbSpec, None]):
 
     def _ensure_listeners(
         self, spec: NlbSpec, lb_arn: str, arns: dict[str, str], unserved: set[int]
-    ) -> None:
+    ) -> dict[str, dict[str, str]]:
+        """The NLB's listeners; ARN → tags of those that existed before."""
         listeners = self.alb.listeners
         names = {arn: name for name, arn in arns.items()}
         names.update({tg["TargetGroupArn"]: n for n, tg in self.alb.inventory.tgs.items()})
@@ -216,9 +222,17 @@ class NlbProvider(DataPlane[NlbSpec, None]):
                     kept.add(want.port)  # every certificate refused: it stays as it is
                 continue
             kept.add(want.port)
-            wanted = ListenerWant(want.port, want.protocol, forward_api(want.forward, arns), certs)
+            wanted = ListenerWant(
+                want.port,
+                want.protocol,
+                forward_api(want.forward, arns),
+                certs,
+                tags=dict(spec.parameters.tags),
+                **listener_policies(spec.parameters, want.port),
+            )
             listeners.ensure(lb_arn, spec.gateway, wanted, have, _same_forward(want, names))
         listeners.delete_stale(live, kept=kept)
+        return live.tags_of(kept)
 
     # ------------------------------------------------------------------ delete
     def delete(self, gateway: str, plan: NlbPlan) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from awsgw.core.findings import ProblemKind, RuleProblem
 from awsgw.core.model import GatewayModel, ListenerCertificate, Rule
+from awsgw.core.parameters import NO_PARAMETERS, LoadBalancerParameters
 from awsgw.objects import RouteRef
 from awsgw.providers.aws.alb.plan.actions import TargetGroups, actions_for
 from awsgw.providers.aws.alb.plan.conditions import ConditionSet, conditions_for, host_condition
@@ -59,6 +60,8 @@ class AlbSpec:
     """Route rules ALB cannot program as written, and notes on how it serves others."""
     error: str | None = None
     """A Gateway-level problem: nothing is programmed while it stands."""
+    parameters: LoadBalancerParameters = NO_PARAMETERS
+    """The Gateway's ``LoadBalancerConfiguration`` (scheme already in ``scheme``)."""
 
 
 def lb_name(cluster: str, gateway_key: str) -> str:
@@ -182,6 +185,7 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
         for name, _ in a.groups
     }
     wanted = {k: v for k, v in groups.specs.items() if k in used}
-    scheme, error = scheme_of(model.annotations)
+    scheme, error = scheme_of(model.annotations, model.parameters)
     unique = list(dict.fromkeys(findings))
-    return AlbSpec(model.key, lb_name(cluster, model.key), scheme, listeners, wanted, unique, error)
+    name = lb_name(cluster, model.key)
+    return AlbSpec(model.key, name, scheme, listeners, wanted, unique, error, model.parameters)

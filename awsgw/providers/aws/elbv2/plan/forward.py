@@ -7,14 +7,20 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-SCHEME_ANNOTATION = "awsgw.io/scheme"
+from awsgw.core.parameters import NO_PARAMETERS, SCHEME_ANNOTATION, LoadBalancerParameters
+
 SCHEMES = ("internal", "internet-facing")
 MAX_WEIGHT = 999
 """ELBv2 target group weights (ALB and, since November 2025, NLB) are 0–999."""
 
 
-def scheme_of(annotations: Mapping[str, str]) -> tuple[str, str | None]:
-    """The load balancer scheme (internal by default), and the problem with a bad value."""
+def scheme_of(
+    annotations: Mapping[str, str], parameters: LoadBalancerParameters = NO_PARAMETERS
+) -> tuple[str, str | None]:
+    """The load balancer scheme: the configuration's, else the annotation's (internal by
+    default); and the problem with a bad annotation value."""
+    if parameters.scheme is not None:
+        return parameters.scheme, None
     scheme = annotations.get(SCHEME_ANNOTATION, "internal")
     if scheme not in SCHEMES:
         return "internal", (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from awsgw.core.parameters import NO_PARAMETERS, LoadBalancerParameters
+
 
 @dataclass(frozen=True)
 class LoadBalancerSpec:
@@ -20,6 +22,13 @@ class LoadBalancerSpec:
     """UDP listener ports it opens (NLB)."""
     allocations: tuple[str, ...] = ()
     """Elastic IP allocation IDs, one per availability zone (NLB static addresses)."""
+    parameters: LoadBalancerParameters = NO_PARAMETERS
+    """What the Gateway's ``LoadBalancerConfiguration`` sets (its scheme is ``scheme``)."""
+
+    @property
+    def user_tags(self) -> dict[str, str]:
+        """The configuration's tags, added to everything created for the Gateway."""
+        return dict(self.parameters.tags)
 
 
 @dataclass(frozen=True)

@@ -24,15 +24,11 @@ from awsgw.core.backends import BackendKey
 from awsgw.core.conditions import Reason
 from awsgw.core.findings import ListenerProblem, ProblemKind, RuleProblem
 from awsgw.core.model import GatewayModel, ListenerCertificate, RouteBackends, StreamListener
+from awsgw.core.parameters import NO_PARAMETERS, SCHEME_ANNOTATION, LoadBalancerParameters
 from awsgw.providers.aws.alb.plan.compile import AlbSpec, compile_alb
 from awsgw.providers.aws.alb.plan.values import AlbLimits
 from awsgw.providers.aws.common.naming import digest, label
-from awsgw.providers.aws.elbv2.plan.forward import (
-    MAX_WEIGHT,
-    SCHEME_ANNOTATION,
-    exact_weights,
-    scheme_of,
-)
+from awsgw.providers.aws.elbv2.plan.forward import MAX_WEIGHT, exact_weights, scheme_of
 from awsgw.providers.aws.elbv2.plan.specs import TargetGroupSpec
 
 NLB_PLANE = "nlb"
@@ -86,6 +82,9 @@ class NlbSpec:
     refused: list[ListenerProblem] = field(default_factory=list)
     """Gateway listeners the NLB cannot program (their Programmed condition says why)."""
     error: str | None = None
+    parameters: LoadBalancerParameters = NO_PARAMETERS
+    """The Gateway's ``LoadBalancerConfiguration`` (the chained ALB takes its tags and its
+    HTTPS listeners' settings only)."""
 
     @property
     def tcp_ports(self) -> tuple[int, ...]:
@@ -358,11 +357,26 @@ def compile_nlb(
     chained = None
     if model.ports:
         alb = compile_alb(replace(model, streams=[]), cluster, alb_limits)
-        chained = replace(alb, name=chained_name(cluster, model.key), scheme="internal", error=None)
+        params = model.parameters
+        behind = LoadBalancerParameters(
+            params.sources, tags=params.tags, listeners=params.listeners
+        )
+        chained = replace(
+            alb,
+            name=chained_name(cluster, model.key),
+            scheme="internal",
+            error=None,
+            parameters=behind,
+        )
         compiler.findings += alb.findings
-    scheme, error = scheme_of(model.annotations)
+    scheme, error = scheme_of(model.annotations, model.parameters)
     if model.addresses:
-        if SCHEME_ANNOTATION in model.annotations and scheme != "internet-facing":
+        if scheme != "internet-facing" and model.parameters.scheme is not None:
+            error = (
+                "spec.addresses: Elastic IPs need an internet-facing Network Load Balancer; "
+                f"{model.parameters.sources[-1]} spec.scheme is {scheme}"
+            )
+        elif SCHEME_ANNOTATION in model.annotations and scheme != "internet-facing":
             error = (
                 "spec.addresses: Elastic IPs need an internet-facing Network Load Balancer; "
                 f"metadata.annotations[{SCHEME_ANNOTATION}] is {scheme}"
@@ -380,4 +394,5 @@ def compile_nlb(
         list(dict.fromkeys(compiler.findings)),
         compiler.refused,
         error,
+        model.parameters,
     )
