@@ -16,6 +16,7 @@ from typing import Any
 from awsgw.core.store import SERVICE_NAME_LABEL, Store
 from awsgw.objects import (
     GATEWAY_GROUP,
+    LOAD_BALANCER_CONFIGURATION,
     MULTICLUSTER_GROUP,
     Gateway,
     GatewayClass,
@@ -129,6 +130,28 @@ def _gateways_of_grants(store: Store, namespace: str) -> set[str]:
     return keys
 
 
+def _gateways_of_configurations(store: Store, configs: set[tuple[str, str]]) -> set[str]:
+    """Gateways whose parametersRef names one of the configurations, and those of the
+    classes whose parametersRef does (with the classes themselves)."""
+    keys = set()
+    for gw in store.gateways():
+        ref = gw.spec.infrastructure.parameters_ref if gw.spec.infrastructure else None
+        ours = ref is not None and ref.kind == LOAD_BALANCER_CONFIGURATION
+        if ours and ref is not None and (gw.namespace, ref.name) in configs:
+            keys.add(gw.key)
+    classes = {
+        gc.name
+        for gc in store.gateway_classes()
+        if (cref := gc.spec.parameters_ref) is not None
+        and cref.kind == LOAD_BALANCER_CONFIGURATION
+        and (cref.namespace, cref.name) in configs
+    }
+    if classes:
+        keys |= {CLASSES}
+        keys |= {gw.key for gw in store.gateways() if gw.spec.gateway_class_name in classes}
+    return keys
+
+
 def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: Store) -> set[str]:
     """The keys to enqueue for a change of one object (``old``/``new`` None: added/deleted)."""
     if not meaningful(old, new):
@@ -164,6 +187,8 @@ def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: S
             for gw in store.gateways()
             if any(ls.allowed_routes.namespaces.from_ == "Selector" for ls in gw.spec.listeners)
         }
+    if kind == LOAD_BALANCER_CONFIGURATION:
+        return _gateways_of_configurations(store, {(o.namespace, o.name) for o in objs})
     if kind == "Secret":
         secrets = {(o.namespace, o.name) for o in objs}
         return {gw.key for gw in store.gateways() if certificate_refs(gw) & secrets}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from awsgw.objects import GATEWAY_GROUP, MULTICLUSTER_GROUP
+from awsgw.objects import AWSGW_GROUP, GATEWAY_GROUP, MULTICLUSTER_GROUP
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,14 @@ SERVICE_EXPORTS = Resource(
 SERVICE_IMPORTS = Resource(
     MULTICLUSTER_GROUP, "v1alpha1", "ServiceImport", "serviceimports", True, optional=True
 )
+LOAD_BALANCER_CONFIGURATIONS = Resource(
+    AWSGW_GROUP,
+    "v1alpha1",
+    "LoadBalancerConfiguration",
+    "loadbalancerconfigurations",
+    True,
+    optional=True,
+)
 LEASES = Resource("coordination.k8s.io", "v1", "Lease", "leases", True)
 EVENTS = Resource("events.k8s.io", "v1", "Event", "events", True)
 
@@ -70,10 +78,11 @@ WATCHED = (
     SECRETS,
     SERVICE_EXPORTS,
     SERVICE_IMPORTS,
+    LOAD_BALANCER_CONFIGURATIONS,
 )
 """What the reflectors list and watch (in this order). GRPCRoute (Gateway API standard
-channel since v1.1), TCPRoute, UDPRoute and TLSRoute (``v1`` since v1.6) and the
-Multi-Cluster Services CRDs are optional: a cluster without them is a cluster without such
-objects."""
+channel since v1.1), TCPRoute, UDPRoute and TLSRoute (``v1`` since v1.6), the Multi-Cluster
+Services CRDs and awsgw's own (the chart's ``crds/``) are optional: a cluster without them is
+a cluster without such objects."""
 
 BY_KIND = {r.kind: r for r in (*WATCHED, LEASES, EVENTS)}

@@ -236,3 +236,55 @@ def test_imports_affect_the_gateways_of_routes_using_them() -> None:
     assert affected("ServiceImport", None, imported, store) == {"infra/mesh"}
     other = obj({**imported.raw, "metadata": {"name": "other", "namespace": "shop"}})
     assert affected("ServiceImport", None, other, store) == set()
+
+
+CONFIGURED = """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: tuned}
+spec:
+  controllerName: awsgw.io/alb
+  parametersRef: {group: awsgw.io, kind: LoadBalancerConfiguration, namespace: platform,
+                  name: defaults}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: own, namespace: shop}
+spec:
+  gatewayClassName: alb
+  infrastructure: {parametersRef: {group: awsgw.io, kind: LoadBalancerConfiguration, name: prod}}
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: classed, namespace: shop}
+spec:
+  gatewayClassName: tuned
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: plain, namespace: shop}
+spec:
+  gatewayClassName: alb
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+"""
+
+
+def config(namespace: str, name: str, spec: dict[str, object]) -> KubeObject:
+    doc = {"apiVersion": "awsgw.io/v1alpha1", "kind": "LoadBalancerConfiguration",
+           "metadata": {"name": name, "namespace": namespace}, "spec": spec}  # fmt: skip
+    parsed = parse_document(doc, "test")
+    assert parsed is not None
+    return parsed
+
+
+def test_a_configuration_change_reaches_the_gateways_that_use_it() -> None:
+    store = Store.of(objects(GATEWAY_CLASS + CONFIGURED))
+    old, new = config("shop", "prod", {}), config("shop", "prod", {"scheme": "internal"})
+    assert affected("LoadBalancerConfiguration", old, new, store) == {"shop/own"}
+    old, new = config("platform", "defaults", {}), config("platform", "defaults", {"tags": {}})
+    assert affected("LoadBalancerConfiguration", old, new, store) == {CLASSES, "shop/classed"}
+    other = config("other", "prod", {})
+    assert affected("LoadBalancerConfiguration", None, other, store) == set()

@@ -1,10 +1,10 @@
 """A stateful fake Kubernetes API server for tests (standard library and PyYAML only).
 
-``FakeKube`` serves core, discovery, coordination, events, Gateway API and multicluster
-resources over HTTP on 127.0.0.1 with the API server's semantics: resourceVersion, generation,
-status subresources, finalizers, patches, paginated lists, watches with history, bookmarks and
-410 Gone. Tests drive it through any Kubernetes client and inspect it with ``requests``,
-``inject``, ``compact`` and ``close_watches``.
+``FakeKube`` serves core, discovery, coordination, events, Gateway API, multicluster and
+awsgw.io resources over HTTP on 127.0.0.1 with the API server's semantics: resourceVersion,
+generation, status subresources, finalizers, patches, paginated lists, watches with history,
+bookmarks and 410 Gone. Tests drive it through any Kubernetes client and inspect it with
+``requests``, ``inject``, ``compact`` and ``close_watches``.
 """
 
 from .errors import ApiError

@@ -169,6 +169,14 @@ RESOURCES: tuple[Resource, ...] = (
     _crd(("v1", "v1alpha2"), "udproutes", "UDPRoute"),
     _crd(("v1alpha1",), "serviceexports", "ServiceExport", MCS),
     _crd(("v1alpha1",), "serviceimports", "ServiceImport", MCS),
+    _crd(
+        ("v1alpha1",),
+        "loadbalancerconfigurations",
+        "LoadBalancerConfiguration",
+        "awsgw.io",
+        status=False,
+        short=("lbconfig",),
+    ),
 )
 
 _BY_PATH = {(r.group, v, r.plural): r for r in RESOURCES for v in r.versions}
