@@ -564,7 +564,7 @@ def test_tagging_is_allowed_only_inside_a_create(
     marks = [r for r in scenario.requests
              if r.action == r.operation == "elasticloadbalancing:AddTags"]  # fmt: skip
     replacing = [r for r in marks if REPLACE_FOR in r.keys]
-    assert replacing and all(":loadbalancer/net/" in r.resource for r in replacing), marks
+    assert replacing and all(":loadbalancer/" in r.resource for r in replacing), marks
     configured = [r for r in marks if REPLACE_FOR not in r.keys]
     assert configured and all(allowed(policy, r) for r in configured)
     for r in configured:

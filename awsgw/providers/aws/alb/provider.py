@@ -30,6 +30,7 @@ from awsgw.providers.aws.elbv2.inventory import ElbInventory, read_inventory
 from awsgw.providers.aws.elbv2.listeners import Listeners, ListenerWant, listener_policies
 from awsgw.providers.aws.elbv2.load_balancers import LoadBalancers
 from awsgw.providers.aws.elbv2.plan.specs import LoadBalancerSpec
+from awsgw.providers.aws.elbv2.replacement import Fixed, replacement
 from awsgw.providers.base import DataPlane, PassScope, Plan
 
 AlbPlan = Plan[AlbSpec, None]
@@ -114,6 +115,10 @@ class AlbProvider(DataPlane[AlbSpec, None]):
                 spec.gateway, spec.name, "application", spec.scheme, ports,
                 parameters=spec.parameters,
             )  # fmt: skip
+            fixed = Fixed(spec.scheme)
+            replacing = replacement(self.lbs, spec.name, "application", fixed, spec.parameters)
+            if replacing is not None:
+                return GatewayObservation(spec.gateway, False, Reason.PENDING, replacing)
             lb, arns = self.program(spec, lb_spec)
             self.lbs.delete_target_groups(spec.gateway, keep=set(arns.values()))
         except (NetworkError, Conflict, InvalidConfiguration) as exc:

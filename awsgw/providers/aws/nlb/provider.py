@@ -27,6 +27,7 @@ from awsgw.providers.aws.elbv2.configuration import InvalidConfiguration
 from awsgw.providers.aws.elbv2.inventory import read_inventory
 from awsgw.providers.aws.elbv2.listeners import ListenerWant, listener_policies
 from awsgw.providers.aws.elbv2.plan.specs import LoadBalancerSpec
+from awsgw.providers.aws.elbv2.replacement import Fixed, replacement
 from awsgw.providers.aws.nlb.addresses import AddressProblem, StaticAddresses
 from awsgw.providers.aws.nlb.capabilities import NLB
 from awsgw.providers.aws.nlb.plan.compile import (
@@ -100,7 +101,8 @@ class NlbProvider(DataPlane[NlbSpec, None]):
         self.alb.listeners.reset()
         try:
             allocations = self.addresses.allocations(spec.addresses, self._current(spec))
-            replacing = self.addresses.replacement(self.alb.lbs, spec.name, allocations)
+            wanted = Fixed(spec.scheme, allocations)
+            replacing = replacement(self.alb.lbs, spec.name, "network", wanted, spec.parameters)
             if replacing is not None:
                 return GatewayObservation(spec.gateway, False, Reason.PENDING, replacing)
             lb, alb_arn = self._program(spec, allocations)

@@ -225,3 +225,24 @@ def test_an_nlb_takes_its_attributes_and_alpn_policy(aws_env: MotoVpc) -> None:
     assert tls["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
     h.run(state)
     assert h.aws.counter.writes == 0, h.aws.counter.write_calls()
+
+
+def test_a_scheme_change_is_announced_then_the_alb_is_replaced(aws_env: MotoVpc) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    base = GATEWAY_CLASS + gateway(https=False) + ROUTE
+    h.run(base + configuration({}))
+    before = h.lb("shop/web")["LoadBalancerArn"]
+    public = base + configuration({"scheme": "internet-facing"})
+    programmed = condition(gateway_status(h.run(public)), "Programmed")
+    assert programmed["status"] == "False"
+    assert programmed["message"].startswith(
+        "the scheme changes from internal to internet-facing: the Application Load Balancer "
+        "is replaced by a new one on the next pass"
+    )
+    assert h.lb("shop/web")["LoadBalancerArn"] == before, "nothing replaced yet"
+    gw = gateway_status(h.run(public))
+    assert condition(gw, "Programmed")["status"] == "True", gw
+    after = h.lb("shop/web")
+    assert after["LoadBalancerArn"] != before and after["Scheme"] == "internet-facing"
+    h.run(public)
+    assert h.aws.counter.writes == 0, h.aws.counter.write_calls()
