@@ -17,7 +17,7 @@ import yaml
 from awsgw.embedded import make_vpc, moto_server
 from awsgw.providers.aws.alb.evaluate import load_listeners
 from awsgw.providers.aws.common.requests import Request
-from tests.certs import self_signed_secret
+from tests.certs import self_signed_pem, self_signed_secret
 from tests.support import condition
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -239,3 +239,60 @@ def test_lattice_on_embedded_aws_prints_routes_with_their_dns_name(tmp_path: Pat
     for gw in ("infra/mesh", "shop/web"):
         assert condition(found[("Gateway", gw)]["status"], "Programmed")["status"] == "True"
     assert "annotations" not in found[("HTTPRoute", "shop/store")]["metadata"], "ALB: none"
+
+
+PRODUCTION = ROOT / "examples" / "production"
+
+
+def test_the_production_example_is_programmed_with_its_configuration(moto_endpoint: str) -> None:
+    """examples/production against a moto server holding an issued certificate for the
+    hostname: the class's defaults and the Gateway's own settings are on the ALB, the
+    certificate is discovered, a repeat run makes zero writes."""
+    vpc, _ = make_vpc(moto_endpoint, "prod")
+    env = clean_env(
+        AWS_ENDPOINT_URL=moto_endpoint,
+        AWS_REGION="us-east-1",
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWSGW_CLUSTER_NAME="prod",
+        AWSGW_VPC_ID=vpc,
+    )
+
+    def client(name: str) -> Any:
+        return boto3.client(
+            name,
+            endpoint_url=moto_endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    cert, key = self_signed_pem(("shop.example.com",))
+    arn = client("acm").import_certificate(Certificate=cert.encode(), PrivateKey=key.encode())[
+        "CertificateArn"]  # fmt: skip
+    done = awsgw("reconcile", "-f", str(PRODUCTION), "-o", "json", env=env)
+    assert done.returncode == 0, done.stderr
+    found = items(done.stdout)
+    gw = found[("Gateway", "shop/storefront")]["status"]
+    assert condition(gw, "Programmed")["status"] == "True", gw
+    https = next(ls for ls in gw["listeners"] if ls["name"] == "https")
+    assert condition(https, "ResolvedRefs")["status"] == "True", https
+    elbv2 = client("elbv2")
+    [lb] = elbv2.describe_load_balancers()["LoadBalancers"]
+    assert lb["Scheme"] == "internet-facing"
+    attrs = {
+        a["Key"]: a["Value"]
+        for a in elbv2.describe_load_balancer_attributes(LoadBalancerArn=lb["LoadBalancerArn"])[
+            "Attributes"]
+    }  # fmt: skip
+    assert attrs["idle_timeout.timeout_seconds"] == "300", "the Gateway's own value wins"
+    assert attrs["routing.http.drop_invalid_header_fields.enabled"] == "true", "the class's"
+    listeners = elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
+    [secure] = [ls for ls in listeners if ls["Port"] == 443]
+    assert secure["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+    assert secure["Certificates"][0]["CertificateArn"] == arn
+    [tags] = elbv2.describe_tags(ResourceArns=[lb["LoadBalancerArn"]])["TagDescriptions"]
+    values = {t["Key"]: t["Value"] for t in tags["Tags"]}
+    assert (values["team"], values["cost-center"]) == ("shop", "platform")
+    again = awsgw("reconcile", "-f", str(PRODUCTION), "-o", "json", env=env)
+    assert again.returncode == 0 and " 0 writes" in again.stderr, again.stderr
