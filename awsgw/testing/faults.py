@@ -71,6 +71,8 @@ SHAPES: dict[str, ErrorShape] = {
     "acm": ErrorShape("json", 400, "ThrottlingException"),
     "tagging": ErrorShape("json", 400, "ThrottlingException"),
     "vpc-lattice": ErrorShape("rest-json", 429, "ThrottlingException"),
+    "wafv2": ErrorShape("json", 400, "ThrottlingException"),
+    "shield": ErrorShape("json", 400, "ThrottlingException"),
 }
 """By SigV4 signing name (the service in a request's credential scope)."""
 LOST_CODES = {"ec2": "InternalError"}

@@ -86,6 +86,8 @@ class World:
         self.ec2: Any = boto3.client("ec2", **kw)
         self.acm: Any = boto3.client("acm", **kw)
         self.tagging: Any = boto3.client("resourcegroupstaggingapi", **kw)
+        self.wafv2: Any = boto3.client("wafv2", **kw)
+        self.shield: Any = boto3.client("shield", **kw)
 
     def env(self, monkeypatch: pytest.MonkeyPatch) -> None:
         for key, value in {

@@ -285,3 +285,61 @@ def test_nlb_listeners_converge_and_tear_down_under_faults(world: World) -> None
     assert_clean(world)
     world.converge(NLB_CLASS, [])
     assert_torn_down(world)
+
+
+def configuration(spec: dict[str, object]) -> str:
+    doc = {"apiVersion": "awsgw.io/v1alpha1", "kind": "LoadBalancerConfiguration",
+           "metadata": {"name": "prod", "namespace": "shop"}, "spec": spec}  # fmt: skip
+    return "---\n" + yaml.safe_dump(doc)
+
+
+def test_a_configuration_converges_is_taken_back_and_leaves_nothing_under_faults(
+    world: World,
+) -> None:
+    """Attributes, tags, a web ACL and a Shield protection set, changed, then dropped under
+    faults (creates answered but lost included); the teardown leaves no protection and the
+    user's web ACL and security group where they were."""
+    sg = world.ec2.create_security_group(GroupName="corp", Description="corp", VpcId=world.vpc)
+    acl = world.wafv2.create_web_acl(
+        Name="corp", Scope="REGIONAL", DefaultAction={"Allow": {}},
+        VisibilityConfig={"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False,
+                          "MetricName": "corp"},
+    )["Summary"]["ARN"]  # fmt: skip
+    gw = alb_gateway().replace(
+        "  gatewayClassName: alb\n",
+        "  gatewayClassName: alb\n  infrastructure: {parametersRef: {group: awsgw.io, "
+        "kind: LoadBalancerConfiguration, name: prod}}\n",
+    )
+    base = (
+        GATEWAY_CLASS
+        + gw
+        + BACKENDS
+        + route("store", "store.example.com", "[{name: v1, port: 80}]")
+    )
+    full = {
+        "attributes": {"idle_timeout.timeout_seconds": "120"},
+        "tags": {"team": "shop"},
+        "wafv2WebACLArn": acl,
+        "shieldAdvanced": True,
+        "securityGroups": [sg["GroupId"]],
+    }
+    world.converge(base + configuration(full), ["shop/web"])
+    assert_clean(world)
+    [lb] = world.elbv2.describe_load_balancers()["LoadBalancers"]
+    arn = lb["LoadBalancerArn"]
+    assert world.wafv2.get_web_acl_for_resource(ResourceArn=arn)["WebACL"]["ARN"] == acl
+    assert len(world.shield.list_protections()["Protections"]) == 1
+    changed = {**full, "attributes": {"idle_timeout.timeout_seconds": "300"}}
+    world.converge(base + configuration(changed), ["shop/web"])
+    attrs = world.elbv2.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]
+    assert {a["Key"]: a["Value"] for a in attrs}["idle_timeout.timeout_seconds"] == "300"
+    world.converge(base + configuration({}), ["shop/web"])
+    assert "WebACL" not in world.wafv2.get_web_acl_for_resource(ResourceArn=arn)
+    assert world.shield.list_protections()["Protections"] == []
+    world.converge(base + configuration({"shieldAdvanced": True}), ["shop/web"])
+    assert len(world.shield.list_protections()["Protections"]) == 1
+    world.converge(GATEWAY_CLASS, [])
+    assert_torn_down(world)
+    assert world.shield.list_protections()["Protections"] == [], "ours goes with the ALB"
+    assert world.ec2.describe_security_groups(GroupIds=[sg["GroupId"]])["SecurityGroups"]
+    assert world.wafv2.list_web_acls(Scope="REGIONAL")["WebACLs"]
