@@ -223,3 +223,41 @@ def test_mutated_manifests_never_crash_and_every_refusal_names_its_document(
 
 def test_the_corpus_path_is_the_upstream_one() -> None:
     assert Path(CONFORMANCE).name == "conformance" and CONFORMANCE.exists()
+
+
+CONFIGURED = [
+    {"apiVersion": "awsgw.io/v1alpha1", "kind": "LoadBalancerConfiguration",
+     "metadata": {"name": "prod", "namespace": "gateway-conformance-infra"},
+     "spec": {"scheme": "internet-facing", "ipAddressType": "dualstack",
+              "subnets": {"tags": {"tier": "public"}},
+              "securityGroups": ["sg-0123456789abcdef0"],
+              "attributes": {"idle_timeout.timeout_seconds": "120",
+                             "access_logs.s3.enabled": "true", "access_logs.s3.bucket": "b"},
+              "tags": {"team": "shop"}, "shieldAdvanced": True,
+              "wafv2WebACLArn": "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/a/1",
+              "listeners": [{"port": 443, "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}]}},
+    {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+     "metadata": {"name": "configured", "namespace": "gateway-conformance-infra"},
+     "spec": {"gatewayClassName": "gateway-conformance",
+              "infrastructure": {"parametersRef": {"group": "awsgw.io",
+                                                   "kind": "LoadBalancerConfiguration",
+                                                   "name": "prod"}},
+              "listeners": [{"name": "http", "port": 80, "protocol": "HTTP"},
+                            {"name": "https", "port": 443, "protocol": "HTTPS",
+                             "tls": {"options": {"awsgw.io/certificate-discovery": "true"}}}]}},
+]  # fmt: skip
+"""A Gateway with a configuration setting every field (the mutator's seed)."""
+
+
+def test_mutated_configurations_never_crash(documents: Corpus) -> None:
+    """The configuration or its Gateway mutated: refused with the document named, or the
+    Gateway Accepted or InvalidParameters, never an exception."""
+    base, _ = documents
+    assert pipeline(CLASSES + base + CONFIGURED) == 0
+    rng = random.Random(20261202)
+    for case in range(CASES // 3):
+        docs = [mutate(d, rng) if rng.random() < 0.8 else d for d in CONFIGURED]
+        try:
+            pipeline(CLASSES + base + docs)
+        except Exception as exc:
+            raise AssertionError(f"case {case} crashed: {exc!r}\n{yaml.safe_dump(docs)}") from exc
