@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from awsgw.core import hostnames as hn
 from awsgw.core.backends import ResolvedBackend, resolve_backend
@@ -23,6 +23,7 @@ from awsgw.core.parameters import (
     gateway_parameters,
     scheme_note,
 )
+from awsgw.core.policies import NO_POLICIES, Policies, resolve_policies
 from awsgw.core.refs import selects
 from awsgw.core.store import Store
 from awsgw.objects import GATEWAY_GROUP, Gateway, GatewayClass, ParentReference, Route, RouteRef
@@ -119,6 +120,8 @@ class Attachment:
     """(Route, controller) → the backends as that controller's Gateways resolve them."""
     routes: dict[RouteRef, Route]
     """The Routes with a parent entry of ours."""
+    policies: Policies = NO_POLICIES
+    """TargetGroupPolicies, resolved against the Gateways whose Routes they shape."""
 
     def backends_for(self, route: Route, controller: str) -> Backends:
         return self.backends[(route.ref, controller)]
@@ -303,4 +306,9 @@ def attach(store: Store, catalog: Catalog, now: dt.datetime | None = None) -> At
             result.routes[route.ref] = route
             for controller, backends in resolved.items():
                 result.backends[(route.ref, controller)] = backends
-    return result
+    placed = {
+        key: (gws.controller, gws.caps, [p.route for p in result.placements[key]])
+        for key, gws in gateways.items()
+        if gws.usable
+    }
+    return replace(result, policies=resolve_policies(store, placed))

@@ -82,6 +82,11 @@ class Capabilities:
     ...); a configuration that sets another is refused."""
     attributes: Mapping[str, AttributeRule] = field(default_factory=dict)
     """Load balancer attribute key → its values (``spec.attributes``)."""
+    target_group_fields: frozenset[str] = frozenset()
+    """``TargetGroupPolicy`` fields its target groups take (``healthCheck``, ...); a policy
+    setting another is not accepted for its Gateways."""
+    target_group_attributes: Mapping[str, AttributeRule] = field(default_factory=dict)
+    """Target group attribute key → its values (a policy's ``spec.attributes``)."""
 
     def backend_kinds_text(self) -> str:
         names = {SERVICE: "core Services", SERVICE_IMPORT: f"{MULTICLUSTER_GROUP} ServiceImports"}

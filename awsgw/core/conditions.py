@@ -36,6 +36,8 @@ class Reason(StrEnum):
     BACKEND_NOT_FOUND = "BackendNotFound"
     REF_NOT_PERMITTED = "RefNotPermitted"
     INVALID_KIND = "InvalidKind"
+    CONFLICTED = "Conflicted"
+    TARGET_NOT_FOUND = "TargetNotFound"
 
 
 class Verdict(NamedTuple):

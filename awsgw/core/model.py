@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from awsgw.core.backends import BackendKey
 from awsgw.core.parameters import NO_PARAMETERS, LoadBalancerParameters
+from awsgw.core.policies import TargetGroupParameters
 from awsgw.objects import RouteRef
 
 
@@ -218,6 +219,8 @@ class GatewayModel:
     """Static IPv4 addresses ``spec.addresses`` asks for (data planes that assign them)."""
     parameters: LoadBalancerParameters = NO_PARAMETERS
     """Its load balancer settings (``LoadBalancerConfiguration``, merged)."""
+    target_groups: dict[BackendKey, TargetGroupParameters] = field(default_factory=dict)
+    """Backends whose target groups a ``TargetGroupPolicy`` shapes on this Gateway."""
 
 
 @dataclass(frozen=True)

@@ -224,4 +224,9 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
         streams,
         tuple(a.value for a in gw.spec.addresses if a.type == "IPAddress" and a.value),
         gws.parameters,
+        {
+            key: params
+            for key in targets
+            if (params := attachment.policies.for_backend(key, gw.key, store)) is not None
+        },
     )

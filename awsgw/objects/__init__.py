@@ -25,10 +25,16 @@ from awsgw.objects.cluster import (
 from awsgw.objects.extensions import (
     AWSGW_GROUP,
     LOAD_BALANCER_CONFIGURATION,
+    TARGET_GROUP_POLICY,
+    HealthCheckMatcher,
+    HealthCheckSettings,
     ListenerSettings,
     LoadBalancerConfiguration,
     LoadBalancerSettings,
+    PolicyTargetReference,
     SubnetSelection,
+    TargetGroupPolicy,
+    TargetGroupSettings,
 )
 from awsgw.objects.gateways import (
     AllowedRoutes,
@@ -98,6 +104,12 @@ from awsgw.objects.streams import (
 __all__ = [
     "AWSGW_GROUP",
     "LOAD_BALANCER_CONFIGURATION",
+    "TARGET_GROUP_POLICY",
+    "HealthCheckMatcher",
+    "HealthCheckSettings",
+    "PolicyTargetReference",
+    "TargetGroupPolicy",
+    "TargetGroupSettings",
     "ListenerSettings",
     "LoadBalancerConfiguration",
     "LoadBalancerSettings",
@@ -191,6 +203,7 @@ KINDS: dict[tuple[str, str], type[KubeObject]] = {
     (MULTICLUSTER_GROUP, "ServiceExport"): ServiceExport,
     (MULTICLUSTER_GROUP, "ServiceImport"): ServiceImport,
     (AWSGW_GROUP, LOAD_BALANCER_CONFIGURATION): LoadBalancerConfiguration,
+    (AWSGW_GROUP, TARGET_GROUP_POLICY): TargetGroupPolicy,
 }
 """(API group, kind) → model. Gateway API versions v1 and v1beta1 share one model."""
 

@@ -24,7 +24,7 @@ from awsgw.core.status import class_statuses, gateway_status, route_status
 from awsgw.core.store import Store
 from awsgw.core.translate import build_model
 from awsgw.core.verdicts import judge
-from awsgw.objects import Route, RouteRef
+from awsgw.objects import TARGET_GROUP_POLICY, Route, RouteRef
 from awsgw.providers.base import PassScope, Provider, ProviderPass
 from awsgw.providers.registry import CATALOG
 
@@ -112,6 +112,9 @@ def reconcile(
         if not touched or (only is not None and only not in touched):
             continue
         result.statuses[(route.kind, route.key)] = route_status(route, parents, controllers, now)
+    for key, policy in attachment.policies.states.items():
+        if only is None or only in policy.ancestors:
+            result.statuses[(TARGET_GROUP_POLICY, key)] = policy.status(now, controllers)
     return result
 
 

@@ -303,6 +303,11 @@ OPERATIONS: dict[str, Operation] = {
         )
     },
     "elasticloadbalancing:DescribeLoadBalancerAttributes": Operation(),
+    "elasticloadbalancing:DescribeTargetGroupAttributes": Operation(),
+    **{
+        f"elasticloadbalancing:{name}": Operation(resources=lambda p: [p["TargetGroupArn"]])
+        for name in ("ModifyTargetGroup", "ModifyTargetGroupAttributes")
+    },
     # ---- WAF ("Actions, resources, and condition keys for AWS WAF V2"; the WAF guide's
     # "Permissions for AssociateWebACL": on an ALB, ELB checks SetWebACL too)
     "wafv2:GetWebACLForResource": Operation(resources=lambda p: [p["ResourceArn"]]),

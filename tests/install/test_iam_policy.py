@@ -236,7 +236,9 @@ def run_scenario() -> Scenario:
                                          "wafv2WebACLArn": acl}))  # fmt: skip
     gw = configured.statuses[("Gateway", "shop/web")]
     assert condition(gw, "Programmed")["status"] == "True", gw
-    h.run(configured_state({}))
+    h.run(configured_state({}))  # and a TargetGroupPolicy's settings, then taken back
+    h.run(RENEW + TARGET_GROUP_POLICY)
+    h.run(RENEW)
     h.run(GATEWAY_CLASS)  # the Gateway is gone: everything it owned goes
     run_nlb_scenario(found, tags, vpc)
     run_lattice_scenario(found, tags)
@@ -252,6 +254,19 @@ CONFIGURATION = {
 }
 """Every setting of a LoadBalancerConfiguration (the user's security group and web ACL
 are added when they exist)."""
+
+
+TARGET_GROUP_POLICY = """
+---
+apiVersion: awsgw.io/v1alpha1
+kind: TargetGroupPolicy
+metadata: {name: svc-c, namespace: shop}
+spec:
+  targetRefs: [{group: "", kind: Service, name: svc-c}]
+  healthCheck: {path: /healthz}
+  attributes: {deregistration_delay.timeout_seconds: "30"}
+"""
+"""A health check path and an attribute on svc-c's target group."""
 
 
 def configured_state(spec: dict[str, Any]) -> str:

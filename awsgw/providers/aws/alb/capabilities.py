@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from awsgw.core.capabilities import SERVICE, Capabilities
 from awsgw.core.features import CORE
-from awsgw.providers.aws.elbv2.attributes import ALB_ATTRIBUTES, ALB_PARAMETERS
+from awsgw.providers.aws.elbv2.attributes import (
+    ALB_ATTRIBUTES,
+    ALB_PARAMETERS,
+    ALB_TARGET_GROUP_ATTRIBUTES,
+)
 
 CONTROLLER = "awsgw.io/alb"
 
@@ -79,6 +83,8 @@ ALB = Capabilities(
     acm_certificates=True,
     parameters=ALB_PARAMETERS,
     attributes=ALB_ATTRIBUTES,
+    target_group_fields=frozenset({"healthCheck", "attributes", "protocolVersion"}),
+    target_group_attributes=ALB_TARGET_GROUP_ATTRIBUTES,
     no_static_address="spec.addresses: an Application Load Balancer takes no static address; "
     "AWS assigns its DNS name",
     no_address_type="spec.addresses: type {types} cannot be assigned; an Application Load "

@@ -78,3 +78,52 @@ LB_PARAMETERS = frozenset(
 """``LoadBalancerConfiguration`` fields both ELBv2 data planes honour."""
 ALB_PARAMETERS = LB_PARAMETERS | {"wafv2WebACLArn"}
 NLB_PARAMETERS = LB_PARAMETERS | {"listeners.alpnPolicy"}
+
+ANY = AttributeRule()
+"""Values ELBv2 checks itself (``off`` or a number of targets, a cookie name)."""
+SECONDS_A_WEEK = AttributeRule(low=1, high=604800, default="86400")
+SHARED_TARGET_GROUP = {
+    "deregistration_delay.timeout_seconds": AttributeRule(low=0, high=3600, default="300"),
+    "stickiness.enabled": OFF,
+    "load_balancing.cross_zone.enabled": AttributeRule(
+        ("true", "false", "use_load_balancer_configuration"),
+        default="use_load_balancer_configuration",
+    ),
+    "target_group_health.dns_failover.minimum_healthy_targets.count": AttributeRule(default="1"),
+    "target_group_health.dns_failover.minimum_healthy_targets.percentage": AttributeRule(
+        default="off"
+    ),
+    "target_group_health.unhealthy_state_routing.minimum_healthy_targets.count": AttributeRule(
+        default="1"
+    ),
+    "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage": (
+        AttributeRule(default="off")
+    ),
+}
+"""Target groups of Application and Network Load Balancers (``TargetGroupAttribute``)."""
+
+ALB_TARGET_GROUP_ATTRIBUTES = {
+    **SHARED_TARGET_GROUP,
+    "stickiness.type": AttributeRule(("lb_cookie", "app_cookie"), default="lb_cookie"),
+    "load_balancing.algorithm.type": AttributeRule(
+        ("round_robin", "least_outstanding_requests", "weighted_random"), default="round_robin"
+    ),
+    "load_balancing.algorithm.anomaly_mitigation": AttributeRule(("on", "off"), default="off"),
+    # 30–900 seconds, or 0 (the default) for no slow start
+    "slow_start.duration_seconds": AttributeRule(low=0, high=900, default="0"),
+    "stickiness.app_cookie.cookie_name": ANY,
+    "stickiness.app_cookie.duration_seconds": SECONDS_A_WEEK,
+    "stickiness.lb_cookie.duration_seconds": SECONDS_A_WEEK,
+}
+NLB_TARGET_GROUP_ATTRIBUTES = {
+    **SHARED_TARGET_GROUP,
+    "stickiness.type": AttributeRule(("source_ip",), default="source_ip"),
+    # their defaults depend on the protocol and target type: never reset
+    "deregistration_delay.connection_termination.enabled": AttributeRule(("true", "false")),
+    "preserve_client_ip.enabled": AttributeRule(("true", "false")),
+    "proxy_protocol_v2.enabled": OFF,
+    "target_health_state.unhealthy.connection_termination.enabled": ON,
+    "target_health_state.unhealthy.draining_interval_seconds": AttributeRule(
+        low=0, high=360000, default="0"
+    ),
+}

@@ -24,12 +24,15 @@ from awsgw.providers.aws.common.tags import (
     owner_tags,
     tag_list,
 )
+from awsgw.providers.aws.elbv2.attributes import ALB_TARGET_GROUP_ATTRIBUTES
 from awsgw.providers.aws.elbv2.configuration import (
+    MANAGED_TAG,
     Configuration,
     check_security_groups,
     choose_subnets,
 )
 from awsgw.providers.aws.elbv2.inventory import ElbInventory
+from awsgw.providers.aws.elbv2.plan.health import health_changes, wanted_health
 from awsgw.providers.aws.elbv2.plan.specs import LoadBalancerSpec, TargetGroupSpec
 
 
@@ -208,6 +211,8 @@ class LoadBalancers:
             created = have is None
             if have is None:
                 have = self._create_target_group(gateway, tg, user_tags or {})
+            else:
+                self._shape(have, tg)
             arns[name] = have["TargetGroupArn"]
             self._sync_targets(have["TargetGroupArn"], tg, created=created)
         return arns
@@ -216,6 +221,8 @@ class LoadBalancers:
         self, gateway: str, tg: TargetGroupSpec, user_tags: Mapping[str, str]
     ) -> dict[str, Any]:
         tags = {**user_tags, **self.tags(gateway, **{BACKEND_TAG: tg.backend})}
+        if tg.policy is not None:
+            tags[MANAGED_TAG] = "health-check"
         kwargs: dict[str, Any] = {
             "Name": tg.name,
             "Protocol": tg.protocol,
@@ -230,10 +237,57 @@ class LoadBalancers:
             kwargs["HealthCheckProtocol"] = tg.health_check_protocol
         if tg.health_check_codes is not None:
             kwargs["Matcher"] = {"HttpCode": tg.health_check_codes}
+        if tg.policy is not None:  # the whole health check: defaults where it says nothing
+            kwargs.update(wanted_health(tg))
         created: dict[str, Any] = self.elbv2.create_target_group(**kwargs)["TargetGroups"][0]
         self.inv.tgs[tg.name] = created
         self.inv.tags[created["TargetGroupArn"]] = tags
+        if tg.policy is not None and tg.policy.attributes:
+            self._shape(created, tg)
         return created
+
+    def _shape(self, have: dict[str, Any], tg: TargetGroupSpec) -> None:
+        """An existing target group's health check and attributes as its policy sets them:
+        one ``ModifyTargetGroup`` of the fields that differ, one
+        ``ModifyTargetGroupAttributes`` of the attributes that do. What a policy set and no
+        longer does returns to ELBv2's default (``MANAGED_TAG`` remembers it), so a target
+        group no policy ever shaped costs no call."""
+        arn = have["TargetGroupArn"]
+        tags = self.inv.tags.setdefault(arn, {})
+        managed = set(tags.get(MANAGED_TAG, "-").split(",")) - {"-", ""}
+        policy = tg.policy
+        now = set()
+        if policy is not None:
+            now.add("health-check")
+            if policy.attributes:
+                now.add("attributes")
+        if "health-check" in now | managed:
+            changes = health_changes(have, wanted_health(tg))
+            if changes:
+                self.elbv2.modify_target_group(TargetGroupArn=arn, **changes)
+                have.update(changes)
+        if "attributes" in now | managed:
+            want = dict(policy.attributes) if policy is not None else {}
+            self._target_group_attributes(arn, want)
+        marker = ",".join(sorted(now)) or "-"
+        if tags.get(MANAGED_TAG, "-") != marker:
+            self.elbv2.add_tags(ResourceArns=[arn], Tags=tag_list({MANAGED_TAG: marker}))
+            tags[MANAGED_TAG] = marker
+
+    def _target_group_attributes(self, arn: str, want: dict[str, str]) -> None:
+        desired = {
+            k: r.default for k, r in ALB_TARGET_GROUP_ATTRIBUTES.items() if r.default is not None
+        }
+        desired.update(want)
+        found = self.elbv2.describe_target_group_attributes(TargetGroupArn=arn)["Attributes"]
+        have = {a["Key"]: a.get("Value", "") for a in found}
+        changes = [
+            {"Key": k, "Value": v}
+            for k, v in sorted(desired.items())
+            if (k in have and have[k] != v) or (k in want and k not in have)
+        ]
+        if changes:
+            self.elbv2.modify_target_group_attributes(TargetGroupArn=arn, Attributes=changes)
 
     def _sync_targets(self, arn: str, tg: TargetGroupSpec, created: bool) -> None:
         have: set[tuple[str, int]] = set()

@@ -26,10 +26,13 @@ from awsgw.providers.aws.elbv2.plan.forward import exact_weights
 from awsgw.providers.aws.elbv2.plan.specs import TargetGroupSpec
 
 
-def tg_name(cluster: str, gateway_key: str, backend: str) -> str:
-    """≤ 32 characters; one target group per (Gateway, Service port), shared by its Routes."""
+def tg_name(cluster: str, gateway_key: str, backend: str, version: str = "HTTP1") -> str:
+    """≤ 32 characters; one target group per (Gateway, Service port), shared by its Routes.
+    Another protocol version (fixed at creation) is another target group."""
     svc = backend.split("/")[-1].split(":")[0]
-    return f"tg-{label(svc, 12)}-{digest(cluster, gateway_key, backend, size=14)}"
+    parts = (cluster, gateway_key, backend) if version == "HTTP1" else (
+        cluster, gateway_key, backend, version)  # fmt: skip
+    return f"tg-{label(svc, 12)}-{digest(*parts, size=14)}"
 
 
 def _literal_replace(text: str, what: str) -> str:
@@ -102,11 +105,15 @@ class TargetGroups:
 
     def group_for(self, backend: BackendKey | None) -> str:
         name_of = str(backend) if backend else "unresolved"
-        name = tg_name(self.cluster, self.gateway, name_of)
+        policy = self.model.target_groups.get(backend) if backend else None
+        version = (policy.protocol_version if policy else None) or "HTTP1"
+        name = tg_name(self.cluster, self.gateway, name_of, version)
         if name not in self.specs:
             targets = self.model.targets.get(backend, ()) if backend else ()
             port = targets[0][1] if targets else (backend.port if backend else 80)
-            self.specs[name] = TargetGroupSpec(name, name_of, port, targets)
+            self.specs[name] = TargetGroupSpec(
+                name, name_of, port, targets, protocol_version=version, policy=policy
+            )
         return name
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from awsgw.core.parameters import NO_PARAMETERS, LoadBalancerParameters
+from awsgw.core.policies import TargetGroupParameters
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class TargetGroupSpec:
     """ALB target groups only (``HTTP1``, ``HTTP2``, ``GRPC``); None for NLB ones."""
     target_type: str = "ip"
     """``ip`` (pod addresses) or ``alb`` (an NLB's target group of its chained ALB)."""
+    policy: TargetGroupParameters | None = None
+    """What a ``TargetGroupPolicy`` sets (health check, attributes)."""
     health_check_protocol: str | None = None
     """None: ELBv2's default for the protocol (HTTP for ALB target groups)."""
     health_check_codes: str | None = None

@@ -1,0 +1,151 @@
+"""TargetGroupPolicy on Services (GEP-713 direct policy): its health check and attributes are
+on the target groups of the Gateways whose Routes use the Service (judged from AWS), a change
+is one ModifyTargetGroup, a protocol version change is a new target group; the status names
+each ancestor Gateway with Accepted, Invalid, Conflicted or TargetNotFound."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from tests.conftest import MotoVpc
+from tests.providers.aws.alb.test_acm_certificates import ROUTE
+from tests.support import GATEWAY_CLASS, Harness, condition
+
+GATEWAY = """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: web, namespace: shop}
+spec:
+  gatewayClassName: alb
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+"""
+
+
+def policy(
+    spec: dict[str, Any], name: str = "app", created: str | None = None, section: str = ""
+) -> str:
+    meta: dict[str, Any] = {"name": name, "namespace": "shop"}
+    if created:
+        meta["creationTimestamp"] = created
+    ref = {"group": "", "kind": "Service", "name": "app"}
+    if section:
+        ref["sectionName"] = section
+    doc = {"apiVersion": "awsgw.io/v1alpha1", "kind": "TargetGroupPolicy", "metadata": meta,
+           "spec": {"targetRefs": [ref], **spec}}  # fmt: skip
+    return "---\n" + yaml.safe_dump(doc)
+
+
+def target_group(h: Harness) -> dict[str, Any]:
+    """The Gateway's one target group (moto does not keep ``LoadBalancerArns`` up to date
+    when a rule moves to another target group: read them all)."""
+    [tg] = h.elbv2.describe_target_groups()["TargetGroups"]
+    return dict(tg)
+
+
+def ancestors(result: Any, name: str = "app") -> list[dict[str, Any]]:
+    return list(result.statuses[("TargetGroupPolicy", f"shop/{name}")]["ancestors"])
+
+
+HEALTH = {
+    "healthCheck": {"path": "/healthz", "intervalSeconds": 10, "healthyThresholdCount": 3,
+                    "matcher": {"httpCode": "200-299"}},
+    "attributes": {"deregistration_delay.timeout_seconds": "30",
+                   "load_balancing.algorithm.type": "least_outstanding_requests"},
+}  # fmt: skip
+
+
+def test_a_policy_shapes_the_target_group_and_reports_its_gateway(aws_env: MotoVpc) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    state = GATEWAY_CLASS + GATEWAY + ROUTE + policy(HEALTH)
+    result = h.run(state)
+    [ancestor] = ancestors(result)
+    assert ancestor["ancestorRef"] == {"group": "gateway.networking.k8s.io", "kind": "Gateway",
+                                       "namespace": "shop", "name": "web"}  # fmt: skip
+    assert ancestor["controllerName"] == "awsgw.io/alb"
+    assert condition(ancestor, "Accepted")["status"] == "True", ancestor
+    tg = target_group(h)
+    assert (tg["HealthCheckPath"], tg["HealthCheckIntervalSeconds"]) == ("/healthz", 10)
+    assert tg["HealthyThresholdCount"] == 3 and tg["Matcher"]["HttpCode"] == "200-299"
+    assert tg["HealthCheckTimeoutSeconds"] == 5, "what the policy does not say: ELBv2's default"
+    attrs = {a["Key"]: a["Value"] for a in h.elbv2.describe_target_group_attributes(
+        TargetGroupArn=tg["TargetGroupArn"])["Attributes"]}  # fmt: skip
+    assert attrs["deregistration_delay.timeout_seconds"] == "30"
+    assert attrs["load_balancing.algorithm.type"] == "least_outstanding_requests"
+    h.run(state)
+    assert h.aws.counter.writes == 0, h.aws.counter.write_calls()
+
+
+def test_a_changed_path_is_one_modify_target_group(aws_env: MotoVpc) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    base = GATEWAY_CLASS + GATEWAY + ROUTE
+    h.run(base + policy({"healthCheck": {"path": "/healthz"}}))
+    before = target_group(h)["TargetGroupArn"]
+    h.run(base + policy({"healthCheck": {"path": "/ready"}}))
+    assert h.aws.counter.write_calls() == {"elastic-load-balancing-v2:ModifyTargetGroup": 1}
+    tg = target_group(h)
+    assert tg["TargetGroupArn"] == before and tg["HealthCheckPath"] == "/ready"
+    h.run(base)  # the policy goes: the health check returns to the defaults
+    assert target_group(h)["HealthCheckPath"] == "/"
+    h.run(base)
+    assert h.aws.counter.writes == 0, h.aws.counter.write_calls()
+
+
+def test_a_protocol_version_change_is_a_new_target_group(aws_env: MotoVpc) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    base = GATEWAY_CLASS + GATEWAY + ROUTE
+    h.run(base)
+    before = target_group(h)["TargetGroupArn"]
+    h.run(base + policy({"protocolVersion": "HTTP2"}))
+    tg = target_group(h)
+    assert tg["TargetGroupArn"] != before and tg["ProtocolVersion"] == "HTTP2"
+
+
+def test_the_older_policy_keeps_a_service_and_the_newer_is_conflicted(aws_env: MotoVpc) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    older = policy({"healthCheck": {"path": "/old"}}, "first", "2026-01-01T00:00:00Z")
+    newer = policy({"healthCheck": {"path": "/new"}}, "second", "2026-02-01T00:00:00Z")
+    result = h.run(GATEWAY_CLASS + GATEWAY + ROUTE + newer + older)
+    assert condition(ancestors(result, "first")[0], "Accepted")["status"] == "True"
+    lost = condition(ancestors(result, "second")[0], "Accepted")
+    assert (lost["status"], lost["reason"]) == ("False", "Conflicted")
+    assert "already has TargetGroupPolicy shop/first" in lost["message"]
+    assert target_group(h)["HealthCheckPath"] == "/old"
+
+
+def test_a_missing_port_name_is_target_not_found(aws_env: MotoVpc) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    doc = policy({"healthCheck": {"path": "/x"}}, section="grpc")
+    result = h.run(GATEWAY_CLASS + GATEWAY + ROUTE + doc)
+    found = condition(ancestors(result)[0], "Accepted")
+    assert (found["status"], found["reason"]) == ("False", "TargetNotFound"), found
+    assert "has no port named grpc" in found["message"]
+    assert target_group(h)["HealthCheckPath"] in (None, "/"), "nothing applied"
+
+
+def test_an_invalid_policy_names_the_field(aws_env: MotoVpc) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    result = h.run(
+        GATEWAY_CLASS + GATEWAY + ROUTE + policy({"healthCheck": {"intervalSeconds": 1}})
+    )
+    found = condition(ancestors(result)[0], "Accepted")
+    assert (found["status"], found["reason"]) == ("False", "Invalid")
+    assert found["message"].startswith("spec.healthCheck.intervalSeconds: Input should be")
+
+
+def test_a_data_plane_that_does_not_apply_a_field_says_so_on_its_ancestor(
+    aws_env: MotoVpc,
+) -> None:
+    """The NLB data plane does not apply TargetGroupPolicies yet: its Gateway is an ancestor
+    whose condition says which field, and its target groups keep ELBv2's defaults."""
+    from tests.support import NLB_CLASS, NlbHarness
+
+    h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
+    nlb = GATEWAY.replace("gatewayClassName: alb", "gatewayClassName: nlb")
+    result = h.run(NLB_CLASS + nlb + ROUTE + policy({"healthCheck": {"path": "/healthz"}}))
+    found = condition(ancestors(result)[0], "Accepted")
+    assert (found["status"], found["reason"]) == ("False", "Invalid")
+    assert found["message"] == "spec.healthCheck: not applied by NLB target groups"
+    assert ancestors(result)[0]["controllerName"] == "awsgw.io/nlb"
