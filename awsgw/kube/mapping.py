@@ -18,6 +18,7 @@ from awsgw.objects import (
     GATEWAY_GROUP,
     LOAD_BALANCER_CONFIGURATION,
     MULTICLUSTER_GROUP,
+    TARGET_GROUP_POLICY,
     Gateway,
     GatewayClass,
     GRPCRoute,
@@ -130,6 +131,21 @@ def _gateways_of_grants(store: Store, namespace: str) -> set[str]:
     return keys
 
 
+def policy_services(policy: KubeObject) -> set[tuple[str, str]]:
+    """(namespace, name) of the Services a TargetGroupPolicy names (read as it is: a
+    malformed policy still names what it names)."""
+    refs = (
+        policy.raw.get("spec", {}).get("targetRefs")
+        if isinstance(policy.raw.get("spec"), dict)
+        else None
+    )
+    return {
+        (policy.namespace, r["name"])
+        for r in (refs if isinstance(refs, list) else [])
+        if isinstance(r, dict) and isinstance(r.get("name"), str) and r.get("kind") == "Service"
+    }
+
+
 def _gateways_of_configurations(store: Store, configs: set[tuple[str, str]]) -> set[str]:
     """Gateways whose parametersRef names one of the configurations, and those of the
     classes whose parametersRef does (with the classes themselves)."""
@@ -189,6 +205,8 @@ def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: S
         }
     if kind == LOAD_BALANCER_CONFIGURATION:
         return _gateways_of_configurations(store, {(o.namespace, o.name) for o in objs})
+    if kind == TARGET_GROUP_POLICY:
+        return _gateways_of_services(store, set().union(*(policy_services(o) for o in objs)))
     if kind == "Secret":
         secrets = {(o.namespace, o.name) for o in objs}
         return {gw.key for gw in store.gateways() if certificate_refs(gw) & secrets}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from awsgw.objects import AWSGW_GROUP, GATEWAY_GROUP, MULTICLUSTER_GROUP
+from awsgw.objects import AWSGW_GROUP, GATEWAY_GROUP, MULTICLUSTER_GROUP, TARGET_GROUP_POLICY
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,9 @@ LOAD_BALANCER_CONFIGURATIONS = Resource(
     True,
     optional=True,
 )
+TARGET_GROUP_POLICIES = Resource(
+    AWSGW_GROUP, "v1alpha1", TARGET_GROUP_POLICY, "targetgrouppolicies", True, optional=True
+)
 LEASES = Resource("coordination.k8s.io", "v1", "Lease", "leases", True)
 EVENTS = Resource("events.k8s.io", "v1", "Event", "events", True)
 
@@ -79,6 +82,7 @@ WATCHED = (
     SERVICE_EXPORTS,
     SERVICE_IMPORTS,
     LOAD_BALANCER_CONFIGURATIONS,
+    TARGET_GROUP_POLICIES,
 )
 """What the reflectors list and watch (in this order). GRPCRoute (Gateway API standard
 channel since v1.1), TCPRoute, UDPRoute and TLSRoute (``v1`` since v1.6), the Multi-Cluster

@@ -70,3 +70,14 @@ def test_every_crd_is_structural() -> None:
         for version in crd["spec"]["versions"]:
             root = version["schema"]["openAPIV3Schema"]
             assert _structural(root, path.name) == []
+
+
+def test_the_policy_crd_has_the_fields_of_the_model() -> None:
+    from awsgw.objects import HealthCheckSettings, PolicyTargetReference, TargetGroupSettings
+
+    props = schema("targetgrouppolicies.awsgw.io")["properties"]
+    assert set(props) == aliases(TargetGroupSettings)
+    assert set(props["targetRefs"]["items"]["properties"]) == aliases(PolicyTargetReference)
+    assert set(props["healthCheck"]["properties"]) == aliases(HealthCheckSettings)
+    versions = literal_values(TargetGroupSettings, "protocol_version")
+    assert props["protocolVersion"]["enum"] == versions

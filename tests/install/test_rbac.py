@@ -183,6 +183,14 @@ def _drive(kube: FakeKube, docs: list[dict[str, Any]], proc: Any, log_path: Path
 
     eventually(programmed, 30, "the Gateway to be Programmed, with Route and class statuses")
     eventually(lambda: kube.list("events.k8s.io/v1", "Event", "shop"), 10, "an Event")
+    kube.apply(TARGET_GROUP_POLICY)  # a health check on the quickstart's store Service
+
+    def policy_reported() -> bool:
+        found = kube.get("awsgw.io/v1alpha1", "TargetGroupPolicy", "shop", "store")
+        ancestors = ((found or {}).get("status") or {}).get("ancestors") or []
+        return any(condition(a, "Accepted") == "True" for a in ancestors)
+
+    eventually(policy_reported, 30, "the TargetGroupPolicy's ancestor status")
 
     kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "infra"}})
     kube.apply(self_signed_secret("infra", "mesh", ["*.example.com"]))
@@ -228,6 +236,17 @@ def _drive(kube: FakeKube, docs: list[dict[str, Any]], proc: Any, log_path: Path
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(20) == 0, log_path.read_text()
     assert any(e.get("msg") == "stopped" for e in logs())
+
+
+TARGET_GROUP_POLICY = {
+    "apiVersion": "awsgw.io/v1alpha1",
+    "kind": "TargetGroupPolicy",
+    "metadata": {"name": "store", "namespace": "shop"},
+    "spec": {
+        "targetRefs": [{"group": "", "kind": "Service", "name": "store"}],
+        "healthCheck": {"path": "/healthz"},
+    },
+}
 
 
 @pytest.fixture(scope="module")

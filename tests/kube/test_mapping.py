@@ -288,3 +288,40 @@ def test_a_configuration_change_reaches_the_gateways_that_use_it() -> None:
     assert affected("LoadBalancerConfiguration", old, new, store) == {CLASSES, "shop/classed"}
     other = config("other", "prod", {})
     assert affected("LoadBalancerConfiguration", None, other, store) == set()
+
+
+def test_a_policy_change_reaches_the_gateways_whose_routes_use_its_services() -> None:
+    text = (
+        GATEWAY_CLASS
+        + """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: web, namespace: shop}
+spec:
+  gatewayClassName: alb
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: store, namespace: shop}
+spec:
+  parentRefs: [{name: web}]
+  rules: [{backendRefs: [{name: app, port: 80}]}]
+"""
+    )
+    store = Store.of(objects(text))
+
+    def policy(service: str, spec: object = None) -> KubeObject:
+        doc = {"apiVersion": "awsgw.io/v1alpha1", "kind": "TargetGroupPolicy",
+               "metadata": {"name": "p", "namespace": "shop"},
+               "spec": spec if spec is not None else {
+                   "targetRefs": [{"group": "", "kind": "Service", "name": service}]}}  # fmt: skip
+        parsed = parse_document(doc, "test")
+        assert parsed is not None
+        return parsed
+
+    assert affected("TargetGroupPolicy", None, policy("app"), store) == {"shop/web"}
+    assert affected("TargetGroupPolicy", None, policy("other"), store) == set()
+    malformed = policy("app", {"targetRefs": "app"})
+    assert affected("TargetGroupPolicy", policy("app"), malformed, store) == {"shop/web"}

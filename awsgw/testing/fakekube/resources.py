@@ -177,6 +177,7 @@ RESOURCES: tuple[Resource, ...] = (
         status=False,
         short=("lbconfig",),
     ),
+    _crd(("v1alpha1",), "targetgrouppolicies", "TargetGroupPolicy", "awsgw.io", short=("tgp",)),
 )
 
 _BY_PATH = {(r.group, v, r.plural): r for r in RESOURCES for v in r.versions}
