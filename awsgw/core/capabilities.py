@@ -40,6 +40,21 @@ class AttributeRule:
         return None
 
 
+def attribute_problem(
+    attributes: Mapping[str, str], rules: Mapping[str, AttributeRule], what: str
+) -> str | None:
+    """The first of ``attributes`` the ``rules`` refuse (``spec.attributes[key]: why``);
+    ``what`` names what the keys are attributes of, for an unknown key."""
+    for key, value in attributes.items():
+        rule = rules.get(key)
+        if rule is None:
+            return f"spec.attributes[{key}]: not {what}"
+        why = rule.problem(value)
+        if why is not None:
+            return f"spec.attributes[{key}]: {value!r} {why}"
+    return None
+
+
 BOOLEAN = AttributeRule(("true", "false"))
 OFF = AttributeRule(("true", "false"), default="false")
 ON = AttributeRule(("true", "false"), default="true")

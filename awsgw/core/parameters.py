@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from awsgw.core.capabilities import Capabilities
+from awsgw.core.capabilities import Capabilities, attribute_problem
 from awsgw.core.conditions import Reason, Verdict
 from awsgw.core.store import Store
 from awsgw.objects import (
@@ -25,7 +25,7 @@ from awsgw.objects import (
     LoadBalancerConfiguration,
     LoadBalancerSettings,
 )
-from awsgw.objects.meta import field_path
+from awsgw.objects.meta import spec_problem
 
 SCHEME_ANNOTATION = "awsgw.io/scheme"
 """The Gateway annotation that chose the scheme before configurations (still read)."""
@@ -103,10 +103,7 @@ def _settings(cfg: LoadBalancerConfiguration, name: str) -> LoadBalancerSettings
     try:
         return LoadBalancerSettings.model_validate(cfg.spec)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        where = field_path(("spec", *first["loc"]))
-        return _invalid(f"{name} {where}: {first['msg']}{more}")
+        return _invalid(f"{name} {spec_problem(exc)}")
 
 
 def _unsupported(settings: LoadBalancerSettings, caps: Capabilities) -> str | None:
@@ -127,13 +124,10 @@ def _problem(settings: LoadBalancerSettings, caps: Capabilities) -> str | None:
     unsupported = _unsupported(settings, caps)
     if unsupported is not None:
         return f"{unsupported}: not supported by {caps.short}"
-    for key, value in (settings.attributes or {}).items():
-        rule = caps.attributes.get(key)
-        if rule is None:
-            return f"spec.attributes[{key}]: not a load balancer attribute {caps.short} has"
-        why = rule.problem(value)
-        if why is not None:
-            return f"spec.attributes[{key}]: {value!r} {why}"
+    what = f"a load balancer attribute {caps.short} has"
+    refused = attribute_problem(settings.attributes or {}, caps.attributes, what)
+    if refused is not None:
+        return refused
     for key, value in (settings.tags or {}).items():
         if key.startswith(RESERVED_TAG_PREFIXES):
             reserved = " and ".join(RESERVED_TAG_PREFIXES)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from awsgw.core.backends import BackendKey
-from awsgw.core.capabilities import Capabilities
+from awsgw.core.capabilities import Capabilities, attribute_problem
 from awsgw.core.conditions import Condition, Reason, Verdict, render
 from awsgw.core.store import Store
 from awsgw.objects import (
@@ -26,7 +26,7 @@ from awsgw.objects import (
     TargetGroupPolicy,
     TargetGroupSettings,
 )
-from awsgw.objects.meta import field_path
+from awsgw.objects.meta import spec_problem
 
 POLICY_ACCEPTED = Verdict(True, Reason.ACCEPTED, "Policy is accepted")
 ALL_PORTS = ""
@@ -135,10 +135,7 @@ def _settings(policy: TargetGroupPolicy) -> TargetGroupSettings | Verdict:
     try:
         return TargetGroupSettings.model_validate(policy.spec)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        where = field_path(("spec", *first["loc"]))
-        return Verdict(False, Reason.INVALID, f"{where}: {first['msg']}{more}")
+        return Verdict(False, Reason.INVALID, spec_problem(exc))
 
 
 def _parameters(settings: TargetGroupSettings, source: str) -> TargetGroupParameters:
@@ -168,13 +165,10 @@ def _refused_by(settings: TargetGroupSettings, caps: Capabilities) -> str | None
     for key in data:
         if key != "targetRefs" and key not in caps.target_group_fields:
             return f"spec.{key}: not applied by {caps.short} target groups"
-    for key, value in (settings.attributes or {}).items():
-        rule = caps.target_group_attributes.get(key)
-        if rule is None:
-            return f"spec.attributes[{key}]: not a target group attribute {caps.short} has"
-        why = rule.problem(value)
-        if why is not None:
-            return f"spec.attributes[{key}]: {value!r} {why}"
+    what = f"a target group attribute {caps.short} has"
+    refused = attribute_problem(settings.attributes or {}, caps.target_group_attributes, what)
+    if refused is not None:
+        return refused
     matcher = settings.health_check.matcher if settings.health_check else None
     grpc = settings.protocol_version == "GRPC"
     if matcher is not None and matcher.grpc_code is not None and not grpc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic.alias_generators import to_camel
 
 GATEWAY_GROUP = "gateway.networking.k8s.io"
@@ -19,6 +19,13 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def spec_problem(exc: ValidationError) -> str:
+    """The first error of validating a ``spec``: ``spec.field: message (and N more)``."""
+    first = exc.errors()[0]
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{field_path(('spec', *first['loc']))}: {first['msg']}{more}"
 
 
 class K8sModel(BaseModel):
