@@ -4,6 +4,9 @@ balancer type."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from awsgw.core.capabilities import OFF, ON, AttributeRule
 
 TEXT = AttributeRule(default="")
@@ -127,3 +130,18 @@ NLB_TARGET_GROUP_ATTRIBUTES = {
         low=0, high=360000, default="0"
     ),
 }
+
+
+def attribute_changes(
+    rules: Mapping[str, AttributeRule], want: Mapping[str, str], found: Iterable[Mapping[str, Any]]
+) -> list[dict[str, str]]:
+    """The ``Attributes`` of a modify call taking ``found`` (a describe answer) to ``want``
+    with every other attribute the rules know at its documented default."""
+    desired = {k: r.default for k, r in rules.items() if r.default is not None}
+    desired.update(want)
+    have = {a["Key"]: a.get("Value", "") for a in found}
+    return [
+        {"Key": k, "Value": v}
+        for k, v in sorted(desired.items())
+        if (k in have and have[k] != v) or (k in want and k not in have)
+    ]

@@ -21,7 +21,7 @@ from awsgw.core.parameters import RESERVED_TAG_PREFIXES, LoadBalancerParameters
 from awsgw.providers.aws.common.network import find_subnets
 from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG, tag_list
-from awsgw.providers.aws.elbv2.attributes import ATTRIBUTES
+from awsgw.providers.aws.elbv2.attributes import ATTRIBUTES, attribute_changes
 from awsgw.providers.aws.elbv2.inventory import ElbInventory
 
 MANAGED_TAG = "awsgw.io/managed"
@@ -30,6 +30,11 @@ MANAGED_TAG = "awsgw.io/managed"
 OWNER_KEYS = (CLUSTER_TAG, GATEWAY_TAG)
 BATCH = 20
 """ELBv2 takes at most 20 ARNs per AddTags/RemoveTags and 20 attributes per modify call."""
+
+
+def managed_of(tags: Mapping[str, str]) -> set[str]:
+    """What ``MANAGED_TAG`` says awsgw manages on a resource."""
+    return set(tags.get(MANAGED_TAG, "-").split(",")) - {"-", ""}
 
 
 class InvalidConfiguration(Exception):
@@ -168,7 +173,7 @@ class Configuration:
         self.inv = inventory
 
     def managed(self, arn: str) -> set[str]:
-        return set(self.inv.tags.get(arn, {}).get(MANAGED_TAG, "-").split(",")) - {"-", ""}
+        return managed_of(self.inv.tags.get(arn, {}))
 
     def apply(
         self,
@@ -219,16 +224,8 @@ class Configuration:
 
     def _attributes(self, arn: str, lb_type: str, want: dict[str, str]) -> None:
         """The configuration's attributes; every other one awsgw knows at its default."""
-        rules = ATTRIBUTES.get(lb_type, {})
-        desired = {k: r.default for k, r in rules.items() if r.default is not None}
-        desired.update(want)
         found = self.elbv2.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]
-        have = {a["Key"]: a.get("Value", "") for a in found}
-        changes = [
-            {"Key": k, "Value": v}
-            for k, v in sorted(desired.items())
-            if k in have and have[k] != v or k in want and k not in have
-        ]
+        changes = attribute_changes(ATTRIBUTES.get(lb_type, {}), want, found)
         for i in range(0, len(changes), BATCH):
             self.elbv2.modify_load_balancer_attributes(
                 LoadBalancerArn=arn, Attributes=changes[i : i + BATCH]

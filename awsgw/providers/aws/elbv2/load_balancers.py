@@ -24,12 +24,13 @@ from awsgw.providers.aws.common.tags import (
     owner_tags,
     tag_list,
 )
-from awsgw.providers.aws.elbv2.attributes import ALB_TARGET_GROUP_ATTRIBUTES
+from awsgw.providers.aws.elbv2.attributes import ALB_TARGET_GROUP_ATTRIBUTES, attribute_changes
 from awsgw.providers.aws.elbv2.configuration import (
     MANAGED_TAG,
     Configuration,
     check_security_groups,
     choose_subnets,
+    managed_of,
 )
 from awsgw.providers.aws.elbv2.inventory import ElbInventory
 from awsgw.providers.aws.elbv2.plan.health import health_changes, wanted_health
@@ -254,7 +255,7 @@ class LoadBalancers:
         group no policy ever shaped costs no call."""
         arn = have["TargetGroupArn"]
         tags = self.inv.tags.setdefault(arn, {})
-        managed = set(tags.get(MANAGED_TAG, "-").split(",")) - {"-", ""}
+        managed = managed_of(tags)
         policy = tg.policy
         now = set()
         if policy is not None:
@@ -275,17 +276,8 @@ class LoadBalancers:
             tags[MANAGED_TAG] = marker
 
     def _target_group_attributes(self, arn: str, want: dict[str, str]) -> None:
-        desired = {
-            k: r.default for k, r in ALB_TARGET_GROUP_ATTRIBUTES.items() if r.default is not None
-        }
-        desired.update(want)
         found = self.elbv2.describe_target_group_attributes(TargetGroupArn=arn)["Attributes"]
-        have = {a["Key"]: a.get("Value", "") for a in found}
-        changes = [
-            {"Key": k, "Value": v}
-            for k, v in sorted(desired.items())
-            if (k in have and have[k] != v) or (k in want and k not in have)
-        ]
+        changes = attribute_changes(ALB_TARGET_GROUP_ATTRIBUTES, want, found)
         if changes:
             self.elbv2.modify_target_group_attributes(TargetGroupArn=arn, Attributes=changes)
 
