@@ -134,3 +134,28 @@ def ready_targets(store: Store, key: BackendKey) -> tuple[tuple[str, int], ...]:
                 continue
             found.update((addr, port) for addr in ep.addresses)
     return tuple(sorted(found))
+
+
+NODE_PORT_TYPES = ("NodePort", "LoadBalancer")
+EXCLUDED_NODE_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
+
+
+def instance_targets(store: Store, key: BackendKey) -> tuple[tuple[str, int], ...]:
+    """(EC2 instance ID, node port) of every ready Node behind a NodePort or LoadBalancer
+    Service port, sorted (Nodes labelled ``node.kubernetes.io/exclude-from-external-load-
+    balancers`` and those without an AWS ``providerID`` left out)."""
+    service = store.service(key.namespace, key.name)
+    sp = service_port(service, key.port) if service else None
+    if service is None or sp is None or sp.node_port is None:
+        return ()
+    if service.spec.type not in NODE_PORT_TYPES:
+        return ()
+    return tuple(
+        sorted(
+            (node.instance_id, sp.node_port)
+            for node in store.nodes()
+            if node.ready
+            and node.instance_id is not None
+            and EXCLUDED_NODE_LABEL not in node.metadata.labels
+        )
+    )

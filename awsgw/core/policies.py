@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from awsgw.core.backends import BackendKey
+from awsgw.core.backends import NODE_PORT_TYPES, BackendKey
 from awsgw.core.capabilities import Capabilities, attribute_problem
 from awsgw.core.conditions import Condition, Reason, Verdict, render
 from awsgw.core.store import Store
@@ -56,6 +56,8 @@ class TargetGroupParameters:
     source: str
     """``TargetGroupPolicy ns/name``."""
     protocol_version: str | None = None
+    target_type: str = "ip"
+    """``ip`` (pod addresses) or ``instance`` (the Nodes' EC2 instances on the node port)."""
     health: HealthCheck = HealthCheck()
     attributes: tuple[tuple[str, str], ...] = ()
 
@@ -156,7 +158,9 @@ def _parameters(settings: TargetGroupSettings, source: str) -> TargetGroupParame
             matcher.grpc_code if matcher else None,
         )
     attributes = tuple(sorted((settings.attributes or {}).items()))
-    return TargetGroupParameters(source, settings.protocol_version, health, attributes)
+    return TargetGroupParameters(
+        source, settings.protocol_version, settings.target_type or "ip", health, attributes
+    )
 
 
 def _refused_by(settings: TargetGroupSettings, caps: Capabilities) -> str | None:
@@ -256,6 +260,13 @@ def _claim(
         if svc is None:
             message = f"{where}: Service {policy.namespace}/{ref.name} not found"
             problems.append(Verdict(False, Reason.TARGET_NOT_FOUND, message))
+            continue
+        if settings.target_type == "instance" and svc.spec.type not in NODE_PORT_TYPES:
+            message = (
+                f"spec.targetType: instance targets need a NodePort or LoadBalancer Service "
+                f"({svc.key} is {svc.spec.type})"
+            )
+            problems.append(Verdict(False, Reason.INVALID, message))
             continue
         section = ref.section_name or ALL_PORTS
         if section and section not in {p.name for p in svc.spec.ports}:

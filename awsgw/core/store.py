@@ -17,6 +17,7 @@ from awsgw.objects import (
     HTTPRoute,
     KubeObject,
     Namespace,
+    Node,
     ReferenceGrant,
     Route,
     Secret,
@@ -97,6 +98,9 @@ class Store:
 
     def secret(self, namespace: str, name: str) -> Secret | None:
         return self.get("Secret", f"{namespace}/{name}", Secret)
+
+    def nodes(self) -> list[Node]:
+        return self.all("Node", Node)
 
     def namespace_labels(self, name: str) -> dict[str, str]:
         """Labels of a namespace; an unlisted namespace has only its automatic name label."""

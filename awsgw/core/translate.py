@@ -8,7 +8,7 @@ from typing import Any
 
 from awsgw.core import hostnames as hn
 from awsgw.core.attach import Attachment, GatewayState, Placement, route_order
-from awsgw.core.backends import ResolvedBackend, ready_targets
+from awsgw.core.backends import ResolvedBackend, instance_targets, ready_targets
 from awsgw.core.model import (
     REQUEST_PROTOCOLS,
     Action,
@@ -205,7 +205,21 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
         for wb in rule.action.backends
     ]
     used += [wb.backend for s in streams for r in s.routes for wb in r.backends]
-    targets = {key: ready_targets(store, key) for key in dict.fromkeys(used) if key is not None}
+    shaped = {
+        key: params
+        for key in dict.fromkeys(used)
+        if key is not None
+        and (params := attachment.policies.for_backend(key, gw.key, store)) is not None
+    }
+    targets = {
+        key: (
+            instance_targets(store, key)
+            if key in shaped and shaped[key].target_type == "instance"
+            else ready_targets(store, key)
+        )
+        for key in dict.fromkeys(used)
+        if key is not None
+    }
     annotations = dict(gw.metadata.annotations)
     if gw.spec.infrastructure:
         annotations.update(gw.spec.infrastructure.annotations)
@@ -224,9 +238,5 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
         streams,
         tuple(a.value for a in gw.spec.addresses if a.type == "IPAddress" and a.value),
         gws.parameters,
-        {
-            key: params
-            for key in targets
-            if (params := attachment.policies.for_backend(key, gw.key, store)) is not None
-        },
+        shaped,
     )

@@ -146,6 +146,11 @@ def policy_services(policy: KubeObject) -> set[tuple[str, str]]:
     }
 
 
+def _wants_instances(policy: KubeObject) -> bool:
+    spec = policy.raw.get("spec")
+    return isinstance(spec, dict) and spec.get("targetType") == "instance"
+
+
 def _gateways_of_configurations(store: Store, configs: set[tuple[str, str]]) -> set[str]:
     """Gateways whose parametersRef names one of the configurations, and those of the
     classes whose parametersRef does (with the classes themselves)."""
@@ -205,6 +210,14 @@ def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: S
         }
     if kind == LOAD_BALANCER_CONFIGURATION:
         return _gateways_of_configurations(store, {(o.namespace, o.name) for o in objs})
+    if kind == "Node":  # the instance targets of Services whose policies ask for them
+        services = {
+            svc
+            for policy in store.all(TARGET_GROUP_POLICY, KubeObject)
+            if _wants_instances(policy)
+            for svc in policy_services(policy)
+        }
+        return _gateways_of_services(store, services) if services else set()
     if kind == TARGET_GROUP_POLICY:
         return _gateways_of_services(store, set().union(*(policy_services(o) for o in objs)))
     if kind == "Secret":

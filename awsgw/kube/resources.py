@@ -45,6 +45,7 @@ REFERENCE_GRANTS = Resource(GATEWAY_GROUP, "v1beta1", "ReferenceGrant", "referen
 SERVICES = Resource("", "v1", "Service", "services", True)
 ENDPOINT_SLICES = Resource("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", True)
 NAMESPACES = Resource("", "v1", "Namespace", "namespaces", False)
+NODES = Resource("", "v1", "Node", "nodes", False)
 SECRETS = Resource("", "v1", "Secret", "secrets", True)
 SERVICE_EXPORTS = Resource(
     MULTICLUSTER_GROUP, "v1alpha1", "ServiceExport", "serviceexports", True, optional=True
@@ -78,6 +79,7 @@ WATCHED = (
     SERVICES,
     ENDPOINT_SLICES,
     NAMESPACES,
+    NODES,
     SECRETS,
     SERVICE_EXPORTS,
     SERVICE_IMPORTS,

@@ -18,6 +18,7 @@ class ServicePort(K8sModel):
     name: str | None = None
     port: Port
     target_port: int | str | None = None
+    node_port: int | None = None
     protocol: str = "TCP"
     app_protocol: str | None = None
 
@@ -30,6 +31,36 @@ class ServiceSpec(K8sModel):
 
 class Service(KubeObject):
     spec: ServiceSpec = Field(default_factory=ServiceSpec)
+
+
+class NodeSpec(K8sModel):
+    provider_id: str | None = Field(default=None, alias="providerID")
+    unschedulable: bool = False
+
+
+class NodeCondition(K8sModel):
+    type: str
+    status: str
+
+
+class NodeStatus(K8sModel):
+    conditions: list[NodeCondition] = Field(default_factory=list)
+
+
+class Node(KubeObject):
+    spec: NodeSpec = Field(default_factory=NodeSpec)
+    status: NodeStatus = Field(default_factory=NodeStatus)
+
+    @property
+    def ready(self) -> bool:
+        return any(c.type == "Ready" and c.status == "True" for c in self.status.conditions)
+
+    @property
+    def instance_id(self) -> str | None:
+        """The EC2 instance of the node, from ``spec.providerID`` (``aws:///<zone>/<id>``)."""
+        provider = self.spec.provider_id or ""
+        last = provider.rsplit("/", 1)[-1]
+        return last if provider.startswith("aws://") and last.startswith("i-") else None
 
 
 class EndpointConditions(K8sModel):

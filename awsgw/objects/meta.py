@@ -87,4 +87,4 @@ class KubeObject(K8sModel):
         return self.metadata.generation
 
 
-CLUSTER_SCOPED = {"GatewayClass", "Namespace"}
+CLUSTER_SCOPED = {"GatewayClass", "Namespace", "Node"}

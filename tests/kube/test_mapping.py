@@ -325,3 +325,40 @@ spec:
     assert affected("TargetGroupPolicy", None, policy("other"), store) == set()
     malformed = policy("app", {"targetRefs": "app"})
     assert affected("TargetGroupPolicy", policy("app"), malformed, store) == {"shop/web"}
+
+
+def test_a_node_change_reaches_gateways_whose_policies_ask_for_instance_targets() -> None:
+    routed = (
+        GATEWAY_CLASS
+        + """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: web, namespace: shop}
+spec:
+  gatewayClassName: alb
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: store, namespace: shop}
+spec:
+  parentRefs: [{name: web}]
+  rules: [{backendRefs: [{name: app, port: 80}]}]
+"""
+    )
+    instances = """
+---
+apiVersion: awsgw.io/v1alpha1
+kind: TargetGroupPolicy
+metadata: {name: p, namespace: shop}
+spec:
+  targetRefs: [{group: "", kind: Service, name: app}]
+  targetType: instance
+"""
+    doc = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "a"},
+           "spec": {"providerID": "aws:///us-east-1a/i-0123456789abcdef0"}}  # fmt: skip
+    parsed = parse_document(doc, "test")
+    assert parsed is not None
+    assert affected("Node", None, parsed, Store.of(objects(routed))) == set()
+    assert affected("Node", None, parsed, Store.of(objects(routed + instances))) == {"shop/web"}

@@ -97,6 +97,17 @@ RESOURCES: tuple[Resource, ...] = (
         return_deleted_object=True,
     ),
     Resource("", ("v1",), "secrets", "Secret", "secret", field_labels={"type": "type"}),
+    Resource(
+        "",
+        ("v1",),
+        "nodes",
+        "Node",
+        "node",
+        namespaced=False,
+        status=True,
+        short_names=("no",),
+        return_deleted_object=True,
+    ),
     Resource("", ("v1",), "configmaps", "ConfigMap", "configmap", short_names=("cm",)),
     Resource(
         "",

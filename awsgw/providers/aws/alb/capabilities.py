@@ -83,7 +83,7 @@ ALB = Capabilities(
     acm_certificates=True,
     parameters=ALB_PARAMETERS,
     attributes=ALB_ATTRIBUTES,
-    target_group_fields=frozenset({"healthCheck", "attributes", "protocolVersion"}),
+    target_group_fields=frozenset({"healthCheck", "attributes", "protocolVersion", "targetType"}),
     target_group_attributes=ALB_TARGET_GROUP_ATTRIBUTES,
     no_static_address="spec.addresses: an Application Load Balancer takes no static address; "
     "AWS assigns its DNS name",

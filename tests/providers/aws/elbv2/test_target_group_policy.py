@@ -149,3 +149,57 @@ def test_a_data_plane_that_does_not_apply_a_field_says_so_on_its_ancestor(
     assert (found["status"], found["reason"]) == ("False", "Invalid")
     assert found["message"] == "spec.healthCheck: not applied by NLB target groups"
     assert ancestors(result)[0]["controllerName"] == "awsgw.io/nlb"
+
+
+def node(name: str, instance: str, ready: bool = True, labels: dict[str, str] | None = None) -> str:
+    doc = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels or {}},
+           "spec": {"providerID": f"aws:///us-east-1a/{instance}"},
+           "status": {"conditions": [{"type": "Ready", "status": str(ready)}]}}  # fmt: skip
+    return "---\n" + yaml.safe_dump(doc)
+
+
+NODE_PORT_SERVICE = """
+---
+apiVersion: v1
+kind: Service
+metadata: {name: app, namespace: shop}
+spec:
+  type: NodePort
+  ports: [{port: 80, targetPort: 8080, nodePort: 30080}]
+"""
+
+
+def registered(h: Harness, tg: dict[str, Any]) -> set[tuple[str, int]]:
+    found = h.elbv2.describe_target_health(TargetGroupArn=tg["TargetGroupArn"])
+    return {(d["Target"]["Id"], d["Target"]["Port"]) for d in found["TargetHealthDescriptions"]
+            if d["TargetHealth"]["State"] != "draining"}  # fmt: skip
+
+
+def test_instance_targets_are_the_ready_nodes_on_the_node_port(aws_env: MotoVpc) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    ec2 = h.aws.client("ec2")
+    ids = [i["InstanceId"] for i in ec2.run_instances(
+        ImageId="ami-12c6146b", MinCount=3, MaxCount=3, SubnetId=aws_env.subnet_ids[0])[
+        "Instances"]]  # fmt: skip
+    route = ROUTE.split("---\napiVersion: v1\nkind: Service")[0]  # the Route without its Service
+    nodes = node("a", ids[0]) + node("b", ids[1])
+    nodes += node(
+        "c", ids[2], labels={"node.kubernetes.io/exclude-from-external-load-balancers": ""}
+    )
+    state = GATEWAY_CLASS + GATEWAY + route + NODE_PORT_SERVICE + policy({"targetType": "instance"})
+    result = h.run(state + nodes)
+    assert condition(ancestors(result)[0], "Accepted")["status"] == "True", ancestors(result)
+    tg = target_group(h)
+    assert tg["TargetType"] == "instance"
+    assert registered(h, tg) == {(ids[0], 30080), (ids[1], 30080)}
+    h.run(state + node("a", ids[0]) + node("b", ids[1], ready=False))
+    assert registered(h, target_group(h)) == {(ids[0], 30080)}, "a node not ready goes"
+
+
+def test_instance_targets_need_a_node_port_service(aws_env: MotoVpc) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    result = h.run(GATEWAY_CLASS + GATEWAY + ROUTE + policy({"targetType": "instance"}))
+    found = condition(ancestors(result)[0], "Accepted")
+    assert (found["status"], found["reason"]) == ("False", "Invalid")
+    assert "instance targets need a NodePort or LoadBalancer Service" in found["message"]
+    assert target_group(h)["TargetType"] == "ip", "the target group stays as it was"

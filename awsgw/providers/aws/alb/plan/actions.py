@@ -26,13 +26,14 @@ from awsgw.providers.aws.elbv2.plan.forward import exact_weights
 from awsgw.providers.aws.elbv2.plan.specs import TargetGroupSpec
 
 
-def tg_name(cluster: str, gateway_key: str, backend: str, version: str = "HTTP1") -> str:
+def tg_name(
+    cluster: str, gateway_key: str, backend: str, version: str = "HTTP1", target_type: str = "ip"
+) -> str:
     """≤ 32 characters; one target group per (Gateway, Service port), shared by its Routes.
-    Another protocol version (fixed at creation) is another target group."""
+    Another protocol version or target type (fixed at creation) is another target group."""
     svc = backend.split("/")[-1].split(":")[0]
-    parts = (cluster, gateway_key, backend) if version == "HTTP1" else (
-        cluster, gateway_key, backend, version)  # fmt: skip
-    return f"tg-{label(svc, 12)}-{digest(*parts, size=14)}"
+    fixed = [v for v, default in ((version, "HTTP1"), (target_type, "ip")) if v != default]
+    return f"tg-{label(svc, 12)}-{digest(cluster, gateway_key, backend, *fixed, size=14)}"
 
 
 def _literal_replace(text: str, what: str) -> str:
@@ -107,13 +108,15 @@ class TargetGroups:
         name_of = str(backend) if backend else "unresolved"
         policy = self.model.target_groups.get(backend) if backend else None
         version = (policy.protocol_version if policy else None) or "HTTP1"
-        name = tg_name(self.cluster, self.gateway, name_of, version)
+        kind = policy.target_type if policy else "ip"
+        name = tg_name(self.cluster, self.gateway, name_of, version, kind)
         if name not in self.specs:
             targets = self.model.targets.get(backend, ()) if backend else ()
             port = targets[0][1] if targets else (backend.port if backend else 80)
             self.specs[name] = TargetGroupSpec(
-                name, name_of, port, targets, protocol_version=version, policy=policy
-            )
+                name, name_of, port, targets, protocol_version=version, target_type=kind,
+                policy=policy,
+            )  # fmt: skip
         return name
 
 

@@ -41,12 +41,13 @@ class TargetGroupSpec:
     """``ns/name:port`` of the Service port, or ``unresolved``."""
     port: int
     targets: tuple[tuple[str, int], ...]
-    """Ready (IP, port) endpoints."""
+    """Ready (IP, port) endpoints, or (instance ID, node port) of ready Nodes."""
     protocol: str = "HTTP"
     protocol_version: str | None = "HTTP1"
     """ALB target groups only (``HTTP1``, ``HTTP2``, ``GRPC``); None for NLB ones."""
     target_type: str = "ip"
-    """``ip`` (pod addresses) or ``alb`` (an NLB's target group of its chained ALB)."""
+    """``ip`` (pod addresses), ``instance`` (Nodes' EC2 instances on the node port) or
+    ``alb`` (an NLB's target group of its chained ALB)."""
     policy: TargetGroupParameters | None = None
     """What a ``TargetGroupPolicy`` sets (health check, attributes)."""
     health_check_protocol: str | None = None
