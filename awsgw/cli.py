@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from awsgw import __version__
 from awsgw.core.store import Store
 from awsgw.manifests import ManifestError, load
-from awsgw.objects import GATEWAY_GROUP, KubeObject, RouteRef
+from awsgw.objects import AWSGW_GROUP, GATEWAY_GROUP, KubeObject, RouteRef
 from awsgw.providers.aws.common.network import NetworkError
 from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.registry import build_providers
@@ -57,11 +57,12 @@ class Progress:
 
 
 def render_list(objects: list[KubeObject], result: PassResult) -> dict[str, Any]:
-    """The Gateway API objects as read (HTTPRoutes and GRPCRoutes included), each with the
-    status this pass computed and the annotations providers reported for it."""
+    """The Gateway API objects as read (HTTPRoutes and GRPCRoutes included) and awsgw's
+    own, each with the status this pass computed and the annotations providers reported
+    for it."""
     items = []
     for obj in objects:
-        if not obj.api_version.startswith(GATEWAY_GROUP + "/"):
+        if not obj.api_version.startswith((GATEWAY_GROUP + "/", AWSGW_GROUP + "/")):
             continue
         doc = copy.deepcopy(obj.raw)
         annotations = result.annotations.get(RouteRef(obj.kind, obj.key))

@@ -294,5 +294,9 @@ def test_the_production_example_is_programmed_with_its_configuration(moto_endpoi
     [tags] = elbv2.describe_tags(ResourceArns=[lb["LoadBalancerArn"]])["TagDescriptions"]
     values = {t["Key"]: t["Value"] for t in tags["Tags"]}
     assert (values["team"], values["cost-center"]) == ("shop", "platform")
+    [tg] = elbv2.describe_target_groups()["TargetGroups"]
+    assert (tg["HealthCheckPath"], tg["HealthCheckIntervalSeconds"]) == ("/healthz", 10)
+    policy = found[("TargetGroupPolicy", "shop/store")]["status"]["ancestors"][0]
+    assert condition(policy, "Accepted")["status"] == "True", policy
     again = awsgw("reconcile", "-f", str(PRODUCTION), "-o", "json", env=env)
     assert again.returncode == 0 and " 0 writes" in again.stderr, again.stderr
