@@ -61,6 +61,18 @@ ON = AttributeRule(("true", "false"), default="true")
 
 
 @dataclass(frozen=True)
+class TargetGroupRules:
+    """What one kind of target group takes from a ``TargetGroupPolicy``."""
+
+    product: str
+    """For messages: "ALB target groups"."""
+    fields: frozenset[str]
+    """Policy fields it applies (``healthCheck``, ``attributes``, ...)."""
+    attributes: Mapping[str, AttributeRule]
+    """Target group attribute key → its values."""
+
+
+@dataclass(frozen=True)
 class Capabilities:
     controller: str
     """The GatewayClass ``controllerName`` of the data plane."""
@@ -97,11 +109,10 @@ class Capabilities:
     ...); a configuration that sets another is refused."""
     attributes: Mapping[str, AttributeRule] = field(default_factory=dict)
     """Load balancer attribute key → its values (``spec.attributes``)."""
-    target_group_fields: frozenset[str] = frozenset()
-    """``TargetGroupPolicy`` fields its target groups take (``healthCheck``, ...); a policy
-    setting another is not accepted for its Gateways."""
-    target_group_attributes: Mapping[str, AttributeRule] = field(default_factory=dict)
-    """Target group attribute key → its values (a policy's ``spec.attributes``)."""
+    target_groups: Mapping[str, TargetGroupRules] = field(default_factory=dict)
+    """Route kind → what the target groups of its backends take from a ``TargetGroupPolicy``
+    (an NLB serves HTTPRoutes through ALB target groups, stream Routes through its own);
+    a kind without an entry takes no policy."""
 
     def backend_kinds_text(self) -> str:
         names = {SERVICE: "core Services", SERVICE_IMPORT: f"{MULTICLUSTER_GROUP} ServiceImports"}

@@ -163,16 +163,21 @@ def _parameters(settings: TargetGroupSettings, source: str) -> TargetGroupParame
     )
 
 
-def _refused_by(settings: TargetGroupSettings, caps: Capabilities) -> str | None:
-    """Why a Gateway's data plane cannot apply the policy (None: it can)."""
+def _refused_by(settings: TargetGroupSettings, caps: Capabilities, kinds: set[str]) -> str | None:
+    """Why a Gateway's data plane cannot apply the policy to the target groups of the Route
+    ``kinds`` that use its Services there (None: it can)."""
     data = settings.model_dump(by_alias=True, exclude_none=True)
-    for key in data:
-        if key != "targetRefs" and key not in caps.target_group_fields:
-            return f"spec.{key}: not applied by {caps.short} target groups"
-    what = f"a target group attribute {caps.short} has"
-    refused = attribute_problem(settings.attributes or {}, caps.target_group_attributes, what)
-    if refused is not None:
-        return refused
+    for kind in sorted(kinds):
+        rules = caps.target_groups.get(kind)
+        if rules is None:
+            return f"{caps.short} applies no TargetGroupPolicy to the backends of {kind}s"
+        for key in data:
+            if key != "targetRefs" and key not in rules.fields:
+                return f"spec.{key}: not applied to {rules.product}"
+        what = f"an attribute of {rules.product}"
+        refused = attribute_problem(settings.attributes or {}, rules.attributes, what)
+        if refused is not None:
+            return refused
     matcher = settings.health_check.matcher if settings.health_check else None
     grpc = settings.protocol_version == "GRPC"
     if matcher is not None and matcher.grpc_code is not None and not grpc:
@@ -182,14 +187,17 @@ def _refused_by(settings: TargetGroupSettings, caps: Capabilities) -> str | None
     return None
 
 
-def _services_of(routes: Iterable[Route]) -> set[tuple[str, str]]:
-    return {
-        (ref.namespace or route.namespace, ref.name)
-        for route in routes
-        for rule in route.spec.rules
-        for ref in rule.backend_refs
-        if ref.group == "" and ref.kind == "Service"
-    }
+def _services_of(routes: Iterable[Route]) -> dict[tuple[str, str], set[str]]:
+    """(namespace, name) of each Service the Routes use → the kinds of those Routes."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for route in routes:
+        for rule in route.spec.rules:
+            for ref in rule.backend_refs:
+                if ref.group == "" and ref.kind == "Service":
+                    out.setdefault((ref.namespace or route.namespace, ref.name), set()).add(
+                        route.kind
+                    )
+    return out
 
 
 def resolve_policies(
@@ -215,11 +223,12 @@ def resolve_policies(
             verdict, targets = _claim(policy, settings, store, applied, name)
         ancestors = {}
         for gw, (controller, caps, _) in sorted(gateway_routes.items()):
-            if not uses[gw] & targets:
+            used = [kinds for svc, kinds in uses[gw].items() if svc in targets]
+            if not used:
                 continue
             there = verdict
             if verdict.ok and not isinstance(settings, Verdict):
-                refused = _refused_by(settings, caps)
+                refused = _refused_by(settings, caps, set().union(*used))
                 if refused is not None:
                     there = Verdict(False, Reason.INVALID, refused)
             ancestors[gw] = (controller, there)

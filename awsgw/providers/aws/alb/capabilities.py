@@ -12,7 +12,7 @@ from awsgw.core.features import CORE
 from awsgw.providers.aws.elbv2.attributes import (
     ALB_ATTRIBUTES,
     ALB_PARAMETERS,
-    ALB_TARGET_GROUP_ATTRIBUTES,
+    ALB_TARGET_GROUPS,
 )
 
 CONTROLLER = "awsgw.io/alb"
@@ -83,8 +83,7 @@ ALB = Capabilities(
     acm_certificates=True,
     parameters=ALB_PARAMETERS,
     attributes=ALB_ATTRIBUTES,
-    target_group_fields=frozenset({"healthCheck", "attributes", "protocolVersion", "targetType"}),
-    target_group_attributes=ALB_TARGET_GROUP_ATTRIBUTES,
+    target_groups={"HTTPRoute": ALB_TARGET_GROUPS},
     no_static_address="spec.addresses: an Application Load Balancer takes no static address; "
     "AWS assigns its DNS name",
     no_address_type="spec.addresses: type {types} cannot be assigned; an Application Load "

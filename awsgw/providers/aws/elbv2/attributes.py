@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from awsgw.core.capabilities import OFF, ON, AttributeRule
+from awsgw.core.capabilities import OFF, ON, AttributeRule, TargetGroupRules
 
 TEXT = AttributeRule(default="")
 
@@ -145,3 +145,15 @@ def attribute_changes(
         for k, v in sorted(desired.items())
         if (k in have and have[k] != v) or (k in want and k not in have)
     ]
+
+
+ALB_TARGET_GROUPS = TargetGroupRules(
+    "ALB target groups",
+    frozenset({"healthCheck", "attributes", "protocolVersion", "targetType"}),
+    ALB_TARGET_GROUP_ATTRIBUTES,
+)
+NLB_TARGET_GROUPS = TargetGroupRules(
+    "NLB target groups",
+    frozenset({"healthCheck", "attributes", "targetType"}),
+    NLB_TARGET_GROUP_ATTRIBUTES,
+)

@@ -14,6 +14,7 @@ from typing import Any
 
 from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
 
+from awsgw.core.capabilities import AttributeRule
 from awsgw.core.parameters import NO_PARAMETERS, LoadBalancerParameters
 from awsgw.providers.aws.common.network import Ingress, NetworkError, SecurityGroups
 from awsgw.providers.aws.common.session import Aws
@@ -24,7 +25,11 @@ from awsgw.providers.aws.common.tags import (
     owner_tags,
     tag_list,
 )
-from awsgw.providers.aws.elbv2.attributes import ALB_TARGET_GROUP_ATTRIBUTES, attribute_changes
+from awsgw.providers.aws.elbv2.attributes import (
+    ALB_TARGET_GROUP_ATTRIBUTES,
+    NLB_TARGET_GROUP_ATTRIBUTES,
+    attribute_changes,
+)
 from awsgw.providers.aws.elbv2.configuration import (
     MANAGED_TAG,
     Configuration,
@@ -269,15 +274,22 @@ class LoadBalancers:
                 have.update(changes)
         if "attributes" in now | managed:
             want = dict(policy.attributes) if policy is not None else {}
-            self._target_group_attributes(arn, want)
+            rules = (
+                ALB_TARGET_GROUP_ATTRIBUTES
+                if tg.protocol in ("HTTP", "HTTPS")
+                else NLB_TARGET_GROUP_ATTRIBUTES
+            )
+            self._target_group_attributes(arn, want, rules)
         marker = ",".join(sorted(now)) or "-"
         if tags.get(MANAGED_TAG, "-") != marker:
             self.elbv2.add_tags(ResourceArns=[arn], Tags=tag_list({MANAGED_TAG: marker}))
             tags[MANAGED_TAG] = marker
 
-    def _target_group_attributes(self, arn: str, want: dict[str, str]) -> None:
+    def _target_group_attributes(
+        self, arn: str, want: dict[str, str], rules: Mapping[str, AttributeRule]
+    ) -> None:
         found = self.elbv2.describe_target_group_attributes(TargetGroupArn=arn)["Attributes"]
-        changes = attribute_changes(ALB_TARGET_GROUP_ATTRIBUTES, want, found)
+        changes = attribute_changes(rules, want, found)
         if changes:
             self.elbv2.modify_target_group_attributes(TargetGroupArn=arn, Attributes=changes)
 

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from awsgw.core.capabilities import SERVICE, Capabilities
 from awsgw.providers.aws.alb import capabilities as alb
-from awsgw.providers.aws.elbv2.attributes import NLB_ATTRIBUTES, NLB_PARAMETERS
+from awsgw.providers.aws.elbv2.attributes import (
+    ALB_TARGET_GROUPS,
+    NLB_ATTRIBUTES,
+    NLB_PARAMETERS,
+    NLB_TARGET_GROUPS,
+)
 
 CONTROLLER = "awsgw.io/nlb"
 
@@ -48,6 +53,12 @@ NLB = Capabilities(
     acm_certificates=True,
     parameters=NLB_PARAMETERS,
     attributes=NLB_ATTRIBUTES,
+    target_groups={
+        "HTTPRoute": ALB_TARGET_GROUPS,  # served by the chained ALB
+        "TCPRoute": NLB_TARGET_GROUPS,
+        "UDPRoute": NLB_TARGET_GROUPS,
+        "TLSRoute": NLB_TARGET_GROUPS,
+    },
     no_static_address="spec.addresses: a Network Load Balancer takes Elastic IPs of the "
     "account (type IPAddress), one per availability zone",
     no_address_type="spec.addresses: type {types} cannot be assigned; a Network Load Balancer "

@@ -135,20 +135,51 @@ def test_an_invalid_policy_names_the_field(aws_env: MotoVpc) -> None:
     assert found["message"].startswith("spec.healthCheck.intervalSeconds: Input should be")
 
 
-def test_a_data_plane_that_does_not_apply_a_field_says_so_on_its_ancestor(
-    aws_env: MotoVpc,
-) -> None:
-    """The NLB data plane does not apply TargetGroupPolicies yet: its Gateway is an ancestor
-    whose condition says which field, and its target groups keep ELBv2's defaults."""
-    from tests.support import NLB_CLASS, NlbHarness
+def nlb_policy(spec: dict[str, Any], service: str = "primary") -> str:
+    ref = {"group": "", "kind": "Service", "name": service}
+    doc = {"apiVersion": "awsgw.io/v1alpha1", "kind": "TargetGroupPolicy",
+           "metadata": {"name": "pg", "namespace": "db"},
+           "spec": {"targetRefs": [ref], **spec}}  # fmt: skip
+    return "---\n" + yaml.safe_dump(doc)
+
+
+def test_an_nlb_stream_target_group_takes_a_policy(aws_env: MotoVpc) -> None:
+    from tests.providers.aws.nlb.test_provider import STATE
+    from tests.support import NlbHarness
 
     h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
-    nlb = GATEWAY.replace("gatewayClassName: alb", "gatewayClassName: nlb")
-    result = h.run(NLB_CLASS + nlb + ROUTE + policy({"healthCheck": {"path": "/healthz"}}))
-    found = condition(ancestors(result)[0], "Accepted")
+    spec = {"healthCheck": {"protocol": "HTTP", "path": "/ready"},
+            "attributes": {"proxy_protocol_v2.enabled": "true"}}  # fmt: skip
+    result = h.run(STATE + nlb_policy(spec))
+    found = result.statuses[("TargetGroupPolicy", "db/pg")]["ancestors"]
+    assert condition(found[0], "Accepted")["status"] == "True", found
+    tgs = h.elbv2.describe_target_groups()["TargetGroups"]
+    [tg] = [t for t in tgs if t["TargetGroupName"].startswith("tn-primary-")]
+    assert (tg["HealthCheckProtocol"], tg["HealthCheckPath"]) == ("HTTP", "/ready")
+    assert tg["Matcher"]["HttpCode"] == "200-399", "the NLB default for an HTTP check"
+    attrs = {a["Key"]: a["Value"] for a in h.elbv2.describe_target_group_attributes(
+        TargetGroupArn=tg["TargetGroupArn"])["Attributes"]}  # fmt: skip
+    assert attrs["proxy_protocol_v2.enabled"] == "true"
+    h.run(STATE + nlb_policy(spec))
+    assert h.aws.counter.writes == 0, h.aws.counter.write_calls()
+
+
+def test_an_attribute_the_target_group_type_lacks_is_refused_on_its_ancestor(
+    aws_env: MotoVpc,
+) -> None:
+    from tests.providers.aws.nlb.test_provider import STATE
+    from tests.support import NlbHarness
+
+    h = NlbHarness(aws_env.cluster, aws_env.vpc_id)
+    spec = {"attributes": {"slow_start.duration_seconds": "60"}}
+    result = h.run(STATE + nlb_policy(spec))
+    [ancestor] = result.statuses[("TargetGroupPolicy", "db/pg")]["ancestors"]
+    found = condition(ancestor, "Accepted")
     assert (found["status"], found["reason"]) == ("False", "Invalid")
-    assert found["message"] == "spec.healthCheck: not applied by NLB target groups"
-    assert ancestors(result)[0]["controllerName"] == "awsgw.io/nlb"
+    assert found["message"] == (
+        "spec.attributes[slow_start.duration_seconds]: not an attribute of NLB target groups"
+    )
+    assert ancestor["controllerName"] == "awsgw.io/nlb"
 
 
 def node(name: str, instance: str, ready: bool = True, labels: dict[str, str] | None = None) -> str:

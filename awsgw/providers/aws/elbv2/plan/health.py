@@ -1,7 +1,9 @@
 """A target group's health check as a ``TargetGroupPolicy`` sets it (pure): the fields the
 policy names over ELBv2's documented defaults for the target group (``CreateTargetGroup``:
 HTTP — path ``/``, interval 30 s, timeout 5 s, 5 healthy and 2 unhealthy checks, code 200;
-gRPC — path ``/AWS.ALB/healthcheck``, gRPC code 12), in the API's field names."""
+gRPC — path ``/AWS.ALB/healthcheck``, gRPC code 12; an NLB's TCP, TLS and UDP target
+groups — a TCP check, interval 30 s, timeout 10 s, 5 and 2; an HTTP check there: path ``/``,
+codes 200–399), in the API's field names."""
 
 from __future__ import annotations
 
@@ -28,7 +30,22 @@ GRPC_DEFAULTS: dict[str, Any] = {
 }
 
 
+STREAM_DEFAULTS: dict[str, Any] = {
+    "HealthCheckEnabled": True,
+    "HealthCheckProtocol": "TCP",
+    "HealthCheckPort": "traffic-port",
+    "HealthCheckIntervalSeconds": 30,
+    "HealthCheckTimeoutSeconds": 10,
+    "HealthyThresholdCount": 5,
+    "UnhealthyThresholdCount": 2,
+}
+STREAM_HTTP_CHECK: dict[str, Any] = {"HealthCheckPath": "/", "Matcher": {"HttpCode": "200-399"}}
+STREAM_PROTOCOLS = ("TCP", "TLS", "UDP", "TCP_UDP")
+
+
 def defaults(tg: TargetGroupSpec) -> dict[str, Any]:
+    if tg.protocol in STREAM_PROTOCOLS:
+        return dict(STREAM_DEFAULTS)
     return dict(GRPC_DEFAULTS if tg.protocol_version == "GRPC" else HTTP_DEFAULTS)
 
 
@@ -50,6 +67,8 @@ def wanted_health(tg: TargetGroupSpec) -> dict[str, Any]:
         "UnhealthyThresholdCount": h.unhealthy_threshold_count,
     }
     out.update({k: v for k, v in named.items() if v is not None})
+    if tg.protocol in STREAM_PROTOCOLS and out["HealthCheckProtocol"] != "TCP":
+        out = {**out, **STREAM_HTTP_CHECK, **{k: v for k, v in named.items() if v is not None}}
     if h.http_code is not None:
         out["Matcher"] = {"HttpCode": h.http_code}
     if h.grpc_code is not None:

@@ -111,10 +111,14 @@ def chained_name(cluster: str, gateway_key: str) -> str:
     return f"ch-{label(ns, 8)}-{label(name, 8)}-{digest_}"
 
 
-def stream_tg_name(cluster: str, gateway_key: str, backend: str, protocol: str) -> str:
-    """One target group per (Gateway, Service port, protocol), shared by its Routes."""
+def stream_tg_name(
+    cluster: str, gateway_key: str, backend: str, protocol: str, target_type: str = "ip"
+) -> str:
+    """One target group per (Gateway, Service port, protocol), shared by its Routes;
+    another target type (fixed at creation) is another target group."""
     svc = backend.split("/")[-1].split(":")[0]
-    return f"tn-{label(svc, 12)}-{digest(cluster, gateway_key, backend, protocol, size=14)}"
+    fixed = (target_type,) if target_type != "ip" else ()
+    return f"tn-{label(svc, 12)}-{digest(cluster, gateway_key, backend, protocol, *fixed, size=14)}"
 
 
 def chained_tg_name(cluster: str, gateway_key: str, port: int) -> str:
@@ -215,7 +219,9 @@ class _Compiler:
     # ------------------------------------------------------------------ target groups
     def group_for(self, backend: BackendKey | None, protocol: str) -> str:
         backend_text = str(backend) if backend else UNRESOLVED
-        name = stream_tg_name(self.cluster, self.model.key, backend_text, protocol)
+        policy = self.model.target_groups.get(backend) if backend else None
+        kind = policy.target_type if policy else "ip"
+        name = stream_tg_name(self.cluster, self.model.key, backend_text, protocol, kind)
         if name not in self.groups:
             targets = self.model.targets.get(backend, ()) if backend else ()
             port = targets[0][1] if targets else (backend.port if backend else 1)
@@ -226,7 +232,9 @@ class _Compiler:
                 targets,
                 protocol=protocol,
                 protocol_version=None,
+                target_type=kind,
                 health_check_protocol="TCP",
+                policy=policy,
             )
         return name
 
