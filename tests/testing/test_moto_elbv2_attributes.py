@@ -1,6 +1,7 @@
 """The moto fill for load balancer attributes, against the ELBv2 API reference text botocore
 ships (``LoadBalancerAttribute.Key``): the keys of each load balancer type and their
-defaults; and the WAF association that replaces the one before."""
+defaults, and the target group keys awsgw accepts from policies (``TargetGroupAttribute.Key``);
+and the WAF association that replaces the one before."""
 
 from __future__ import annotations
 
@@ -74,3 +75,37 @@ def test_a_web_acl_association_replaces_the_one_before(aws_env: object) -> None:
     assert waf.get_web_acl_for_resource(ResourceArn=resource)["WebACL"]["ARN"] == second
     waf.disassociate_web_acl(ResourceArn=resource)
     assert "WebACL" not in waf.get_web_acl_for_resource(ResourceArn=resource)
+
+
+def documented_target_group_keys() -> dict[str, set[str]]:
+    """Target group type → attribute keys, as the reference lists them by section (Lambda
+    and Gateway Load Balancer target groups left out: awsgw makes neither)."""
+    model = botocore.session.get_session().get_service_model("elbv2")
+    text = model.shape_for("TargetGroupAttribute").members["Key"].documentation
+    sections = re.split(r"<p>The following attributes? (?:are|is) supported ", text)[1:]
+    found: dict[str, set[str]] = {"application": set(), "network": set()}
+    for section in sections:
+        keys = set(re.findall(r"<code>([a-z0-9_.]+\.[a-z0-9_.]+)</code>\s*[-–]", section))
+        head = section[:120]
+        if (
+            head.startswith("by all load balancers")
+            or "Application Load Balancers and Network" in head
+        ):
+            found["application"] |= keys
+            found["network"] |= keys
+        elif "Application Load Balancer and the target is an instance" in head:
+            found["application"] |= keys
+        elif head.startswith("only by Network"):
+            found["network"] |= keys
+    return found
+
+
+def test_the_target_group_keys_awsgw_accepts_are_the_references() -> None:
+    from awsgw.providers.aws.elbv2.attributes import (
+        ALB_TARGET_GROUP_ATTRIBUTES,
+        NLB_TARGET_GROUP_ATTRIBUTES,
+    )
+
+    keys = documented_target_group_keys()
+    assert set(ALB_TARGET_GROUP_ATTRIBUTES) == keys["application"]
+    assert set(NLB_TARGET_GROUP_ATTRIBUTES) == keys["network"]
