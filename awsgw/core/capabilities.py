@@ -70,6 +70,8 @@ class TargetGroupRules:
     """Policy fields it applies (``healthCheck``, ``attributes``, ...)."""
     attributes: Mapping[str, AttributeRule]
     """Target group attribute key → its values."""
+    protocols: frozenset[str] = frozenset()
+    """Target group protocols a policy's ``protocol`` may ask for."""
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ class TargetGroupParameters:
     """``TargetGroupPolicy ns/name``."""
     protocol_version: str | None = None
     target_type: str = "ip"
+    protocol: str | None = None
+    """The target group's protocol (ALB: ``HTTPS`` is TLS to the targets)."""
     """``ip`` (pod addresses) or ``instance`` (the Nodes' EC2 instances on the node port)."""
     health: HealthCheck = HealthCheck()
     attributes: tuple[tuple[str, str], ...] = ()
@@ -159,7 +161,12 @@ def _parameters(settings: TargetGroupSettings, source: str) -> TargetGroupParame
         )
     attributes = tuple(sorted((settings.attributes or {}).items()))
     return TargetGroupParameters(
-        source, settings.protocol_version, settings.target_type or "ip", health, attributes
+        source,
+        settings.protocol_version,
+        settings.target_type or "ip",
+        settings.protocol,
+        health,
+        attributes,
     )
 
 
@@ -174,6 +181,10 @@ def _refused_by(settings: TargetGroupSettings, caps: Capabilities, kinds: set[st
         for key in data:
             if key != "targetRefs" and key not in rules.fields:
                 return f"spec.{key}: not applied to {rules.product}"
+        if settings.protocol is not None and settings.protocol not in rules.protocols:
+            protocols = ", ".join(sorted(rules.protocols))
+            take = f"take {protocols}" if protocols else "keep the protocol of their listener"
+            return f"spec.protocol: {rules.product} {take}"
         what = f"an attribute of {rules.product}"
         refused = attribute_problem(settings.attributes or {}, rules.attributes, what)
         if refused is not None:

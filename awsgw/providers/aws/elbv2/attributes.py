@@ -149,8 +149,9 @@ def attribute_changes(
 
 ALB_TARGET_GROUPS = TargetGroupRules(
     "ALB target groups",
-    frozenset({"healthCheck", "attributes", "protocolVersion", "targetType"}),
+    frozenset({"healthCheck", "attributes", "protocolVersion", "targetType", "protocol"}),
     ALB_TARGET_GROUP_ATTRIBUTES,
+    frozenset({"HTTP", "HTTPS"}),
 )
 NLB_TARGET_GROUPS = TargetGroupRules(
     "NLB target groups",

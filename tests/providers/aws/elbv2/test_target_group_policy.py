@@ -103,6 +103,21 @@ def test_a_protocol_version_change_is_a_new_target_group(aws_env: MotoVpc) -> No
     assert tg["TargetGroupArn"] != before and tg["ProtocolVersion"] == "HTTP2"
 
 
+def test_https_to_the_targets_is_a_new_target_group_checked_over_https(aws_env: MotoVpc) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    base = GATEWAY_CLASS + GATEWAY + ROUTE
+    h.run(base)
+    before = target_group(h)["TargetGroupArn"]
+    result = h.run(base + policy({"protocol": "HTTPS"}))
+    assert condition(ancestors(result)[0], "Accepted")["status"] == "True", ancestors(result)
+    tg = target_group(h)
+    assert tg["TargetGroupArn"] != before
+    assert (tg["Protocol"], tg["HealthCheckProtocol"]) == ("HTTPS", "HTTPS")
+    result = h.run(base + policy({"protocol": "TLS"}))
+    found = condition(ancestors(result)[0], "Accepted")
+    assert found["message"] == "spec.protocol: ALB target groups take HTTP, HTTPS"
+
+
 def test_the_older_policy_keeps_a_service_and_the_newer_is_conflicted(aws_env: MotoVpc) -> None:
     h = Harness(aws_env.cluster, aws_env.vpc_id)
     older = policy({"healthCheck": {"path": "/old"}}, "first", "2026-01-01T00:00:00Z")

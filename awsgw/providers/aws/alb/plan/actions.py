@@ -27,12 +27,19 @@ from awsgw.providers.aws.elbv2.plan.specs import TargetGroupSpec
 
 
 def tg_name(
-    cluster: str, gateway_key: str, backend: str, version: str = "HTTP1", target_type: str = "ip"
+    cluster: str,
+    gateway_key: str,
+    backend: str,
+    version: str = "HTTP1",
+    target_type: str = "ip",
+    protocol: str = "HTTP",
 ) -> str:
     """≤ 32 characters; one target group per (Gateway, Service port), shared by its Routes.
-    Another protocol version or target type (fixed at creation) is another target group."""
+    Another protocol, protocol version or target type (fixed at creation) is another target
+    group."""
     svc = backend.split("/")[-1].split(":")[0]
-    fixed = [v for v, default in ((version, "HTTP1"), (target_type, "ip")) if v != default]
+    pairs = ((version, "HTTP1"), (target_type, "ip"), (protocol, "HTTP"))
+    fixed = [v for v, default in pairs if v != default]
     return f"tg-{label(svc, 12)}-{digest(cluster, gateway_key, backend, *fixed, size=14)}"
 
 
@@ -109,13 +116,14 @@ class TargetGroups:
         policy = self.model.target_groups.get(backend) if backend else None
         version = (policy.protocol_version if policy else None) or "HTTP1"
         kind = policy.target_type if policy else "ip"
-        name = tg_name(self.cluster, self.gateway, name_of, version, kind)
+        protocol = (policy.protocol if policy else None) or "HTTP"
+        name = tg_name(self.cluster, self.gateway, name_of, version, kind, protocol)
         if name not in self.specs:
             targets = self.model.targets.get(backend, ()) if backend else ()
             port = targets[0][1] if targets else (backend.port if backend else 80)
             self.specs[name] = TargetGroupSpec(
-                name, name_of, port, targets, protocol_version=version, target_type=kind,
-                policy=policy,
+                name, name_of, port, targets, protocol=protocol, protocol_version=version,
+                target_type=kind, policy=policy,
             )  # fmt: skip
         return name
 

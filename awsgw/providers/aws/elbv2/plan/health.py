@@ -44,9 +44,12 @@ STREAM_PROTOCOLS = ("TCP", "TLS", "UDP", "TCP_UDP")
 
 
 def defaults(tg: TargetGroupSpec) -> dict[str, Any]:
+    """ELBv2's defaults for the target group (an HTTPS one is checked over HTTPS)."""
     if tg.protocol in STREAM_PROTOCOLS:
         return dict(STREAM_DEFAULTS)
-    return dict(GRPC_DEFAULTS if tg.protocol_version == "GRPC" else HTTP_DEFAULTS)
+    base = dict(GRPC_DEFAULTS if tg.protocol_version == "GRPC" else HTTP_DEFAULTS)
+    base["HealthCheckProtocol"] = tg.protocol
+    return base
 
 
 def wanted_health(tg: TargetGroupSpec) -> dict[str, Any]:
