@@ -265,9 +265,11 @@ def _claim(
     applied: dict[tuple[str, str, str], tuple[str, TargetGroupParameters]],
     name: str,
 ) -> tuple[Verdict, set[tuple[str, str]]]:
-    """Claim the policy's Service ports (oldest first); its verdict and targeted Services."""
+    """Claim the policy's Service ports (policies come oldest first); its verdict and the
+    Services it targets."""
     params = _parameters(settings, name)
     problems: list[Verdict] = []
+    claims: list[tuple[str, str, str]] = []
     targets = set()
     for i, ref in enumerate(settings.target_refs):
         where = f"spec.targetRefs[{i}]"
@@ -303,5 +305,9 @@ def _claim(
             )
             problems.append(Verdict(False, Reason.CONFLICTED, message))
             continue
+        claims.append(key)
+    if problems:  # a policy applies whole or not at all (and then holds nothing)
+        return problems[0], targets
+    for key in claims:
         applied[key] = (policy.key, params)
-    return (problems[0] if problems else POLICY_ACCEPTED), targets
+    return POLICY_ACCEPTED, targets
