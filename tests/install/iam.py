@@ -509,7 +509,7 @@ OPERATIONS: dict[str, Operation] = {
     ),
     **{
         f"vpc-lattice:{name}": Operation(resources=lambda p: [_arn(p["targetGroupIdentifier"])])
-        for name in ("DeregisterTargets", "DeleteTargetGroup")
+        for name in ("DeregisterTargets", "DeleteTargetGroup", "UpdateTargetGroup")
     },
     # tagging an existing resource (an export withdrawn, then published again)
     "vpc-lattice:TagResource": Operation(

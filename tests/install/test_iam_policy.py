@@ -267,6 +267,10 @@ spec:
   attributes: {deregistration_delay.timeout_seconds: "30"}
 """
 """A health check path and an attribute on svc-c's target group."""
+LATTICE_POLICY = TARGET_GROUP_POLICY.replace("svc-c", "svc-b").replace(
+    '  attributes: {deregistration_delay.timeout_seconds: "30"}\n', ""
+)
+"""A health check on svc-b's VPC Lattice target group (Lattice takes no attributes)."""
 
 
 def configured_state(spec: dict[str, Any]) -> str:
@@ -425,6 +429,8 @@ def run_lattice_scenario(found: Scenario, tags: Tags) -> None:
             defaultAction={"fixedResponse": {"statusCode": 500}},
         )
     a.security_groups = (sg_2,)
+    shaped = a.run(LATTICE_CHANGE + LATTICE_POLICY)
+    assert shaped.failed == [], shaped.failed
     assert a.run(LATTICE_CHANGE).failed == []
     assert a.run(LATTICE_CHANGE + export("shop", "svc-c")).failed == []  # published again
     assert b.run(LATTICE_CLASS).failed == []  # B leaves: A's network stays
@@ -498,7 +504,7 @@ def test_removing_any_resource_denies_a_call(
     [
         ("ChangeOwnedResources", "elasticloadbalancing:ModifyCapacityReservation"),
         ("ChangeOwnedResources", "ec2:DeleteTags"),
-        ("ChangeOwnedResources", "vpc-lattice:UpdateTargetGroup"),
+        ("ChangeOwnedResources", "vpc-lattice:UpdateAccessLogSubscription"),
         ("Read", "acm:GetCertificate"),
         ("Read", "vpc-lattice:GetServiceNetwork"),
     ],

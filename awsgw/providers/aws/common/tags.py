@@ -5,6 +5,10 @@ from __future__ import annotations
 CLUSTER_TAG = "awsgw.io/cluster"
 GATEWAY_TAG = "awsgw.io/gateway"
 BACKEND_TAG = "awsgw.io/backend"
+MANAGED_TAG = "awsgw.io/managed"
+"""On a resource: what awsgw set there beyond its defaults, for a configuration or a policy
+(comma-separated: ``attributes``, ``tags``, ``web-acl``, ``shield``, ``health-check``; ``-``
+for nothing), so a setting dropped is taken back only where awsgw made it."""
 PLANE_TAG = "awsgw.io/plane"
 """The data plane owning an ELBv2 or EC2 resource when two share a resource type (``nlb``:
 the NLB data plane, its chained ALB included); absent on the ALB data plane's own."""

@@ -20,13 +20,10 @@ from botocore.exceptions import ClientError
 from awsgw.core.parameters import RESERVED_TAG_PREFIXES, LoadBalancerParameters
 from awsgw.providers.aws.common.network import find_subnets
 from awsgw.providers.aws.common.session import Aws
-from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG, tag_list
+from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG, MANAGED_TAG, tag_list
 from awsgw.providers.aws.elbv2.attributes import ATTRIBUTES, attribute_changes
 from awsgw.providers.aws.elbv2.inventory import ElbInventory
 
-MANAGED_TAG = "awsgw.io/managed"
-"""On a load balancer: what of its configuration awsgw manages (``attributes``, ``tags``,
-``web-acl``, ``shield``; ``-`` for nothing)."""
 OWNER_KEYS = (CLUSTER_TAG, GATEWAY_TAG)
 BATCH = 20
 """ELBv2 takes at most 20 ARNs per AddTags/RemoveTags and 20 attributes per modify call."""

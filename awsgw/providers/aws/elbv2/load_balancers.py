@@ -20,6 +20,7 @@ from awsgw.providers.aws.common.network import Ingress, NetworkError, SecurityGr
 from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.aws.common.tags import (
     BACKEND_TAG,
+    MANAGED_TAG,
     PLANE_TAG,
     Conflict,
     owner_tags,
@@ -31,7 +32,6 @@ from awsgw.providers.aws.elbv2.attributes import (
     attribute_changes,
 )
 from awsgw.providers.aws.elbv2.configuration import (
-    MANAGED_TAG,
     Configuration,
     check_security_groups,
     choose_subnets,

@@ -3,16 +3,21 @@ it claims (checked by the Lattice tests, not by an offline conformance run)."""
 
 from __future__ import annotations
 
-from awsgw.core.capabilities import SERVICE, SERVICE_IMPORT, Capabilities
+from awsgw.core.capabilities import SERVICE, SERVICE_IMPORT, Capabilities, TargetGroupRules
 from awsgw.core.features import CORE
 
 CONTROLLER = "awsgw.io/lattice"
 FEATURES = tuple(sorted((*CORE, "GRPCRoute", "HTTPRouteMethodMatching")))
 
+TARGET_GROUPS = TargetGroupRules("VPC Lattice target groups", frozenset({"healthCheck"}), {})
+"""Lattice target groups take a policy's health check (its own API: no attributes; the
+protocol version follows the Route kind)."""
+
 LATTICE = Capabilities(
     controller=CONTROLLER,
     product="a VPC Lattice service network",
     short="VPC Lattice",
+    target_groups={"HTTPRoute": TARGET_GROUPS, "GRPCRoute": TARGET_GROUPS},
     accepted="Accepted by awsgw (VPC Lattice)",
     route_kinds={"HTTP": ("HTTPRoute",), "HTTPS": ("HTTPRoute", "GRPCRoute")},
     backend_kinds=frozenset({SERVICE, SERVICE_IMPORT}),

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsgw.providers.aws.common.tags import BACKEND_TAG, CLUSTER_TAG, Conflict
+from awsgw.providers.aws.common.tags import BACKEND_TAG, CLUSTER_TAG, MANAGED_TAG, Conflict
 from awsgw.providers.aws.lattice.inventory import LatticeInventory, pages
 from awsgw.providers.aws.lattice.plan.compile import LatticeTargetGroup
+from awsgw.providers.aws.lattice.plan.health import DEFAULTS, differs, wanted_health
 from awsgw.providers.aws.lattice.plan.names import (
     EXPORT_NAME_TAG,
     EXPORT_NAMESPACE_TAG,
@@ -17,6 +18,7 @@ from awsgw.providers.aws.lattice.plan.names import (
 )
 
 BATCH = 100
+HEALTH_CHECK = "health-check"
 
 
 def group_tags(cluster: str, spec: LatticeTargetGroup) -> dict[str, str]:
@@ -43,25 +45,45 @@ class TargetGroups:
         created = have is None
         if have is None:
             tags = group_tags(self.cluster, spec)
+            config: dict[str, Any] = {
+                "port": spec.port,
+                "protocol": "HTTP",
+                "protocolVersion": spec.protocol_version,
+                "vpcIdentifier": vpc,
+                "ipAddressType": "IPV4",
+            }
+            if spec.policy is not None:
+                config["healthCheck"] = wanted_health(spec.policy)
+                tags[MANAGED_TAG] = HEALTH_CHECK
             have = self.client.create_target_group(
-                name=spec.name,
-                type="IP",
-                config={
-                    "port": spec.port,
-                    "protocol": "HTTP",
-                    "protocolVersion": spec.protocol_version,
-                    "vpcIdentifier": vpc,
-                    "ipAddressType": "IPV4",
-                },
-                tags=tags,
+                name=spec.name, type="IP", config=config, tags=tags
             )
             self.inv.groups[spec.name] = {**have, "serviceArns": []}
             self.inv.tags[have["arn"]] = tags
-        elif WITHDRAWN_TAG in self.inv.tags.get(have["arn"], {}):  # exported again
-            self.client.untag_resource(resourceArn=have["arn"], tagKeys=[WITHDRAWN_TAG])
-            self.inv.tags[have["arn"]].pop(WITHDRAWN_TAG, None)
+        else:
+            if WITHDRAWN_TAG in self.inv.tags.get(have["arn"], {}):  # exported again
+                self.client.untag_resource(resourceArn=have["arn"], tagKeys=[WITHDRAWN_TAG])
+                self.inv.tags[have["arn"]].pop(WITHDRAWN_TAG, None)
+            self._health(have, spec)
         self._sync(have["id"], set(spec.targets), created)
         return self.inv.groups[spec.name]
+
+    def _health(self, have: dict[str, Any], spec: LatticeTargetGroup) -> None:
+        """The policy's health check (one ``UpdateTargetGroup`` when it differs); a group
+        a policy shaped and no longer does returns to the defaults. Only groups a policy
+        shapes, or shaped, are read (``GetTargetGroup``)."""
+        tags = self.inv.tags.setdefault(have["arn"], {})
+        shaped = tags.get(MANAGED_TAG) == HEALTH_CHECK
+        if spec.policy is None and not shaped:
+            return
+        want = wanted_health(spec.policy) if spec.policy is not None else dict(DEFAULTS)
+        found = self.client.get_target_group(targetGroupIdentifier=have["id"])
+        if differs((found.get("config") or {}).get("healthCheck") or {}, want):
+            self.client.update_target_group(targetGroupIdentifier=have["id"], healthCheck=want)
+        marker = HEALTH_CHECK if spec.policy is not None else "-"
+        if tags.get(MANAGED_TAG, "-") != marker:
+            self.client.tag_resource(resourceArn=have["arn"], tags={MANAGED_TAG: marker})
+            tags[MANAGED_TAG] = marker
 
     def _live(self, group_id: str) -> tuple[set[tuple[str, int]], bool]:
         """Registered (not draining) targets, and whether any is still draining."""

@@ -19,6 +19,7 @@ from fractions import Fraction
 from awsgw.core.backends import BackendKey
 from awsgw.core.findings import ProblemKind, RuleProblem
 from awsgw.core.model import Action, Certificate, ExportModel, GatewayModel, Match, Rule
+from awsgw.core.policies import TargetGroupParameters
 from awsgw.core.translate import match_key
 from awsgw.objects import RouteRef
 from awsgw.providers.aws.lattice.plan.names import (
@@ -96,6 +97,8 @@ class LatticeTargetGroup:
     targets: tuple[tuple[str, int], ...]
     export: tuple[str, str, int] | None = None
     """(namespace, name, port) when the group publishes an exported Service port."""
+    policy: TargetGroupParameters | None = None
+    """What a ``TargetGroupPolicy`` sets (its health check)."""
 
 
 @dataclass
@@ -194,8 +197,12 @@ class _Context:
                 (m.targets[backend] for m in self.models.values() if backend in m.targets), ()
             )
             port = targets[0][1] if targets else backend.port
+            policy = next(
+                (m.target_groups[backend] for m in self.models.values()
+                 if backend in m.target_groups), None,
+            )  # fmt: skip
             self.groups[name] = LatticeTargetGroup(
-                name, str(backend), port, protocol_version, targets
+                name, str(backend), port, protocol_version, targets, policy=policy
             )
         return name
 
