@@ -17,6 +17,7 @@ LATTICE = Capabilities(
     controller=CONTROLLER,
     product="a VPC Lattice service network",
     short="VPC Lattice",
+    parameters=frozenset({"tags"}),
     target_groups={"HTTPRoute": TARGET_GROUPS, "GRPCRoute": TARGET_GROUPS},
     accepted="Accepted by awsgw (VPC Lattice)",
     route_kinds={"HTTP": ("HTTPRoute",), "HTTPS": ("HTTPRoute", "GRPCRoute")},

@@ -22,10 +22,11 @@ from botocore.exceptions import ClientError
 from awsgw.core.capabilities import Capabilities
 from awsgw.core.conditions import Reason
 from awsgw.core.findings import Announcement, Failure, GatewayObservation, RouteNote
+from awsgw.core.parameters import RESERVED_TAG_PREFIXES
 from awsgw.providers.aws.common.certificates import Certificates
 from awsgw.providers.aws.common.network import NetworkError, find_vpc
 from awsgw.providers.aws.common.session import Aws, access_denied, failure_of
-from awsgw.providers.aws.common.tags import GATEWAY_TAG, Conflict, owner_tags
+from awsgw.providers.aws.common.tags import GATEWAY_TAG, MANAGED_TAG, Conflict, owner_tags
 from awsgw.providers.aws.lattice.capabilities import LATTICE
 from awsgw.providers.aws.lattice.inventory import (
     LatticeInventory,
@@ -58,6 +59,8 @@ class NetworkPlan:
     gateway: str
     network: str
     error: str | None
+    tags: tuple[tuple[str, str], ...] = ()
+    """A ``LoadBalancerConfiguration``'s tags, on its network and VPC association."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,8 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
             dict(scope.gateways), self.cluster, self._exported_after(exports), self.limits
         )
         networks = {
-            key: NetworkPlan(key, name, error) for key, (name, error) in plan.networks.items()
+            key: NetworkPlan(key, name, error, scope.gateways[key].parameters.tags)
+            for key, (name, error) in plan.networks.items()
         }
         kept = scope.known - set(scope.gateways)
         return Plan(networks, PassPlan(plan, exports, kept), tuple(plan.findings))
@@ -190,8 +194,9 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
         if desired.error:
             return GatewayObservation(gateway, False, Reason.INVALID, desired.error)
         try:
-            network = self._network(gateway, name)
-            problem = self._vpc_link(gateway, network)
+            user_tags = dict(desired.tags)
+            network = self._network(gateway, name, user_tags)
+            problem = self._vpc_link(gateway, network, user_tags)
             if problem:
                 return GatewayObservation(gateway, False, Reason.INVALID, problem)
             notes = []
@@ -225,17 +230,42 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
             certificate = self.certificates.arn_for(spec.certificate)
         return self.services.ensure(spec, certificate)
 
-    def _network(self, gateway: str, name: str) -> dict[str, Any]:
-        """The service network by name: ours, adopted (used as it is), or created."""
+    def _network(self, gateway: str, name: str, user_tags: dict[str, str]) -> dict[str, Any]:
+        """The service network by name: ours (its tags kept as configured), adopted (used
+        as it is), or created."""
         network = self.inv.networks.get(name)
         if network is None:
-            tags = owner_tags(self.cluster, gateway)
+            tags = {**user_tags, **owner_tags(self.cluster, gateway)}
+            if user_tags:
+                tags[MANAGED_TAG] = "tags"
             network = self.client.create_service_network(name=name, authType="NONE", tags=tags)
             self.inv.networks[name] = network
             self.inv.tags[network["arn"]] = tags
+        elif self.inv.mine(network, self.cluster) and self.inv.tag(network, GATEWAY_TAG) == gateway:
+            self._sync_tags(network["arn"], user_tags)
         return network
 
-    def _vpc_link(self, gateway: str, network: dict[str, Any]) -> str | None:
+    def _sync_tags(self, arn: str, want: dict[str, str]) -> None:
+        """A configuration's tags on an owned resource, in place; removed ones untagged
+        (only while awsgw manages its tags: ``MANAGED_TAG``)."""
+        tags = self.inv.tags.setdefault(arn, {})
+        if not want and tags.get(MANAGED_TAG) != "tags":
+            return
+        theirs = {k: v for k, v in tags.items() if not k.startswith(RESERVED_TAG_PREFIXES)}
+        marker = "tags" if want else "-"
+        add = {k: v for k, v in want.items() if theirs.get(k) != v}
+        if add or tags.get(MANAGED_TAG) != marker:
+            self.client.tag_resource(resourceArn=arn, tags={**add, MANAGED_TAG: marker})
+        gone = sorted(k for k in theirs if k not in want)
+        if gone:
+            self.client.untag_resource(resourceArn=arn, tagKeys=gone)
+        for k in gone:
+            del tags[k]
+        tags.update({**want, MANAGED_TAG: marker})
+
+    def _vpc_link(
+        self, gateway: str, network: dict[str, Any], user_tags: dict[str, str]
+    ) -> str | None:
         """Join this cluster's VPC to the network (a VPC joins one network); keep the
         security groups of an association we own as configured."""
         vpc = self.vpc()
@@ -263,8 +293,12 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
                 else:  # the last security group cannot be removed: re-associate
                     self._unlink_vpc(link)
                     link = None
+        if link is not None and self.inv.mine(link, self.cluster):
+            self._sync_tags(link["arn"], user_tags)
         if link is None:
-            tags = owner_tags(self.cluster, gateway)
+            tags = {**user_tags, **owner_tags(self.cluster, gateway)}
+            if user_tags:
+                tags[MANAGED_TAG] = "tags"
             kwargs: dict[str, Any] = {"serviceNetworkIdentifier": network["id"], "tags": tags}
             if self.security_groups:
                 kwargs["securityGroupIds"] = self.security_groups

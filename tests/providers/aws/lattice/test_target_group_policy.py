@@ -57,3 +57,36 @@ def test_attributes_are_refused_on_a_lattice_ancestor(cluster: Cluster) -> None:
         "False",
         "spec.attributes: not applied to VPC Lattice target groups",
     )
+
+
+def configured(tags: dict[str, str] | None) -> str:
+    """The mesh Gateway naming a LoadBalancerConfiguration with these tags (None: none)."""
+    gw = gateway().replace(
+        "  gatewayClassName: lattice\n",
+        "  gatewayClassName: lattice\n  infrastructure: {parametersRef: {group: awsgw.io, "
+        "kind: LoadBalancerConfiguration, name: mesh}}\n",
+    )
+    doc = {"apiVersion": "awsgw.io/v1alpha1", "kind": "LoadBalancerConfiguration",
+           "metadata": {"name": "mesh", "namespace": "infra"},
+           "spec": {"tags": tags} if tags else {}}  # fmt: skip
+    return LATTICE_CLASS + gw + "---\n" + yaml.safe_dump(doc) + ROUTE + BACKENDS
+
+
+def network_tags(cluster: Cluster) -> dict[str, str]:
+    [network] = cluster.lattice.list_service_networks()["items"]
+    found = cluster.lattice.list_tags_for_resource(resourceArn=network["arn"])
+    return dict(found.get("tags") or {})
+
+
+def test_a_configuration_tags_the_service_network_in_place(cluster: Cluster) -> None:
+    result = cluster.run(configured({"team": "shop"}))
+    gw = result.statuses[("Gateway", "infra/mesh")]
+    assert condition(gw, "Accepted")["status"] == "True", gw
+    assert network_tags(cluster)["team"] == "shop"
+    cluster.run(configured({"team": "cart", "tier": "1"}))
+    assert (network_tags(cluster)["team"], network_tags(cluster)["tier"]) == ("cart", "1")
+    cluster.run(configured({"team": "cart", "tier": "1"}))
+    assert cluster.aws.counter.writes == 0, cluster.aws.counter.write_calls()
+    cluster.run(configured(None))
+    tags = network_tags(cluster)
+    assert "team" not in tags and "tier" not in tags and tags["awsgw.io/cluster"]
