@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from awsgw.core.model import Certificate
 from awsgw.providers.aws.common.naming import digest
-from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.common.session import Aws, error_code
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, tag_list
 
 SECRET_TAG = "awsgw.io/secret"
@@ -38,7 +38,7 @@ REFUSALS = frozenset({"ValidationException", "InvalidParameterException"})
 
 
 def refused_by_acm(exc: ClientError) -> bool:
-    return exc.response.get("Error", {}).get("Code") in REFUSALS
+    return error_code(exc) in REFUSALS
 
 
 def error_message(exc: ClientError) -> str:
@@ -142,7 +142,7 @@ class Certificates:
                 found = self.aws.client("acm").describe_certificate(CertificateArn=arn)
                 self._status[arn] = str(found["Certificate"].get("Status", "UNKNOWN"))
             except ClientError as exc:
-                code = exc.response.get("Error", {}).get("Code")
+                code = error_code(exc)
                 if code not in ("ResourceNotFoundException", "ValidationException"):
                     raise
                 self._status[arn] = "NOT_FOUND"

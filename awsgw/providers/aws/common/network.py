@@ -10,7 +10,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
 
-from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.common.session import Aws, error_code
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG, PLANE_TAG, owner_tags
 
 ROLE_TAGS = {
@@ -78,10 +78,7 @@ def find_subnets(aws: Aws, vpc: str, cluster: str, scheme: str, min_zones: int =
 
 
 def _in_use(exc: BaseException) -> bool:
-    return (
-        isinstance(exc, ClientError)
-        and exc.response.get("Error", {}).get("Code") == "DependencyViolation"
-    )
+    return isinstance(exc, ClientError) and error_code(exc) == "DependencyViolation"
 
 
 @dataclass(frozen=True, order=True)

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from awsgw.core.parameters import RESERVED_TAG_PREFIXES, LoadBalancerParameters
 from awsgw.providers.aws.common.network import find_subnets
-from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.common.session import Aws, error_code
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG, MANAGED_TAG, tag_list
 from awsgw.providers.aws.elbv2.attributes import ATTRIBUTES, attribute_changes
 from awsgw.providers.aws.elbv2.inventory import ElbInventory
@@ -71,7 +71,7 @@ def choose_subnets(
         try:
             found = ec2.describe_subnets(SubnetIds=list(params.subnet_ids))["Subnets"]
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "InvalidSubnetID.NotFound":
+            if error_code(exc) != "InvalidSubnetID.NotFound":
                 raise
             raise InvalidConfiguration(
                 f"{where} spec.subnets.ids: {exc.response['Error'].get('Message', '')}"
@@ -110,7 +110,7 @@ def check_security_groups(aws: Aws, vpc: str, params: LoadBalancerParameters) ->
     try:
         found = aws.client("ec2").describe_security_groups(GroupIds=ids)["SecurityGroups"]
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") not in (
+        if error_code(exc) not in (
             "InvalidGroup.NotFound",
             "InvalidGroupId.Malformed",
         ):
@@ -240,7 +240,7 @@ class Configuration:
         try:
             waf.associate_web_acl(WebACLArn=params.web_acl, ResourceArn=arn)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "WAFNonexistentItemException":
+            if error_code(exc) != "WAFNonexistentItemException":
                 raise
             raise InvalidConfiguration(
                 f"{_where(params)} spec.wafv2WebACLArn: web ACL {params.web_acl} does not exist"
@@ -253,7 +253,7 @@ class Configuration:
         try:
             protection = shield.describe_protection(ResourceArn=arn)["Protection"]
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+            if error_code(exc) != "ResourceNotFoundException":
                 raise
             protection = None
         if want and protection is None:
@@ -261,7 +261,7 @@ class Configuration:
                 owner = {k: v for k, v in self.inv.tags.get(arn, {}).items() if k in OWNER_KEYS}
                 shield.create_protection(Name=name, ResourceArn=arn, Tags=tag_list(owner))
             except ClientError as exc:
-                code = exc.response.get("Error", {}).get("Code")
+                code = error_code(exc)
                 if code not in ("ResourceNotFoundException", "InvalidOperationException"):
                     raise
                 message = exc.response["Error"].get("Message", "")

@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.common.session import Aws, error_code
 from awsgw.providers.aws.elbv2.replacement import lb_allocations
 
 
@@ -35,7 +35,7 @@ class StaticAddresses:
         try:
             found = self.aws.client("ec2").describe_addresses(PublicIps=list(ips))["Addresses"]
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "InvalidAddress.NotFound":
+            if error_code(exc) == "InvalidAddress.NotFound":
                 raise AddressProblem(
                     f"spec.addresses: {', '.join(ips)}: not all are Elastic IPs of this account"
                 ) from exc
