@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from awsgw.core.parameters import RESERVED_TAG_PREFIXES
+
 CLUSTER_TAG = "awsgw.io/cluster"
 GATEWAY_TAG = "awsgw.io/gateway"
 BACKEND_TAG = "awsgw.io/backend"
@@ -12,6 +16,16 @@ for nothing), so a setting dropped is taken back only where awsgw made it."""
 PLANE_TAG = "awsgw.io/plane"
 """The data plane owning an ELBv2 or EC2 resource when two share a resource type (``nlb``:
 the NLB data plane, its chained ALB included); absent on the ALB data plane's own."""
+
+
+def managed_of(tags: Mapping[str, str]) -> set[str]:
+    """What ``MANAGED_TAG`` says awsgw manages on a resource."""
+    return set(tags.get(MANAGED_TAG, "-").split(",")) - {"-", ""}
+
+
+def user_tags(tags: Mapping[str, str]) -> dict[str, str]:
+    """The tags neither awsgw's nor AWS's (those a configuration sets)."""
+    return {k: v for k, v in tags.items() if not k.startswith(RESERVED_TAG_PREFIXES)}
 
 
 def owner_tags(cluster: str, gateway: str, **extra: str) -> dict[str, str]:

@@ -17,21 +17,23 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from awsgw.core.parameters import RESERVED_TAG_PREFIXES, LoadBalancerParameters
+from awsgw.core.parameters import LoadBalancerParameters
 from awsgw.providers.aws.common.network import find_subnets
 from awsgw.providers.aws.common.session import Aws, error_code
-from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG, MANAGED_TAG, tag_list
+from awsgw.providers.aws.common.tags import (
+    CLUSTER_TAG,
+    GATEWAY_TAG,
+    MANAGED_TAG,
+    managed_of,
+    tag_list,
+    user_tags,
+)
 from awsgw.providers.aws.elbv2.attributes import ATTRIBUTES, attribute_changes
 from awsgw.providers.aws.elbv2.inventory import ElbInventory
 
 OWNER_KEYS = (CLUSTER_TAG, GATEWAY_TAG)
 BATCH = 20
 """ELBv2 takes at most 20 ARNs per AddTags/RemoveTags and 20 attributes per modify call."""
-
-
-def managed_of(tags: Mapping[str, str]) -> set[str]:
-    """What ``MANAGED_TAG`` says awsgw manages on a resource."""
-    return set(tags.get(MANAGED_TAG, "-").split(",")) - {"-", ""}
 
 
 class InvalidConfiguration(Exception):
@@ -124,10 +126,6 @@ def check_security_groups(aws: Aws, vpc: str, params: LoadBalancerParameters) ->
         )
 
 
-def _user_tags(tags: Mapping[str, str]) -> dict[str, str]:
-    return {k: v for k, v in tags.items() if not k.startswith(RESERVED_TAG_PREFIXES)}
-
-
 def sync_tags(
     elbv2: Any,
     current: Mapping[str, dict[str, str]],
@@ -140,7 +138,7 @@ def sync_tags(
     adds: dict[tuple[tuple[str, str], ...], list[str]] = {}
     removes: dict[tuple[str, ...], list[str]] = {}
     for arn, tags in current.items():
-        mine = _user_tags(tags)
+        mine = user_tags(tags)
         add = tuple(sorted((k, v) for k, v in want.items() if tags.get(k) != v))
         if add:
             add = tuple(sorted({**dict(add), **{k: want[k] for k in keep}}.items()))
@@ -156,7 +154,7 @@ def sync_tags(
         for i in range(0, len(arns), BATCH):
             elbv2.remove_tags(ResourceArns=arns[i : i + BATCH], TagKeys=list(remove))
     for tags in current.values():
-        for k in [k for k in _user_tags(tags) if k not in want]:
+        for k in [k for k in user_tags(tags) if k not in want]:
             del tags[k]
         tags.update(want)
 
@@ -205,10 +203,10 @@ class Configuration:
         if "tags" in now | managed:
             sync_tags(self.elbv2, others, wanted)
         else:
-            wanted = _user_tags(tags)  # not awsgw's to change
+            wanted = user_tags(tags)  # not awsgw's to change
         marker = ",".join(sorted(now)) or "-"
         want = {**wanted, MANAGED_TAG: marker}
-        mine = {**_user_tags(tags), MANAGED_TAG: tags.get(MANAGED_TAG, "-")}
+        mine = {**user_tags(tags), MANAGED_TAG: tags.get(MANAGED_TAG, "-")}
         if want != mine:
             sync_tags(self.elbv2, {arn: tags}, want, keep=(MANAGED_TAG,))
 

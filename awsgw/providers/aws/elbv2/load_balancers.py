@@ -23,6 +23,7 @@ from awsgw.providers.aws.common.tags import (
     MANAGED_TAG,
     PLANE_TAG,
     Conflict,
+    managed_of,
     owner_tags,
     tag_list,
 )
@@ -35,7 +36,6 @@ from awsgw.providers.aws.elbv2.configuration import (
     Configuration,
     check_security_groups,
     choose_subnets,
-    managed_of,
 )
 from awsgw.providers.aws.elbv2.inventory import ElbInventory
 from awsgw.providers.aws.elbv2.plan.health import health_changes, wanted_health

@@ -22,11 +22,17 @@ from botocore.exceptions import ClientError
 from awsgw.core.capabilities import Capabilities
 from awsgw.core.conditions import Reason
 from awsgw.core.findings import Announcement, Failure, GatewayObservation, RouteNote
-from awsgw.core.parameters import RESERVED_TAG_PREFIXES
 from awsgw.providers.aws.common.certificates import Certificates
 from awsgw.providers.aws.common.network import NetworkError, find_vpc
 from awsgw.providers.aws.common.session import Aws, access_denied, failure_of
-from awsgw.providers.aws.common.tags import GATEWAY_TAG, MANAGED_TAG, Conflict, owner_tags
+from awsgw.providers.aws.common.tags import (
+    GATEWAY_TAG,
+    MANAGED_TAG,
+    Conflict,
+    managed_of,
+    owner_tags,
+    user_tags,
+)
 from awsgw.providers.aws.lattice.capabilities import LATTICE
 from awsgw.providers.aws.lattice.inventory import (
     LatticeInventory,
@@ -249,9 +255,9 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
         """A configuration's tags on an owned resource, in place; removed ones untagged
         (only while awsgw manages its tags: ``MANAGED_TAG``)."""
         tags = self.inv.tags.setdefault(arn, {})
-        if not want and tags.get(MANAGED_TAG) != "tags":
+        if not want and "tags" not in managed_of(tags):
             return
-        theirs = {k: v for k, v in tags.items() if not k.startswith(RESERVED_TAG_PREFIXES)}
+        theirs = user_tags(tags)
         marker = "tags" if want else "-"
         add = {k: v for k, v in want.items() if theirs.get(k) != v}
         if add or tags.get(MANAGED_TAG) != marker:

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsgw.providers.aws.common.tags import BACKEND_TAG, CLUSTER_TAG, MANAGED_TAG, Conflict
+from awsgw.providers.aws.common.tags import (
+    BACKEND_TAG,
+    CLUSTER_TAG,
+    MANAGED_TAG,
+    Conflict,
+    managed_of,
+)
 from awsgw.providers.aws.lattice.inventory import LatticeInventory, pages
 from awsgw.providers.aws.lattice.plan.compile import LatticeTargetGroup
 from awsgw.providers.aws.lattice.plan.health import DEFAULTS, differs, wanted_health
@@ -73,7 +79,7 @@ class TargetGroups:
         a policy shaped and no longer does returns to the defaults. Only groups a policy
         shapes, or shaped, are read (``GetTargetGroup``)."""
         tags = self.inv.tags.setdefault(have["arn"], {})
-        shaped = tags.get(MANAGED_TAG) == HEALTH_CHECK
+        shaped = HEALTH_CHECK in managed_of(tags)
         if spec.policy is None and not shaped:
             return
         want = wanted_health(spec.policy) if spec.policy is not None else dict(DEFAULTS)
