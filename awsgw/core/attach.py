@@ -25,7 +25,7 @@ from awsgw.core.parameters import (
 )
 from awsgw.core.policies import NO_POLICIES, Policies, resolve_policies
 from awsgw.core.refs import selects
-from awsgw.core.store import Store
+from awsgw.core.store import Store, age_order
 from awsgw.objects import GATEWAY_GROUP, Gateway, GatewayClass, ParentReference, Route, RouteRef
 
 ROUTE_ACCEPTED = Verdict(True, Reason.ACCEPTED, "Route is accepted")
@@ -127,11 +127,8 @@ class Attachment:
         return self.backends[(route.ref, controller)]
 
 
-def route_order(route: Route) -> tuple[str, int, str]:
-    """The spec's conflict order between Routes: oldest first, then ``namespace/name``;
-    without timestamps, read order is age."""
-    created = route.metadata.creation_timestamp
-    return (created or "", 0 if created else route.order, route.key)
+route_order = age_order
+"""The spec's conflict order between Routes (``age_order``)."""
 
 
 def _class_state(gc: GatewayClass, catalog: Catalog, store: Store) -> ClassState | None:

@@ -17,11 +17,10 @@ from pydantic import ValidationError
 from awsgw.core.backends import NODE_PORT_TYPES, BackendKey
 from awsgw.core.capabilities import Capabilities, attribute_problem
 from awsgw.core.conditions import Condition, Reason, Verdict, render
-from awsgw.core.store import Store
+from awsgw.core.store import Store, age_order
 from awsgw.objects import (
     GATEWAY_GROUP,
     TARGET_GROUP_POLICY,
-    KubeObject,
     Route,
     TargetGroupPolicy,
     TargetGroupSettings,
@@ -218,7 +217,7 @@ def resolve_policies(
     """Every TargetGroupPolicy resolved. ``gateway_routes``: Gateway key → (its class's
     controllerName, its data plane's row, the Routes placed on it)."""
     policies = store.all(TARGET_GROUP_POLICY, TargetGroupPolicy)
-    policies.sort(key=_age)
+    policies.sort(key=age_order)
     states: dict[str, PolicyState] = {}
     applied: dict[tuple[str, str, str], tuple[str, TargetGroupParameters]] = {}
     uses = {key: _services_of(routes) for key, (_, _, routes) in gateway_routes.items()}
@@ -228,8 +227,7 @@ def resolve_policies(
         targets: set[tuple[str, str]] = set()
         if isinstance(settings, Verdict):
             verdict = settings
-            for raw in _raw_refs(policy):
-                targets.add((policy.namespace, raw))
+            targets = named_services(policy)
         else:
             verdict, targets = _claim(policy, settings, store, applied, name)
         ancestors = {}
@@ -247,15 +245,12 @@ def resolve_policies(
     return Policies(states, applied)
 
 
-def _age(obj: KubeObject) -> tuple[str, int, str]:
-    created = obj.metadata.creation_timestamp
-    return (created or "", 0 if created else obj.order, obj.key)
-
-
-def _raw_refs(policy: TargetGroupPolicy) -> list[str]:
+def named_services(policy: TargetGroupPolicy) -> set[tuple[str, str]]:
+    """(namespace, name) of what a policy's ``targetRefs`` name, read from the spec as it is
+    (a policy that does not validate still names what it names)."""
     refs = policy.spec.get("targetRefs")
     names = [r.get("name") for r in refs if isinstance(r, dict)] if isinstance(refs, list) else []
-    return [n for n in names if isinstance(n, str)]
+    return {(policy.namespace, n) for n in names if isinstance(n, str)}
 
 
 def _claim(

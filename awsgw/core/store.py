@@ -33,6 +33,13 @@ T = TypeVar("T", bound=KubeObject)
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 
+def age_order(obj: KubeObject) -> tuple[str, int, str]:
+    """The Gateway API's conflict order between objects (Routes, policies): oldest first,
+    then ``namespace/name``; without timestamps, read order is age."""
+    created = obj.metadata.creation_timestamp
+    return (created or "", 0 if created else obj.order, obj.key)
+
+
 @dataclass
 class Store:
     """Objects by kind, then by key (``ns/name`` or ``name``)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from awsgw.core.policies import named_services
 from awsgw.core.store import SERVICE_NAME_LABEL, Store
 from awsgw.objects import (
     GATEWAY_GROUP,
@@ -25,6 +26,7 @@ from awsgw.objects import (
     HTTPRoute,
     KubeObject,
     Route,
+    TargetGroupPolicy,
     TCPRoute,
     TLSRoute,
     UDPRoute,
@@ -131,24 +133,8 @@ def _gateways_of_grants(store: Store, namespace: str) -> set[str]:
     return keys
 
 
-def policy_services(policy: KubeObject) -> set[tuple[str, str]]:
-    """(namespace, name) of the Services a TargetGroupPolicy names (read as it is: a
-    malformed policy still names what it names)."""
-    refs = (
-        policy.raw.get("spec", {}).get("targetRefs")
-        if isinstance(policy.raw.get("spec"), dict)
-        else None
-    )
-    return {
-        (policy.namespace, r["name"])
-        for r in (refs if isinstance(refs, list) else [])
-        if isinstance(r, dict) and isinstance(r.get("name"), str) and r.get("kind") == "Service"
-    }
-
-
-def _wants_instances(policy: KubeObject) -> bool:
-    spec = policy.raw.get("spec")
-    return isinstance(spec, dict) and spec.get("targetType") == "instance"
+def _policies(objs: list[KubeObject]) -> list[TargetGroupPolicy]:
+    return [o for o in objs if isinstance(o, TargetGroupPolicy)]
 
 
 def _gateways_of_configurations(store: Store, configs: set[tuple[str, str]]) -> set[str]:
@@ -213,13 +199,14 @@ def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: S
     if kind == "Node":  # the instance targets of Services whose policies ask for them
         services = {
             svc
-            for policy in store.all(TARGET_GROUP_POLICY, KubeObject)
-            if _wants_instances(policy)
-            for svc in policy_services(policy)
+            for policy in store.all(TARGET_GROUP_POLICY, TargetGroupPolicy)
+            if policy.spec.get("targetType") == "instance"
+            for svc in named_services(policy)
         }
         return _gateways_of_services(store, services) if services else set()
     if kind == TARGET_GROUP_POLICY:
-        return _gateways_of_services(store, set().union(*(policy_services(o) for o in objs)))
+        named = set().union(*(named_services(p) for p in _policies(objs)))
+        return _gateways_of_services(store, named)
     if kind == "Secret":
         secrets = {(o.namespace, o.name) for o in objs}
         return {gw.key for gw in store.gateways() if certificate_refs(gw) & secrets}
