@@ -205,11 +205,11 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
         for wb in rule.action.backends
     ]
     used += [wb.backend for s in streams for r in s.routes for wb in r.backends]
+    used_keys = [key for key in dict.fromkeys(used) if key is not None]
     shaped = {
         key: params
-        for key in dict.fromkeys(used)
-        if key is not None
-        and (params := attachment.policies.for_backend(key, gw.key, store)) is not None
+        for key in used_keys
+        if (params := attachment.policies.for_backend(key, gw.key, store)) is not None
     }
     targets = {
         key: (
@@ -217,8 +217,7 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
             if key in shaped and shaped[key].target_type == "instance"
             else ready_targets(store, key)
         )
-        for key in dict.fromkeys(used)
-        if key is not None
+        for key in used_keys
     }
     annotations = dict(gw.metadata.annotations)
     if gw.spec.infrastructure:
