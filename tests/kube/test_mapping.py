@@ -290,10 +290,9 @@ def test_a_configuration_change_reaches_the_gateways_that_use_it() -> None:
     assert affected("LoadBalancerConfiguration", None, other, store) == set()
 
 
-def test_a_policy_change_reaches_the_gateways_whose_routes_use_its_services() -> None:
-    text = (
-        GATEWAY_CLASS
-        + """
+ROUTED = (
+    GATEWAY_CLASS
+    + """
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
@@ -309,8 +308,12 @@ spec:
   parentRefs: [{name: web}]
   rules: [{backendRefs: [{name: app, port: 80}]}]
 """
-    )
-    store = Store.of(objects(text))
+)
+"""Gateway shop/web, and a Route on it to Service app."""
+
+
+def test_a_policy_change_reaches_the_gateways_whose_routes_use_its_services() -> None:
+    store = Store.of(objects(ROUTED))
 
     def policy(service: str, spec: object = None) -> KubeObject:
         doc = {"apiVersion": "awsgw.io/v1alpha1", "kind": "TargetGroupPolicy",
@@ -328,25 +331,6 @@ spec:
 
 
 def test_a_node_change_reaches_gateways_whose_policies_ask_for_instance_targets() -> None:
-    routed = (
-        GATEWAY_CLASS
-        + """
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: web, namespace: shop}
-spec:
-  gatewayClassName: alb
-  listeners: [{name: http, port: 80, protocol: HTTP}]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: store, namespace: shop}
-spec:
-  parentRefs: [{name: web}]
-  rules: [{backendRefs: [{name: app, port: 80}]}]
-"""
-    )
     instances = """
 ---
 apiVersion: awsgw.io/v1alpha1
@@ -360,5 +344,5 @@ spec:
            "spec": {"providerID": "aws:///us-east-1a/i-0123456789abcdef0"}}  # fmt: skip
     parsed = parse_document(doc, "test")
     assert parsed is not None
-    assert affected("Node", None, parsed, Store.of(objects(routed))) == set()
-    assert affected("Node", None, parsed, Store.of(objects(routed + instances))) == {"shop/web"}
+    assert affected("Node", None, parsed, Store.of(objects(ROUTED))) == set()
+    assert affected("Node", None, parsed, Store.of(objects(ROUTED + instances))) == {"shop/web"}
