@@ -15,6 +15,7 @@ from awsgw.core import hostnames as hn
 from awsgw.core.backends import ResolvedBackend, resolve_backend
 from awsgw.core.capabilities import Capabilities, Catalog
 from awsgw.core.conditions import Condition, Reason, Verdict
+from awsgw.core.kind_conflicts import kind_conflicts
 from awsgw.core.listeners import ListenerState, validate_listeners
 from awsgw.core.parameters import (
     NO_PARAMETERS,
@@ -233,6 +234,10 @@ def _place(
     ]
     if not allowed:
         message = "No listener of the parent allows this Route"
+        note = gws.caps.kind_notes.get(route.kind)
+        kinds = {k.kind for ls in candidates for k in ls.supported_kinds}
+        if note and route.kind not in kinds:
+            message += f" ({note})"
         return Verdict(False, Reason.NOT_ALLOWED_BY_LISTENERS, message), []
     placements = []
     for ls in allowed:
@@ -263,6 +268,31 @@ def _resolved_verdict(backends: Backends) -> Verdict:
     return RESOLVED
 
 
+def _reject_kind_conflicts(
+    result: Attachment, through: dict[RouteRef, list[list[Placement]]]
+) -> None:
+    """Take out the placements ``kind_conflicts`` rejects; a parent entry left with none is
+    not accepted, with the reason (during ``attach`` only: the result is not yet shared)."""
+    rejected: dict[tuple[RouteRef, str, str], str] = {}
+    for key, placements in result.placements.items():
+        found = kind_conflicts(placements, result.gateways[key].caps.own_hosts)
+        if found:
+            rejected.update({(ref, key, ls): why for (ref, ls), why in found.items()})
+            result.placements[key] = [
+                p for p in placements if (p.route.ref, p.listener) not in found
+            ]
+    if not rejected:
+        return
+    for ref, made in through.items():
+        parents = result.route_parents[ref]
+        for i, placements in enumerate(made):
+            keys = [(ref, p.gateway_key, p.listener) for p in placements]
+            why = [rejected[k] for k in keys if k in rejected]
+            if placements and len(why) == len(placements):
+                refused = Verdict(False, Reason.HOSTNAME_CONFLICT, "; ".join(why))
+                parents[i] = replace(parents[i], accepted=refused)
+
+
 def attach(store: Store, catalog: Catalog, now: dt.datetime | None = None) -> Attachment:
     """Every class, Gateway and Route placement of the controllers in ``catalog``. ``now``
     is the time TLS certificates must be valid at (unchecked without it)."""
@@ -278,8 +308,11 @@ def attach(store: Store, catalog: Catalog, now: dt.datetime | None = None) -> At
         if gw.spec.gateway_class_name in classes and gw.metadata.deletion_timestamp is None
     }
     result = Attachment(classes, gateways, {}, {k: [] for k in gateways}, {}, {})
+    through: dict[RouteRef, list[list[Placement]]] = {}
+    """Per Route, per parent entry: the placements it made."""
     for route in store.routes():
         parents: list[ParentState] = []
+        made: list[list[Placement]] = []
         resolved: dict[str, Backends] = {}
         for ref in route.spec.parent_refs:
             if ref.group != GATEWAY_GROUP or ref.kind != "Gateway":
@@ -295,14 +328,17 @@ def attach(store: Store, catalog: Catalog, now: dt.datetime | None = None) -> At
             parents.append(
                 ParentState(ref, key, gws.controller, accepted, _resolved_verdict(backends))
             )
+            made.append(placements)
             for p in placements:
                 if p not in result.placements[key]:
                     result.placements[key].append(p)
         if parents:
             result.route_parents[route.ref] = parents
             result.routes[route.ref] = route
+            through[route.ref] = made
             for controller, backends in resolved.items():
                 result.backends[(route.ref, controller)] = backends
+    _reject_kind_conflicts(result, through)
     placed = {
         key: (gws.controller, gws.caps, [p.route for p in result.placements[key]])
         for key, gws in gateways.items()

@@ -96,10 +96,16 @@ class Capabilities:
     """GatewayClass ``status.supportedFeatures``."""
     unsupported: Mapping[str, str] = field(default_factory=dict)
     """Gateway API features not claimed → why (the conformance report quotes them)."""
+    kind_notes: Mapping[str, str] = field(default_factory=dict)
+    """Route kind → why listeners of some protocols do not carry it (ALB: gRPC only on
+    HTTPS), for the listener and Route statuses that refuse it."""
     tls_modes: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: {"HTTPS": ("Terminate",)}
     )
     """Listener protocol → the ``tls.mode`` values it serves."""
+    own_hosts: bool = False
+    """Each Route is served under a DNS name of its own (VPC Lattice services), so Routes
+    without hostnames never share a host."""
     acm_certificates: bool = False
     """Listeners may name ACM certificates in ``tls.options`` (ELBv2 load balancers)."""
     mixed_tls_modes: bool = False

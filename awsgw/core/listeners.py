@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from awsgw.core.capabilities import Capabilities
@@ -97,20 +97,27 @@ def _not_programmed(state: ListenerState, why: str) -> None:
     state.programmed = Verdict(False, Reason.INVALID, why)
 
 
-def _kinds(listener: Listener, state: ListenerState, allowed: tuple[str, ...]) -> None:
+def _kinds(
+    listener: Listener,
+    state: ListenerState,
+    allowed: tuple[str, ...],
+    notes_of: Mapping[str, str],
+) -> None:
     requested = listener.allowed_routes.kinds
     if not requested:  # unspecified or empty: the kinds of the listener protocol
         state.supported_kinds = [RouteGroupKind(group=GATEWAY_GROUP, kind=k) for k in allowed]
         return
     valid = [k for k in requested if k.group == GATEWAY_GROUP and k.kind in allowed]
     state.supported_kinds = [RouteGroupKind(group=k.group, kind=k.kind) for k in valid]
-    invalid = [f"{k.group}/{k.kind}" for k in requested if k not in valid]
+    invalid = [k for k in requested if k not in valid]
     if invalid:
+        names = ", ".join(f"{k.group}/{k.kind}" for k in invalid)
+        notes = [notes_of[k.kind] for k in invalid if k.kind in notes_of]
+        why = f" ({'; '.join(dict.fromkeys(notes))})" if notes else ""
         state.resolved = Verdict(
             False,
             Reason.INVALID_ROUTE_KINDS,
-            f"spec.listeners[{listener.name}].allowedRoutes.kinds: "
-            f"unsupported {', '.join(invalid)}",
+            f"spec.listeners[{listener.name}].allowedRoutes.kinds: unsupported {names}{why}",
         )
 
 
@@ -292,7 +299,7 @@ def validate_listeners(
                 f"supported by {caps.product} ({', '.join(caps.route_kinds)})",
             )
         else:
-            _kinds(listener, state, allowed)
+            _kinds(listener, state, allowed, caps.kind_notes)
             if listener.protocol in caps.tls_modes:
                 _certificates(gw, listener, state, store, caps, now)
         states.append(state)

@@ -25,7 +25,7 @@ class KeyValueMatch:
 
 @dataclass(frozen=True)
 class Match:
-    path_type: str  # Exact | PathPrefix | RegularExpression
+    path_type: str  # Exact | PathPrefix | RegularExpression | GRPCMethod (/<method>, any service)
     path: str
     headers: tuple[KeyValueMatch, ...] = ()
     query: tuple[KeyValueMatch, ...] = ()

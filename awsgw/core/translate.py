@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import re
 from typing import Any
 
 from awsgw.core import hostnames as hn
@@ -62,7 +61,8 @@ def _match(m: HTTPRouteMatch) -> Match:
 def grpc_match(m: GRPCRouteMatch) -> Match:
     """A GRPCRoute match as the HTTP/2 request it selects: ``POST /<service>/<method>``.
 
-    Service and method: an Exact path; service only: a PathPrefix; method only, or a
+    Service and method: an Exact path; service only: a PathPrefix; method only: a
+    ``GRPCMethod`` path (any service, that method; ``path`` is ``/<method>``); a
     RegularExpression match: a RegularExpression path (which providers may refuse). The
     spec's precedence (service characters, then method characters, then headers) is the
     HTTP precedence of these paths."""
@@ -75,9 +75,8 @@ def grpc_match(m: GRPCRouteMatch) -> Match:
     if method.type == "Exact" and method.service:
         return Match("PathPrefix", f"/{method.service}", headers)
     if method.type == "Exact":
-        service, name = "[^/]+", re.escape(method.method or "")
-    else:
-        service, name = method.service or "[^/]+", method.method or "[^/]+"
+        return Match("GRPCMethod", f"/{method.method}", headers)
+    service, name = method.service or "[^/]+", method.method or "[^/]+"
     return Match("RegularExpression", f"/{service}/{name}", headers)
 
 

@@ -15,6 +15,11 @@ certificates added with ``AddListenerCertificates`` stay (moto drops them all).
 priority conflicts in the new order", so a priority held by a rule that the same call moves
 away is free (moto refuses it with ``PriorityInUse``).
 
+``CreateTargetGroup`` with ``ProtocolVersion: GRPC`` and no health check path or matcher
+takes the gRPC defaults of the API reference (path ``/AWS.ALB/healthcheck`` — the
+reference's rendering, "/Amazon Web Services.ALB/healthcheck", is its name substitution —
+and ``GrpcCode`` 12); moto gives it the HTTP ones (``/``, ``HttpCode`` 200).
+
 Limits moto does not enforce, as the AWS documentation states them ("Listener rules for
 your Application Load Balancer" and "Quotas for your Application Load Balancers"):
 
@@ -31,6 +36,8 @@ from __future__ import annotations
 from typing import Any
 
 RULES_PER_LISTENER = 100
+GRPC_HEALTH_PATH = "/AWS.ALB/healthcheck"
+GRPC_HEALTHY_CODE = "12"
 VALUES_PER_RULE = 5
 VALUES_PER_CONDITION = 3
 SINGLE_FIELDS = ("host-header", "path-pattern", "http-request-method", "source-ip")
@@ -253,6 +260,15 @@ def install() -> None:
             raise ELBClientError("ValidationError", problem)
         return original_modify(self, rule_arn, conditions, actions)
 
+    original_create_target_group = backend.create_target_group
+
+    def create_target_group(self: Any, name: str, **kwargs: Any) -> Any:
+        if kwargs.get("protocol_version") == "GRPC":
+            kwargs["healthcheck_path"] = kwargs.get("healthcheck_path") or GRPC_HEALTH_PATH
+            kwargs["matcher"] = kwargs.get("matcher") or {"GrpcCode": GRPC_HEALTHY_CODE}
+        return original_create_target_group(self, name, **kwargs)
+
+    backend.create_target_group = create_target_group  # type: ignore[method-assign]
     backend._validate_conditions = _validate_conditions  # type: ignore[method-assign]
     backend.create_rule = create_rule  # type: ignore[method-assign]
     backend.modify_rule = modify_rule  # type: ignore[method-assign]

@@ -25,6 +25,7 @@ from tests.core.builders import (
 )
 
 HTTPROUTE = {"group": GW_GROUP, "kind": "HTTPRoute"}
+GRPCROUTE = {"group": GW_GROUP, "kind": "GRPCRoute"}
 
 
 def kinds(ls) -> list[dict[str, str]]:
@@ -300,7 +301,7 @@ def test_https_listener_with_a_missing_secret_has_invalid_certificate_ref() -> N
     assert ls.resolved[:2] == (False, "InvalidCertificateRef")
     assert ls.accepted[0] is True
     assert ls.programmed[0] is False
-    assert kinds(ls) == [HTTPROUTE]
+    assert kinds(ls) == [HTTPROUTE, GRPCROUTE]
 
 
 def test_cross_namespace_certificate_without_grant_is_ref_not_permitted() -> None:

@@ -23,6 +23,7 @@ FEATURES = tuple(
             *CORE,
             "GatewayHTTPListenerIsolation",
             "GatewayPort8080",
+            "GRPCRoute",
             "HTTPRouteMethodMatching",
             "HTTPRouteNamedRouteRule",
             "HTTPRouteParentRefPort",
@@ -30,6 +31,11 @@ FEATURES = tuple(
             "HTTPRouteSchemeRedirect",
         )
     )
+)
+
+NO_CLEARTEXT_GRPC = (
+    "an Application Load Balancer serves gRPC only on HTTPS listeners: it has no cleartext "
+    "HTTP/2 (h2c)"
 )
 
 UNSUPPORTED: dict[str, str] = {
@@ -78,12 +84,13 @@ ALB = Capabilities(
     product="an Application Load Balancer",
     short="ALB",
     accepted="Accepted by awsgw (Application Load Balancer)",
-    route_kinds={"HTTP": ("HTTPRoute",), "HTTPS": ("HTTPRoute",)},
+    route_kinds={"HTTP": ("HTTPRoute",), "HTTPS": ("HTTPRoute", "GRPCRoute")},
+    kind_notes={"GRPCRoute": NO_CLEARTEXT_GRPC},
     backend_kinds=frozenset({SERVICE}),
     acm_certificates=True,
     parameters=ALB_PARAMETERS,
     attributes=ALB_ATTRIBUTES,
-    target_groups={"HTTPRoute": ALB_TARGET_GROUPS},
+    target_groups={"HTTPRoute": ALB_TARGET_GROUPS, "GRPCRoute": ALB_TARGET_GROUPS},
     no_static_address="spec.addresses: an Application Load Balancer takes no static address; "
     "AWS assigns its DNS name",
     no_address_type="spec.addresses: type {types} cannot be assigned; an Application Load "

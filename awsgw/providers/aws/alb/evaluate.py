@@ -41,6 +41,8 @@ class AlbOutcome:
     """The path (and query) the backend sees, after transforms."""
     host: str | None = None
     """The Host header the backend sees, after transforms."""
+    versions: dict[str, str] = field(default_factory=dict)
+    """forward: target group name → its protocol version (``HTTP1``, ``HTTP2``, ``GRPC``)."""
 
 
 @lru_cache(maxsize=4096)
@@ -141,6 +143,8 @@ class LiveListener:
     rules: list[dict[str, Any]]
     groups: dict[str, tuple[str, list[str]]]
     """Target group ARN → (name, ["ip:port", ...] of registered targets)."""
+    versions: dict[str, str] = field(default_factory=dict)
+    """Target group ARN → its protocol version."""
 
     def evaluate(self, req: Request) -> AlbOutcome:
         for rule in self.rules:
@@ -174,7 +178,14 @@ class LiveListener:
                 ]
                 live = [t for t in targets if t[1] > 0 and t[2]]
                 code = 200 if live else 503
-                return AlbOutcome(priority, kind, code, targets, path=req.path, host=req.host)
+                versions = {
+                    self.groups[arn][0]: self.versions[arn]
+                    for g in groups
+                    if (arn := g["TargetGroupArn"]) in self.groups and arn in self.versions
+                }
+                return AlbOutcome(
+                    priority, kind, code, targets, path=req.path, host=req.host, versions=versions
+                )
         return AlbOutcome(priority, "none", 500)
 
 
@@ -188,10 +199,14 @@ def _referenced_groups(rules: list[dict[str, Any]]) -> set[str]:
     return arns
 
 
-def _groups(elbv2: Any, arns: set[str]) -> dict[str, tuple[str, list[str]]]:
+def _groups(elbv2: Any, arns: set[str]) -> tuple[dict[str, tuple[str, list[str]]], dict[str, str]]:
+    """Per target group ARN: (name, registered targets), and its protocol version."""
     out = {}
+    versions = {}
     for arn in sorted(arns):
         tg = elbv2.describe_target_groups(TargetGroupArns=[arn])["TargetGroups"][0]
+        if tg.get("ProtocolVersion"):
+            versions[arn] = str(tg["ProtocolVersion"])
         health = elbv2.describe_target_health(TargetGroupArn=arn)
         addrs = sorted(
             f"{d['Target']['Id']}:{d['Target']['Port']}"
@@ -199,7 +214,7 @@ def _groups(elbv2: Any, arns: set[str]) -> dict[str, tuple[str, list[str]]]:
             if d.get("TargetHealth", {}).get("State") != "draining"
         )
         out[arn] = (tg["TargetGroupName"], addrs)
-    return out
+    return out, versions
 
 
 def load_listeners(elbv2: Any, lb_arn: str) -> dict[int, LiveListener]:
@@ -209,6 +224,6 @@ def load_listeners(elbv2: Any, lb_arn: str) -> dict[int, LiveListener]:
         for ls in page["Listeners"]:
             rules = all_rules(elbv2, ls["ListenerArn"])
             rules.sort(key=lambda r: 10**9 if r["Priority"] == "default" else int(r["Priority"]))
-            groups = _groups(elbv2, _referenced_groups(rules))
-            out[int(ls["Port"])] = LiveListener(int(ls["Port"]), rules, groups)
+            groups, versions = _groups(elbv2, _referenced_groups(rules))
+            out[int(ls["Port"])] = LiveListener(int(ls["Port"]), rules, groups, versions)
     return out

@@ -16,6 +16,23 @@ class Request:
     port: int = 80
     scheme: str = "http"
 
+    @classmethod
+    def grpc(
+        cls,
+        host: str,
+        call: str,
+        headers: tuple[tuple[str, str], ...] = (),
+        port: int = 443,
+        scheme: str = "https",
+    ) -> Request:
+        """A gRPC call (``SERVICE/METHOD``) as it travels: an HTTP/2 ``POST
+        /SERVICE/METHOD`` with ``content-type: application/grpc``."""
+        service, sep, method = call.strip("/").partition("/")
+        if not sep or not service or not method or "/" in method:
+            raise ValueError(f"gRPC call {call!r}: want SERVICE/METHOD")
+        sent = (("content-type", "application/grpc"), *headers)
+        return cls(host, f"/{service}/{method}", "POST", sent, port, scheme)
+
     @property
     def path_only(self) -> str:
         return self.path.split("?", 1)[0]

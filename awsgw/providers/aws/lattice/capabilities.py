@@ -21,6 +21,8 @@ LATTICE = Capabilities(
     target_groups={"HTTPRoute": TARGET_GROUPS, "GRPCRoute": TARGET_GROUPS},
     accepted="Accepted by awsgw (VPC Lattice)",
     route_kinds={"HTTP": ("HTTPRoute",), "HTTPS": ("HTTPRoute", "GRPCRoute")},
+    kind_notes={"GRPCRoute": "VPC Lattice serves gRPC only on HTTPS listeners"},
+    own_hosts=True,
     backend_kinds=frozenset({SERVICE, SERVICE_IMPORT}),
     no_static_address="spec.addresses: a VPC Lattice service network takes no address; "
     "each Route's VPC Lattice service gets its own DNS name",

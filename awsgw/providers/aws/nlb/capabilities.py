@@ -47,14 +47,16 @@ NLB = Capabilities(
         "UDP": ("UDPRoute",),
         "TLS": ("TLSRoute",),
         "HTTP": ("HTTPRoute",),
-        "HTTPS": ("HTTPRoute",),
+        "HTTPS": ("HTTPRoute", "GRPCRoute"),  # the chained ALB's
     },
+    kind_notes=alb.ALB.kind_notes,
     backend_kinds=frozenset({SERVICE}),
     acm_certificates=True,
     parameters=NLB_PARAMETERS,
     attributes=NLB_ATTRIBUTES,
     target_groups={
         "HTTPRoute": ALB_TARGET_GROUPS,  # served by the chained ALB
+        "GRPCRoute": ALB_TARGET_GROUPS,
         "TCPRoute": NLB_TARGET_GROUPS,
         "UDPRoute": NLB_TARGET_GROUPS,
         "TLSRoute": NLB_TARGET_GROUPS,

@@ -86,9 +86,11 @@ def test_lattice_class_is_accepted_with_its_features() -> None:
     assert "GRPCRoute" in LATTICE_SUPPORTED
 
 
-def test_alb_refuses_grpc_routes_and_service_imports_as_before() -> None:
+def test_alb_refuses_grpc_routes_on_http_listeners_and_service_imports() -> None:
     att = attach(world("awsgw.io/alb", HTTP, GRPC + IMPORT_ROUTE), CATALOG)
-    assert parent(att, "GRPCRoute ns/g").accepted[1] == "NotAllowedByListeners"
+    accepted = parent(att, "GRPCRoute ns/g").accepted
+    assert accepted[1] == "NotAllowedByListeners"
+    assert "only on HTTPS listeners" in accepted[2]
     resolved = parent(att, "ns/r").resolved
     assert resolved[:2] == (False, "InvalidKind")
     assert resolved[2].endswith("only core Services are supported")
@@ -97,7 +99,8 @@ def test_alb_refuses_grpc_routes_and_service_imports_as_before() -> None:
     )
     listener = attach(world("awsgw.io/alb", kinds, ""), CATALOG).gateways["ns/gw"].listeners[0]
     assert listener.resolved[1] == "InvalidRouteKinds"
-    assert ALB.route_kinds == {"HTTP": ("HTTPRoute",), "HTTPS": ("HTTPRoute",)}
+    assert "no cleartext HTTP/2" in listener.resolved[2]
+    assert ALB.route_kinds == {"HTTP": ("HTTPRoute",), "HTTPS": ("HTTPRoute", "GRPCRoute")}
 
 
 def test_lattice_takes_grpc_routes_on_https_listeners_only() -> None:
@@ -137,7 +140,17 @@ def test_an_http_and_a_grpc_route_may_share_a_name() -> None:
     http = GRPC.replace("kind: GRPCRoute", "kind: HTTPRoute")
     att = attach(world("awsgw.io/lattice", HTTPS, GRPC + http), CATALOG)
     assert set(att.route_parents) == {route_ref("GRPCRoute ns/g"), route_ref("ns/g")}
-    assert attached_routes(att, "https", "ns/gw") == 2
+    assert attached_routes(att, "https", "ns/gw") == 2  # each is a service of its own
+
+
+def test_an_http_and_a_grpc_route_with_one_hostname_on_lattice_conflict() -> None:
+    named = GRPC.replace(
+        "  parentRefs: [{name: gw}]", "  parentRefs: [{name: gw}]\n  hostnames: [a.example.com]"
+    )
+    http = named.replace("kind: GRPCRoute", "kind: HTTPRoute")
+    att = attach(world("awsgw.io/lattice", HTTPS, http + named), CATALOG)
+    assert parent(att, "ns/g").accepted[0] is True
+    assert parent(att, "GRPCRoute ns/g").accepted[1] == "HostnameConflict"
 
 
 def test_grpc_matches_become_http2_paths() -> None:
@@ -146,7 +159,7 @@ def test_grpc_matches_become_http2_paths() -> None:
 
     assert m(service="a.B", method="C") == Match("Exact", "/a.B/C")
     assert m(service="a.B") == Match("PathPrefix", "/a.B")
-    assert m(method="C").path_type == "RegularExpression"
+    assert m(method="C") == Match("GRPCMethod", "/C")
     assert m(type="RegularExpression", service="a.*").path == "/a.*/[^/]+"
     assert m() == Match("PathPrefix", "/")
     headers = grpc_match(GRPCRouteMatch(headers=[HTTPHeaderMatch(name="x", value="y")]))

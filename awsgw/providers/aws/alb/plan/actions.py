@@ -111,10 +111,12 @@ class TargetGroups:
     model: GatewayModel
     specs: dict[str, TargetGroupSpec] = field(default_factory=dict)
 
-    def group_for(self, backend: BackendKey | None) -> str:
+    def group_for(self, backend: BackendKey | None, grpc: bool = False) -> str:
+        """The target group forwarding to ``backend``; ``grpc``: of a GRPCRoute, whose
+        target groups speak gRPC (protocol version ``GRPC``, whatever a policy says)."""
         name_of = str(backend) if backend else "unresolved"
         policy = self.model.target_groups.get(backend) if backend else None
-        version = (policy.protocol_version if policy else None) or "HTTP1"
+        version = "GRPC" if grpc else (policy.protocol_version if policy else None) or "HTTP1"
         kind = policy.target_type if policy else "ip"
         protocol = (policy.protocol if policy else None) or "HTTP"
         name = tg_name(self.cluster, self.gateway, name_of, version, kind, protocol)
@@ -128,7 +130,7 @@ class TargetGroups:
         return name
 
 
-def _forward(action: Action, groups: TargetGroups, limits: AlbLimits) -> AlbAction:
+def _forward(action: Action, groups: TargetGroups, limits: AlbLimits, grpc: bool) -> AlbAction:
     live = [b for b in action.backends if b.weight > 0]
     if not live or all(b.backend is None for b in live):
         return SERVER_ERROR[0]
@@ -143,7 +145,7 @@ def _forward(action: Action, groups: TargetGroups, limits: AlbLimits) -> AlbActi
     weights = _weights(list(merged.values()), limits)
     if len(merged) == 1:
         weights = [1]
-    pairs = sorted((groups.group_for(k), w) for k, w in zip(merged, weights, strict=True))
+    pairs = sorted((groups.group_for(k, grpc), w) for k, w in zip(merged, weights, strict=True))
     return Forward(tuple(pairs))
 
 
@@ -166,4 +168,5 @@ def actions_for(
         transforms.append(full_rewrite(rewrite.path or "/"))
     if rewrite is not None and rewrite.path_type == "ReplacePrefixMatch":
         transforms.append(prefix_rewrite(rule.match, rewrite.path or ""))
-    return (_forward(action, groups, limits),), tuple(transforms)
+    grpc = rule.route.kind == "GRPCRoute"
+    return (_forward(action, groups, limits, grpc),), tuple(transforms)

@@ -83,7 +83,8 @@ def _regex(pattern: str, what: str, limits: AlbLimits) -> str:
 
 
 def path_condition(m: Match, limits: AlbLimits) -> AlbCondition | None:
-    """Exact and PathPrefix as anchored regexes: a prefix matches whole segments only."""
+    """Exact, PathPrefix and gRPC method-only matches as anchored regexes: a prefix matches
+    whole segments only."""
     if m.path_type == "Exact":
         return AlbCondition(PATH, (_regex(f"^{regex_escape(m.path)}$", "path", limits),), True)
     if m.path_type == "PathPrefix":
@@ -92,7 +93,10 @@ def path_condition(m: Match, limits: AlbLimits) -> AlbCondition | None:
             return None
         regex = _regex(f"^{regex_escape(prefix)}(/.*)?$", "path", limits)
         return AlbCondition(PATH, (regex,), True)
-    raise Unsupported("path type RegularExpression is not supported on ALB")
+    if m.path_type == "GRPCMethod":  # a gRPC method of any service: /<service>/<method>
+        regex = _regex(f"^/[^/]+{regex_escape(m.path)}$", "gRPC method", limits)
+        return AlbCondition(PATH, (regex,), True)
+    raise Unsupported("RegularExpression path and gRPC method matches are not supported on ALB")
 
 
 def _fixed_conditions(m: Match, limits: AlbLimits) -> list[AlbCondition]:
