@@ -139,8 +139,18 @@ def explain_command(args: argparse.Namespace) -> int:
     except (SettingsError, ValidationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    scheme = args.scheme or ("https" if args.port == 443 else "http")
-    request = Request(args.host, args.path, args.method, tuple(headers), args.port, scheme)
+    port = args.port or (443 if args.grpc or args.scheme == "https" else 80)
+    scheme = args.scheme or ("https" if port == 443 else "http")
+    try:
+        if args.grpc is not None:
+            if args.path != "/" or args.method != "GET":
+                raise ValueError("--grpc names the call: it takes no --path or --method")
+            request = Request.grpc_call(args.host, args.grpc, tuple(headers), port, scheme)
+        else:
+            request = Request(args.host, args.path, args.method, tuple(headers), port, scheme)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         aws = Aws.create(max_attempts=settings.aws_max_attempts)
         print(explain(aws, cluster, args.gateway, request, args.protocol, args.sni).render())
@@ -194,7 +204,14 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--path", default="/", help="path, with ?query if any")
     e.add_argument("--method", default="GET")
     e.add_argument("--header", action="append", default=[], metavar="K=V")
-    e.add_argument("--port", type=int, default=80)
+    e.add_argument(
+        "--grpc",
+        default=None,
+        metavar="SERVICE/METHOD",
+        help="explain a gRPC call (an HTTP/2 POST /SERVICE/METHOD, content-type "
+        "application/grpc; port 443 unless --port)",
+    )
+    e.add_argument("--port", type=int, default=None, help="default 80 (443 for https, --grpc)")
     e.add_argument("--scheme", choices=("http", "https"), default=None)
     e.add_argument(
         "--protocol",

@@ -47,7 +47,15 @@ class Explanation:
         if o.action == "forward":
             lines.append(f"forward ({o.status}):")
             for name, weight, targets in o.targets:
-                lines.append(f"  {name} weight {weight}: {', '.join(targets) or 'no targets'}")
+                version = f" ({o.versions[name]})" if name in o.versions else ""
+                served = ", ".join(targets) or "no targets"
+                lines.append(f"  {name}{version} weight {weight}: {served}")
+            plain = sorted(n for n, v in o.versions.items() if v != "GRPC")
+            if r.is_grpc and plain:
+                lines.append(
+                    f"  note: {', '.join(plain)} speak {o.versions[plain[0]]}, not gRPC: "
+                    "the call reaches targets that do not expect it"
+                )
             if o.path is not None and o.path != r.path:
                 lines.append(f"  path rewritten to {o.path}")
             if o.host is not None and o.host != r.host:

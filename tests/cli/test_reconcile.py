@@ -300,3 +300,78 @@ def test_the_production_example_is_programmed_with_its_configuration(moto_endpoi
     assert condition(policy, "Accepted")["status"] == "True", policy
     again = awsgw("reconcile", "-f", str(PRODUCTION), "-o", "json", env=env)
     assert again.returncode == 0 and " 0 writes" in again.stderr, again.stderr
+
+
+GRPC_WORLD = """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: awsgw-alb}
+spec: {controllerName: awsgw.io/alb}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: api, namespace: shop}
+spec:
+  gatewayClassName: awsgw-alb
+  listeners:
+  - name: https
+    port: 443
+    protocol: HTTPS
+    tls: {certificateRefs: [{name: api}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: echo, namespace: shop}
+spec:
+  ports: [{name: grpc, port: 50051, targetPort: 50051}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: echo-1, namespace: shop, labels: {kubernetes.io/service-name: echo}}
+addressType: IPv4
+ports: [{name: grpc, port: 50051}]
+endpoints: [{addresses: [10.0.40.7]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: echo, namespace: shop}
+spec:
+  parentRefs: [{name: api}]
+  hostnames: [api.example.com]
+  rules:
+  - matches: [{method: {service: echo.Echo, method: Say}}]
+    backendRefs: [{name: echo, port: 50051}]
+"""
+
+
+def test_explain_grpc_evaluates_a_call_against_the_live_rules(
+    moto_endpoint: str, tmp_path: Path
+) -> None:
+    vpc, _ = make_vpc(moto_endpoint, "prod")
+    env = clean_env(
+        AWS_ENDPOINT_URL=moto_endpoint,
+        AWS_REGION="us-east-1",
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWSGW_CLUSTER_NAME="prod",
+        AWSGW_VPC_ID=vpc,
+    )
+    world = tmp_path / "grpc.yaml"
+    secret = yaml.safe_dump(self_signed_secret("shop", "api", ["api.example.com"]))
+    world.write_text(GRPC_WORLD + "---\n" + secret)
+    done = awsgw("reconcile", "-f", str(world), "-o", "json", env=env)
+    assert done.returncode == 0, done.stderr
+    [parent] = items(done.stdout)[("GRPCRoute", "shop/echo")]["status"]["parents"]
+    assert condition(parent, "Accepted")["status"] == "True", parent
+    ask = ("explain", "--gateway", "shop/api", "--host", "api.example.com", "--grpc")
+    said = awsgw(*ask, "echo.Echo/Say", env=env)
+    assert said.returncode == 0, said.stderr
+    assert "request: POST https://api.example.com:443/echo.Echo/Say" in said.stdout
+    assert "content-type: application/grpc" in said.stdout
+    assert "(GRPC) weight 1: 10.0.40.7:50051" in said.stdout, said.stdout
+    other = awsgw(*ask, "echo.Echo/Other", env=env)
+    assert "no rule (listener default action)" in other.stdout
+    assert "answer 404" in other.stdout
+    bad = awsgw(*ask, "echo.Echo", env=env)
+    assert bad.returncode == 2 and "want SERVICE/METHOD" in bad.stderr

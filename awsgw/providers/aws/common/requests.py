@@ -17,7 +17,7 @@ class Request:
     scheme: str = "http"
 
     @classmethod
-    def grpc(
+    def grpc_call(
         cls,
         host: str,
         call: str,
@@ -32,6 +32,14 @@ class Request:
             raise ValueError(f"gRPC call {call!r}: want SERVICE/METHOD")
         sent = (("content-type", "application/grpc"), *headers)
         return cls(host, f"/{service}/{method}", "POST", sent, port, scheme)
+
+    @property
+    def is_grpc(self) -> bool:
+        """Is it a gRPC call (its content type ``application/grpc``, or a ``+`` subtype)?"""
+        return any(
+            k.lower() == "content-type" and v.split(";")[0].strip().startswith("application/grpc")
+            for k, v in self.headers
+        )
 
     @property
     def path_only(self) -> str:

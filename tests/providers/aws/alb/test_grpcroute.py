@@ -67,7 +67,7 @@ def call(
     h: Harness, name: str, *headers: tuple[str, str], host: str = "grpc.example.com"
 ) -> set[str]:
     listener = h.listeners("shop/web")[443]
-    return backend_ips(listener.evaluate(Request.grpc(host, name, headers)))
+    return backend_ips(listener.evaluate(Request.grpc_call(host, name, headers)))
 
 
 def test_grpc_calls_are_routed_by_service_method_and_headers(aws_env: MotoVpc) -> None:
@@ -114,7 +114,7 @@ spec:
         assert tg["Protocol"] == "HTTP" and tg["Port"] == 9000
     assert plain["Matcher"] == {"HttpCode": "200"}
     outcome = h.listeners("shop/web")[443].evaluate(
-        Request.grpc("grpc.example.com", f"{ECHO}/UnaryEcho")
+        Request.grpc_call("grpc.example.com", f"{ECHO}/UnaryEcho")
     )
     assert set(outcome.versions.values()) == {"GRPC"}
     h.run(WORLD + MATCHING + http)
@@ -133,7 +133,7 @@ def test_grpc_weights_split_exactly(aws_env: MotoVpc) -> None:
 """
     )
     h.run(WORLD + weighted)
-    outcome = h.listeners("shop/web")[443].evaluate(Request.grpc("any.example.com", "a.B/C"))
+    outcome = h.listeners("shop/web")[443].evaluate(Request.grpc_call("any.example.com", "a.B/C"))
     weights = {tuple(targets): w for _, w, targets in outcome.targets}
     assert weights == {("10.0.1.1:9000",): 7, ("10.0.1.2:9000",): 3}
 
@@ -208,6 +208,6 @@ def test_grpc_filters_alb_cannot_apply_answer_500_and_are_reported(aws_env: Moto
     partial = condition(parent, "PartiallyInvalid")
     assert "Dropped Rule(s) [0]" in partial["message"], parent
     assert "RequestHeaderModifier" in partial["message"], parent
-    outcome = h.listeners("shop/web")[443].evaluate(Request.grpc("a.example.com", "a.B/C"))
+    outcome = h.listeners("shop/web")[443].evaluate(Request.grpc_call("a.example.com", "a.B/C"))
     assert outcome.status == 500
     assert call(h, "a.B/Served", host="a.example.com") == {"10.0.1.2:9000"}
