@@ -43,15 +43,17 @@ PROFILES = (
     ("GATEWAY-TCP", "nlb", "TCPRoute"),
     ("GATEWAY-UDP", "nlb", "UDPRoute"),
     ("GATEWAY-TLS", "nlb", "TLSRoute"),
+    ("GATEWAY-GRPC", "alb", "GRPCRoute"),
+    ("GATEWAY-GRPC", "nlb", "GRPCRoute"),
 )
-STREAM_KINDS = ("TCPRoute", "UDPRoute", "TLSRoute")
+NAMED_KINDS = ("TCPRoute", "UDPRoute", "TLSRoute", "GRPCRoute")
 
 
 def route_kinds(features: list[str]) -> set[str]:
-    """The Route kinds a test exercises: the L4 ones by name, HTTPRoute for anything else
-    that is not a Gateway or ReferenceGrant feature."""
-    kinds = {k for k in STREAM_KINDS for f in features if f.startswith(k)}
-    shared = ("Gateway", "ReferenceGrant", *STREAM_KINDS)
+    """The Route kinds a test exercises: the L4 ones and GRPCRoute by name, HTTPRoute for
+    anything else that is not a Gateway or ReferenceGrant feature."""
+    kinds = {k for k in NAMED_KINDS for f in features if f.startswith(k)}
+    shared = ("Gateway", "ReferenceGrant", *NAMED_KINDS)
     if any(not f.startswith(shared) for f in features):
         kinds.add("HTTPRoute")
     return kinds
@@ -86,13 +88,16 @@ def report(results: dict[str, Any]) -> dict[str, Any]:
 
     profiles = []
     for profile, plane, kind in PROFILES:
-        keys = [k for k, r in results.items() if in_profile(r, plane, kind)]
+        mine_all = [k for k, r in results.items() if in_profile(r, plane, kind)]
+        keys = [k for k in mine_all if "adaptation" not in results[k]]
+        adapted = [k for k in mine_all if "adaptation" in results[k] and kind in
+                   route_kinds(results[k]["features"])]  # fmt: skip
         if not keys:
             continue
         core_features = {"Gateway", "ReferenceGrant", kind}
         core = [k for k in keys if set(results[k]["features"]) <= core_features]
         extended = [k for k in keys if k not in core]
-        mine = {k: results[k] for k in keys}
+        mine = {k: results[k] for k in keys + adapted}
         supported = [f for f in supported_features(mine) if f not in core_features]
         all_extended = sorted(
             {f for k in extended for f in results[k]["features"]} - core_features - CORE_FEATURES
@@ -107,6 +112,7 @@ def report(results: dict[str, Any]) -> dict[str, Any]:
                     "supportedFeatures": supported,
                     "unsupportedFeatures": [f for f in all_extended if f not in supported],
                 },
+                **({"adaptations": section(adapted)} if adapted else {}),
             }
         )
     return {
@@ -119,8 +125,12 @@ def report(results: dict[str, Any]) -> dict[str, Any]:
             "request is judged from AWS state alone by awsgw's ALB rule evaluator (on NLB "
             "Gateways, the chained ALB's), every TCP, UDP and TLS connection by its NLB "
             "evaluator (listener, target group weights and targets, certificate by SNI), not "
-            "by live traffic. GATEWAY-HTTP runs on the awsgw-alb and awsgw-nlb classes, "
-            "GATEWAY-TCP, GATEWAY-UDP and GATEWAY-TLS on awsgw-nlb."
+            "by live traffic. GATEWAY-HTTP and GATEWAY-GRPC run on the awsgw-alb and awsgw-nlb "
+            "classes, GATEWAY-TCP, GATEWAY-UDP and GATEWAY-TLS on awsgw-nlb. ALB serves gRPC "
+            "only over TLS, so the upstream GRPCRoute tests (h2c to an HTTP listener) are "
+            "skipped and reported as such; each profile's 'adaptations' are the same tests "
+            "with their Gateways' HTTP listeners made HTTPS (never counted as upstream "
+            "results; they decide supportedFeatures with the upstream ones)."
         ),
         "implementation": {
             "organization": "awsgw",

@@ -298,13 +298,48 @@ class Cluster:
         return out
 
 
+HTTPS_CERTIFICATE = "tls-validity-checks-certificate"
+"""The suite's programmatic certificate (``*``) an HTTPS adaptation's listeners present."""
+
+
+def over_https(doc: dict[str, Any], gateways: list[str]) -> dict[str, Any]:
+    """The HTTPS adaptation of a Gateway the case names: each HTTP listener on port 80
+    becomes HTTPS on 443 presenting ``HTTPS_CERTIFICATE`` (for a data plane that serves the
+    test's Route kind only over TLS: gRPC on ALB). Other documents are unchanged."""
+    meta = doc.get("metadata") or {}
+    if (
+        doc.get("kind") != "Gateway"
+        or f"{meta.get('namespace')}/{meta.get('name')}" not in gateways
+    ):
+        return doc
+    doc = copy.deepcopy(doc)
+    for ls in doc["spec"]["listeners"]:
+        if ls["protocol"] == "HTTP" and ls["port"] == 80:
+            ls.update(protocol="HTTPS", port=443,
+                      tls={"certificateRefs": [{"name": HTTPS_CERTIFICATE}]})  # fmt: skip
+    return doc
+
+
+def https_requests(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The steps of an HTTPS adaptation: requests to port 80 go to 443 over https."""
+    out = copy.deepcopy(steps)
+    for step in out:
+        for req in step.get("requests", []):
+            if int(req.get("port", 80)) == 80:
+                req.update(port=443, scheme="https")
+    return out
+
+
 def load_manifest(relative: str, plane: Plane = ALB) -> list[dict[str, Any]]:
     text = (CONFORMANCE / relative).read_text().replace("{GATEWAY_CLASS_NAME}", plane.class_name)
     return [d for d in yaml.safe_load_all(text) if d]
 
 
-def new_cluster(manifests: list[str], plane: Plane = ALB) -> Cluster:
-    """The suite's set-up: class, base manifests, programmatic Secrets, then the test's own."""
+def new_cluster(
+    manifests: list[str], plane: Plane = ALB, https_gateways: list[str] | None = None
+) -> Cluster:
+    """The suite's set-up: class, base manifests, programmatic Secrets, then the test's own
+    (the Gateways of ``https_gateways`` in their HTTPS adaptation)."""
     cluster = Cluster()
     cluster.apply(
         {
@@ -314,15 +349,17 @@ def new_cluster(manifests: list[str], plane: Plane = ALB) -> Cluster:
             "spec": {"controllerName": plane.controller},
         }
     )
+    adapt = https_gateways or []
     services_first = sorted(
-        load_manifest("base/manifests.yaml", plane), key=lambda d: d["kind"] == "Deployment"
+        (over_https(d, adapt) for d in load_manifest("base/manifests.yaml", plane)),
+        key=lambda d: d["kind"] == "Deployment",
     )
     for doc in services_first:
         cluster.apply(doc)
     for ns, name, hosts in PROGRAMMATIC_SECRETS:
         cluster.apply(self_signed_secret(ns, name, hosts))
     for manifest in manifests:
-        docs = load_manifest(manifest, plane)
+        docs = [over_https(d, adapt) for d in load_manifest(manifest, plane)]
         for doc in sorted(docs, key=lambda d: d["kind"] == "Deployment"):
             cluster.apply(doc)
     return cluster
@@ -493,23 +530,23 @@ def send(runner: Runner, req: dict[str, Any]) -> tuple[AlbOutcome, str]:
         raise Failure(f"Gateway {req['gateway']} has no listener on port {port}")
     host = req.get("host") or address
     headers = tuple((k, str(v)) for k, v in (req.get("headers") or {}).items())
-    request = Request(
-        host=host,
-        path=req.get("path", "/"),
-        method=req.get("method", "GET"),
-        headers=headers,
-        port=port,
-        scheme=req.get("scheme", "http"),
-    )
+    scheme = req.get("scheme", "http")
+    if "grpc" in req:
+        request = Request.grpc_call(host, req["grpc"], headers, port, scheme)
+    else:
+        request = Request(host, req.get("path", "/"), req.get("method", "GET"), headers, port,
+                          scheme)  # fmt: skip
     return listeners[port].evaluate(request), host
 
 
 def check_request(runner: Runner, req: dict[str, Any]) -> None:
     outcome, host = send(runner, req)
     want = req["expect"]
+    method, path = ("gRPC", "/" + req["grpc"]) if "grpc" in req else (
+        req.get("method", "GET"), req.get("path", "/"))  # fmt: skip
     where = (
-        f"{req.get('method', 'GET')} {req.get('scheme', 'http')}://{req.get('host') or '<gw>'}"
-        f":{req.get('port', 80)}{req.get('path', '/')} {req.get('headers') or ''}"
+        f"{method} {req.get('scheme', 'http')}://{req.get('host') or '<gw>'}"
+        f":{req.get('port', 80)}{path} {req.get('headers') or ''}"
     )
     statuses = want.get("statuses") or [want.get("status", 200)]
     if outcome.status not in statuses:
@@ -520,6 +557,22 @@ def check_request(runner: Runner, req: dict[str, Any]) -> None:
         expected = (want.get("namespace", "gateway-conformance-infra"), want["backend"])
         if owners != {expected}:
             raise Failure(f"{where}: backends {owners}, want {expected}")
+    if "shares" in want:
+        owners: dict[str, int] = {}
+        for _, weight, targets in outcome.targets:
+            for owner in {runner.cluster.pod_ips.get(t.rsplit(":", 1)[0]) for t in targets}:
+                if owner is not None:
+                    owners[owner[1]] = owners.get(owner[1], 0) + weight
+        total = sum(owners.values())
+        for backend, share in want["shares"].items():
+            got = owners.get(backend, 0) / total if total else 0.0
+            if abs(got - float(share)) > 0.05:
+                raise Failure(f"{where}: {backend} gets {got:.2f} of the requests, want {share}")
+    if "grpc" in req and outcome.action == "forward":
+        plain = {n: v for n, v in outcome.versions.items() if v != "GRPC"}
+        if plain or not outcome.versions:
+            raise Failure(f"{where}: a gRPC call reaches target groups {plain or outcome.targets}, "
+                          "not gRPC ones")  # fmt: skip
     if "path" in want and outcome.path is not None:
         got = outcome.path.split("?", 1)[0]
         if got != want["path"]:

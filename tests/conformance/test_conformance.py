@@ -22,6 +22,7 @@ from tests.conformance.harness import (
     check_request,
     check_route,
     conditions_match,
+    https_requests,
     new_cluster,
     substitute_addresses,
 )
@@ -38,19 +39,30 @@ def load_case(path: Path, plane: Plane) -> dict[str, Any]:
     return case
 
 
+HTTPS = "https"
+"""The HTTPS adaptation of a case (``https_adaptation``: the Gateways it moves to HTTPS
+listeners): the upstream expectations over TLS, for Route kinds a data plane serves only
+there. Reported apart from the upstream tests, never as one of them."""
+
 CASES = [
-    (plane, path)
+    (plane, path, variant)
     for plane in PLANES
     for path in CASE_FILES
     if plane.takes(load_case(path, plane).get("features", []))
+    for variant in (None, *([HTTPS] if load_case(path, plane).get("https_adaptation") else []))
 ]
 
 
-def skip_reason(case: dict[str, Any], plane: Plane) -> str | None:
+def case_id(plane: Plane, path: Path, variant: str | None) -> str:
+    return f"{plane.name}/{path.stem}" + (f"+{variant}" if variant else "")
+
+
+def skip_reason(case: dict[str, Any], plane: Plane, variant: str | None = None) -> str | None:
     """Why a test is not run: named in skips.yaml (``Name`` for every data plane,
-    ``Name@plane`` for one), or needs a feature the data plane does not claim (as the
-    upstream suite does for unsupported features)."""
-    for key in (f"{case['name']}@{plane.name}", case["name"]):
+    ``Name@plane`` for one, ``Name+https`` for an adaptation), or needs a feature the data
+    plane does not claim (as the upstream suite does for unsupported features)."""
+    name = case["name"] + (f"+{variant}" if variant else "")
+    for key in (f"{name}@{plane.name}", name):
         if key in SKIPS:
             return str(SKIPS[key])
     claimed = [f for f in case.get("unless_features", []) if f in plane.features]
@@ -112,18 +124,22 @@ def run_step(runner: Runner, step: dict[str, Any], generations: dict[str, int]) 
         check_connection(runner, connection)
 
 
-@pytest.mark.parametrize(
-    ("plane", "path"), CASES, ids=[f"{plane.name}/{path.stem}" for plane, path in CASES]
-)
+@pytest.mark.parametrize(("plane", "path", "variant"), CASES, ids=[case_id(*c) for c in CASES])
 def test_conformance(
-    plane: Plane, path: Path, monkeypatch: pytest.MonkeyPatch, conformance_results: dict[str, Any]
+    plane: Plane,
+    path: Path,
+    variant: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+    conformance_results: dict[str, Any],
 ) -> None:
     case = load_case(path, plane)
-    name = case["name"]
+    name = case["name"] + (f"+{variant}" if variant else "")
     result: dict[str, Any] = {"plane": plane.name, "name": name,
                               "features": case.get("features", []), "result": "failed"}  # fmt: skip
+    if variant:
+        result["adaptation"] = variant
     conformance_results[f"{plane.name}/{name}"] = result
-    reason = skip_reason(case, plane)
+    reason = skip_reason(case, plane, variant)
     if reason:
         result.update(result="skipped", reason=reason)
         pytest.skip(reason)
@@ -141,9 +157,12 @@ def test_conformance(
     install()
     with mock_aws():
         vpc, _ = make_vpc(None, "conformance")
-        cluster = new_cluster(case.get("manifests", []), plane)
+        https_gateways = case.get("https_adaptation", []) if variant == HTTPS else []
+        cluster = new_cluster(case.get("manifests", []), plane, https_gateways)
         runner = Runner(cluster, "conformance", vpc, plane)
         steps = case.get("steps", [])
+        if variant == HTTPS:
+            steps = https_requests(steps)
         if plane.network_addresses is not None:
             usable, unusable = plane.network_addresses(runner.aws)
             for key, doc in list(cluster.docs.items()):
@@ -161,7 +180,7 @@ def test_conformance(
 @pytest.mark.parametrize("plane", PLANES, ids=[p.name for p in PLANES])
 def test_every_unsupported_feature_has_a_reason(plane: Plane) -> None:
     features = {
-        f for p, path in CASES if p is plane for f in load_case(path, p).get("features", [])
+        f for p, path, _ in CASES if p is plane for f in load_case(path, p).get("features", [])
     }
     missing = sorted(f for f in features - set(plane.features) if f not in plane.unsupported)
     assert missing == []

@@ -24,6 +24,7 @@ FEATURES = tuple(
             "GatewayHTTPListenerIsolation",
             "GatewayPort8080",
             "GRPCRoute",
+            "GRPCRouteNamedRouteRule",
             "HTTPRouteMethodMatching",
             "HTTPRouteNamedRouteRule",
             "HTTPRouteParentRefPort",
