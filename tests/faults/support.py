@@ -45,7 +45,7 @@ class Owned:
     load_balancers: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(Gateway key, load balancer type) → owned load balancers."""
     target_groups: Counter[tuple[str, str, str]] = field(default_factory=Counter)
-    """(Gateway, backend, protocol) → owned target groups."""
+    """(Gateway, backend, protocol[/version]) → owned target groups."""
     security_groups: Counter[str] = field(default_factory=Counter)
     duplicate_listeners: list[str] = field(default_factory=list)
     duplicate_rules: list[str] = field(default_factory=list)
@@ -185,7 +185,8 @@ class World:
             mine = tags.get(tg["TargetGroupArn"], {})
             if mine.get(CLUSTER_TAG) == self.cluster:
                 backend = mine.get("awsgw.io/backend", "")
-                owned.target_groups[(mine.get(GATEWAY_TAG, "?"), backend, tg["Protocol"])] += 1
+                protocol = "/".join(filter(None, (tg["Protocol"], tg.get("ProtocolVersion"))))
+                owned.target_groups[(mine.get(GATEWAY_TAG, "?"), backend, protocol)] += 1
         groups = self.ec2.describe_security_groups(
             Filters=[{"Name": f"tag:{CLUSTER_TAG}", "Values": [self.cluster]}]
         )["SecurityGroups"]

@@ -166,6 +166,55 @@ def test_https_from_secrets_converges_without_duplicate_certificates(world: Worl
     assert_torn_down(world)
 
 
+def grpc_calls(w: World, call: str, host: str = "api.example.com") -> set[str]:
+    """Where a gRPC call to port 443 lands on this cluster's ALB (GRPC target groups only)."""
+    [lb] = [lb for lb in w.elbv2.describe_load_balancers()["LoadBalancers"]
+            if w.tags_of([lb["LoadBalancerArn"]])[lb["LoadBalancerArn"]].get("awsgw.io/cluster")
+            == CLUSTER]  # fmt: skip
+    outcome = load_listeners(w.elbv2, lb["LoadBalancerArn"])[443].evaluate(
+        Request.grpc_call(host, call)
+    )
+    assert set(outcome.versions.values()) <= {"GRPC"}, outcome
+    return {t for _, weight, ts in outcome.targets if weight > 0 for t in ts}
+
+
+def test_grpc_routes_beside_http_routes_converge_under_faults(world: World) -> None:
+    """A GRPCRoute and an HTTPRoute on one HTTPS listener, a Service behind both (a GRPC and
+    an HTTP1 target group), a method moved to another backend, then torn down."""
+    https = (
+        "  - name: https\n    port: 443\n    protocol: HTTPS\n"
+        "    tls: {certificateRefs: [{name: api}]}\n"
+    )
+    secret = "---\n" + yaml.safe_dump(self_signed_secret("shop", "api", ["*.example.com"]))
+    base = GATEWAY_CLASS + alb_gateway(listeners=https) + BACKENDS + secret
+    site = route("store", "store.example.com", "[{name: v1, port: 80}]")
+
+    def grpc(backend: str) -> str:
+        return f"""
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {{name: api, namespace: shop}}
+spec:
+  parentRefs: [{{name: web}}]
+  hostnames: [api.example.com]
+  rules:
+  - matches: [{{method: {{service: shop.Cart, method: Add}}}}]
+    backendRefs: [{{name: {backend}, port: 80}}]
+  - backendRefs: [{{name: v3, port: 80}}]
+"""
+
+    world.converge(base + site + grpc("v1"), ["shop/web"])
+    assert grpc_calls(world, "shop.Cart/Add") == {"10.0.1.1:8080", "10.0.1.2:8080"}
+    assert grpc_calls(world, "shop.Cart/List") == {"10.0.3.1:8080"}
+    assert_clean(world)
+    world.converge(base + site + grpc("v2"), ["shop/web"])
+    assert grpc_calls(world, "shop.Cart/Add") == {"10.0.2.1:8080"}
+    assert_clean(world)
+    world.converge(GATEWAY_CLASS, [])
+    assert_torn_down(world)
+
+
 def test_two_gateways_sharing_a_route_converge_under_faults(world: World) -> None:
     base = GATEWAY_CLASS + alb_gateway("web") + alb_gateway("edge") + BACKENDS
     shared = route(
