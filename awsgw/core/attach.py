@@ -16,6 +16,7 @@ from awsgw.core.backends import ResolvedBackend, resolve_backend
 from awsgw.core.capabilities import Capabilities, Catalog
 from awsgw.core.conditions import Condition, Reason, Verdict
 from awsgw.core.kind_conflicts import kind_conflicts
+from awsgw.core.listener_sets import ListenerSetState, listener_sets_of
 from awsgw.core.listeners import ListenerState, validate_listeners
 from awsgw.core.parameters import (
     NO_PARAMETERS,
@@ -66,10 +67,19 @@ class GatewayState:
     """An address the Gateway asks for that the load balancer cannot have."""
     parameters: LoadBalancerParameters = NO_PARAMETERS
     """Its load balancer settings (configuration over the class's defaults)."""
+    sets: tuple[ListenerSetState, ...] = ()
+    """The ListenerSets naming it, in the spec's precedence (attached or not)."""
 
     @property
     def usable(self) -> bool:
         return self.accepted.ok
+
+    @property
+    def all_listeners(self) -> tuple[ListenerState, ...]:
+        """What the load balancer serves: its own listeners, then those of the attached
+        ListenerSets (each named by its ``key``)."""
+        merged = [ls for st in self.sets if st.attached for ls in st.listeners]
+        return (*self.listeners, *merged)
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,8 @@ class ParentState:
     accepted: Verdict
     resolved: Verdict = RESOLVED
     partially_invalid: str | None = None
+    listener_set: str | None = None
+    """The ListenerSet (``namespace/name``) the parentRef names; None: a Gateway."""
 
     def conditions(self, generation: int) -> list[Condition]:
         out = [
@@ -193,28 +205,39 @@ def _gateway_state(
     note = scheme_note(gw, params)
     if accepted.ok and note is not None:
         accepted = Verdict(True, accepted.reason, f"{accepted.message}; {note}")
-    return GatewayState(gw, controller, caps, listeners, accepted, problem, params)
+    sets = listener_sets_of(gw, accepted, listeners, store, caps, now)
+    return GatewayState(gw, controller, caps, listeners, accepted, problem, params, sets)
 
 
 def _namespace_allowed(ls: ListenerState, gw: Gateway, route: Route, store: Store) -> bool:
     ns = ls.listener.allowed_routes.namespaces
     if ns.from_ == "All":
         return True
-    if ns.from_ == "Same":
-        return route.namespace == gw.namespace
+    if ns.from_ == "Same":  # the namespace of the listener's owner (Gateway or ListenerSet)
+        owner = ls.set_key.partition("/")[0] if ls.set_key else gw.namespace
+        return route.namespace == owner
     return ns.selector is not None and selects(ns.selector, store.namespace_labels(route.namespace))
 
 
 def _place(
-    route: Route, ref: ParentReference, gws: GatewayState, store: Store
+    route: Route,
+    ref: ParentReference,
+    gws: GatewayState,
+    store: Store,
+    listener_set: ListenerSetState | None = None,
 ) -> tuple[Verdict, list[Placement]]:
-    """Try to attach a Route through one parentRef: its Accepted verdict and placements."""
+    """Try to attach a Route through one parentRef (to the Gateway, or to one of its
+    ListenerSets: then to that set's listeners only): its Accepted verdict and placements."""
     gw = gws.gateway
     if not gws.usable:
         return Verdict(False, Reason.NO_MATCHING_PARENT, f"Gateway {gw.key} is not accepted"), []
+    if listener_set is not None and not listener_set.attached:
+        message = f"ListenerSet {listener_set.key} is not attached: {listener_set.accepted.message}"
+        return Verdict(False, Reason.NOT_ALLOWED_BY_LISTENERS, message), []
+    own = gws.listeners if listener_set is None else listener_set.listeners
     candidates = [
         ls
-        for ls in gws.listeners
+        for ls in own
         if (ref.section_name is None or ls.listener.name == ref.section_name)
         and (ref.port is None or ls.listener.port == ref.port)
     ]
@@ -245,7 +268,7 @@ def _place(
         listener_host = None if route.kind in ("TCPRoute", "UDPRoute") else ls.listener.hostname
         names = hn.served_hostnames(listener_host, route.hostnames)
         if names is not None:
-            placements.append(Placement(route, gw.key, ls.listener.name, tuple(names)))
+            placements.append(Placement(route, gw.key, ls.key, tuple(names)))
     if not placements:
         message = "spec.hostnames: none intersects a listener hostname"
         return Verdict(False, Reason.NO_MATCHING_LISTENER_HOSTNAME, message), []
@@ -307,6 +330,7 @@ def attach(store: Store, catalog: Catalog, now: dt.datetime | None = None) -> At
         for gw in store.gateways()
         if gw.spec.gateway_class_name in classes and gw.metadata.deletion_timestamp is None
     }
+    sets = {st.key: st for gws in gateways.values() for st in gws.sets}
     result = Attachment(classes, gateways, {}, {k: [] for k in gateways}, {}, {})
     through: dict[RouteRef, list[list[Placement]]] = {}
     """Per Route, per parent entry: the placements it made."""
@@ -315,18 +339,26 @@ def attach(store: Store, catalog: Catalog, now: dt.datetime | None = None) -> At
         made: list[list[Placement]] = []
         resolved: dict[str, Backends] = {}
         for ref in route.spec.parent_refs:
-            if ref.group != GATEWAY_GROUP or ref.kind != "Gateway":
+            if ref.group != GATEWAY_GROUP or ref.kind not in ("Gateway", "ListenerSet"):
                 continue
             key = f"{ref.namespace or route.namespace}/{ref.name}"
+            listener_set = sets.get(key) if ref.kind == "ListenerSet" else None
+            if listener_set is not None:
+                key = listener_set.gateway_key
+            elif ref.kind == "ListenerSet":
+                continue  # not a ListenerSet naming a Gateway of ours
             gws = gateways.get(key)
             if gws is None:
                 continue
             if gws.controller not in resolved:
                 resolved[gws.controller] = _resolve_all(route, store, gws.caps)
             backends = resolved[gws.controller]
-            accepted, placements = _place(route, ref, gws, store)
+            accepted, placements = _place(route, ref, gws, store, listener_set)
+            set_key = listener_set.key if listener_set is not None else None
             parents.append(
-                ParentState(ref, key, gws.controller, accepted, _resolved_verdict(backends))
+                ParentState(
+                    ref, key, gws.controller, accepted, _resolved_verdict(backends), None, set_key
+                )
             )
             made.append(placements)
             for p in placements:

@@ -38,6 +38,8 @@ class Reason(StrEnum):
     INVALID_KIND = "InvalidKind"
     CONFLICTED = "Conflicted"
     TARGET_NOT_FOUND = "TargetNotFound"
+    NOT_ALLOWED = "NotAllowed"
+    PARENT_NOT_ACCEPTED = "ParentNotAccepted"
 
 
 class Verdict(NamedTuple):

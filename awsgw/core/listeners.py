@@ -49,6 +49,15 @@ class ListenerState:
     issued is the data plane's to check)."""
     discovery: bool = False
     """``tls.options`` asks for the ACM certificates covering the listener's hostnames."""
+    set_key: str | None = None
+    """The ListenerSet (``namespace/name``) it comes from; None: the Gateway's own."""
+
+    @property
+    def key(self) -> str:
+        """What names the listener on its Gateway: its name, or for a ListenerSet's
+        ``namespace/set/name`` (listener names never hold a ``/``, so the two never meet)."""
+        name = self.listener.name
+        return f"{self.set_key}/{name}" if self.set_key else name
 
     def presented(
         self, read: Callable[[str, str], Certificate | None], attached: Iterable[str] = ()
@@ -121,8 +130,19 @@ def _kinds(
         )
 
 
+@dataclass(frozen=True)
+class ListenerOwner:
+    """Whose listeners are validated: certificates resolve in its namespace, and a
+    ReferenceGrant must admit its kind (a Gateway's grants are not a ListenerSet's)."""
+
+    kind: str
+    namespace: str
+    set_key: str | None = None
+    """A ListenerSet's ``namespace/name``."""
+
+
 def _certificates(
-    gw: Gateway,
+    owner: ListenerOwner,
     listener: Listener,
     state: ListenerState,
     store: Store,
@@ -151,7 +171,7 @@ def _certificates(
         state.accepted = Verdict(False, Reason.UNSUPPORTED_VALUE, message)
         return
     for i, ref in enumerate(tls.certificate_refs):
-        ns = ref.namespace or gw.namespace
+        ns = ref.namespace or owner.namespace
         name = f"{where}.certificateRefs[{i}] {ns}/{ref.name}"
         if ref.group != "" or ref.kind != "Secret":
             state.resolved = Verdict(False, BAD_CERT, f"{name}: kind must be core Secret")
@@ -159,8 +179,8 @@ def _certificates(
         if not granted(
             store,
             from_group=GATEWAY_GROUP,
-            from_kind="Gateway",
-            from_namespace=gw.namespace,
+            from_kind=owner.kind,
+            from_namespace=owner.namespace,
             to_group="",
             to_kind="Secret",
             to_namespace=ns,
@@ -287,10 +307,76 @@ def validate_listeners(
 ) -> list[ListenerState]:
     """One ``ListenerState`` per listener of the Gateway, conditions filled in. ``now``: the
     time certificates must be valid at (unchecked without it)."""
+    states = _validate(gw.spec.listeners, ListenerOwner("Gateway", gw.namespace), store, caps, now)
+    _conflicts(states, caps)
+    _settle(states)
+    return states
+
+
+def validate_set_listeners(
+    listeners: list[Listener],
+    owner: ListenerOwner,
+    higher: list[ListenerState],
+    store: Store,
+    caps: Capabilities,
+    now: dt.datetime | None = None,
+) -> list[ListenerState]:
+    """A ListenerSet's listeners, merged after ``higher`` (the Gateway's valid listeners and
+    those of older sets, in the spec's precedence): a listener that conflicts with a
+    higher one, or an earlier one of its own set, is the one conflicted."""
+    states = _validate(listeners, owner, store, caps, now)
+    kept = [s for s in higher if s.valid]
+    for s in states:
+        if s.accepted.ok:
+            conflict = _conflict_with(kept, s, caps)
+            if conflict is not None:
+                s.conflicted = conflict
+                if conflict.reason is Reason.PROTOCOL_CONFLICT and "mode" in conflict.message:
+                    s.supported_kinds = []
+            else:
+                kept.append(s)
+    _settle(states)
+    return states
+
+
+def _conflict_with(
+    higher: list[ListenerState], s: ListenerState, caps: Capabilities
+) -> Verdict | None:
+    """Why ``s`` conflicts with a listener of higher precedence (None: it does not)."""
+    mine = s.listener
+    udp = mine.protocol == "UDP"
+    for h in higher:
+        other = h.listener
+        if other.port != mine.port or (other.protocol == "UDP") != udp:
+            continue
+        where = f"{h.set_key + ' ' if h.set_key else ''}listener {other.name}"
+        if other.protocol != mine.protocol:
+            message = f"port {mine.port} is used with protocol {other.protocol} by {where}"
+            return Verdict(True, Reason.PROTOCOL_CONFLICT, message)
+        if _tls_mode(other) != _tls_mode(mine) and not caps.mixed_tls_modes:
+            message = f"port {mine.port} is used in TLS mode {_tls_mode(other)} by {where}"
+            return Verdict(True, Reason.PROTOCOL_CONFLICT, message)
+        if (
+            mine.protocol in ("TCP", "UDP")
+            or (other.hostname or "").lower() == (mine.hostname or "").lower()
+        ):
+            host = mine.hostname or "(any)"
+            message = f"port {mine.port} hostname {host} is used by {where}"
+            return Verdict(True, Reason.HOSTNAME_CONFLICT, message)
+    return None
+
+
+def _validate(
+    listeners: list[Listener],
+    owner: ListenerOwner,
+    store: Store,
+    caps: Capabilities,
+    now: dt.datetime | None,
+) -> list[ListenerState]:
     states = []
-    for listener in gw.spec.listeners:
+    for listener in listeners:
         allowed = caps.route_kinds.get(listener.protocol)
-        state = ListenerState(listener=listener, supported_kinds=[])
+        state = ListenerState(listener=listener, supported_kinds=[], set_key=owner.set_key)
         if allowed is None:
             state.accepted = Verdict(
                 False,
@@ -301,9 +387,13 @@ def validate_listeners(
         else:
             _kinds(listener, state, allowed, caps.kind_notes)
             if listener.protocol in caps.tls_modes:
-                _certificates(gw, listener, state, store, caps, now)
+                _certificates(owner, listener, state, store, caps, now)
         states.append(state)
-    _conflicts(states, caps)
+    return states
+
+
+def _settle(states: list[ListenerState]) -> None:
+    """What a conflict, a refusal or an unresolved reference leaves of each listener."""
     for s in states:
         if s.conflicted.ok:
             s.accepted = s.programmed = Verdict(False, s.conflicted.reason, s.conflicted.message)
@@ -311,4 +401,3 @@ def validate_listeners(
             _not_programmed(s, s.accepted.message)
         elif not s.resolved.ok:
             _not_programmed(s, s.resolved.message)
-    return states

@@ -1,4 +1,5 @@
-"""Status documents for GatewayClasses, Gateways and Routes (pure; renders, changes nothing).
+"""Status documents for GatewayClasses, Gateways, ListenerSets and Routes (pure; renders,
+changes nothing).
 
 Inputs: the attachment, the judgement (providers' findings folded into the Routes'
 verdicts) and what the cloud shows (per Gateway). Output: the ``.status`` each object
@@ -14,6 +15,8 @@ from awsgw.core.attach import Attachment, GatewayState, ParentState
 from awsgw.core.conditions import Condition, Reason, Verdict, mappings, render
 from awsgw.core.features import supported_features_status
 from awsgw.core.findings import GatewayObservation
+from awsgw.core.listener_sets import ListenerSetState
+from awsgw.core.listeners import ListenerState
 from awsgw.objects import GATEWAY_GROUP, KubeObject
 
 PENDING = Verdict(False, Reason.PENDING, "Waiting for the load balancer")
@@ -49,33 +52,15 @@ def gateway_status(
         Condition.of("Accepted", gws.accepted, gen),
         Condition.of("Programmed", programmed, gen),
     ]
-    old_listeners = {ls.get("name"): ls for ls in mappings(before.get("listeners"))}
-    refused = {p.listener: p for p in (seen.listeners if seen is not None else ())}
-    listeners = []
-    for ls in gws.listeners:
-        resolved, own = ls.resolved, ls.programmed
-        if not gws.accepted.ok:
-            own = Verdict(False, Reason.INVALID, gws.accepted.message)
-        if ls.usable and not programmed.ok:
-            own = Verdict(False, Reason.PENDING, programmed.message)
-        problem = refused.get(ls.listener.name)
-        if ls.usable and problem is not None:
-            own = Verdict(False, problem.reason, problem.message)
-            if problem.refs:
-                resolved = own
-        old = old_listeners.get(ls.listener.name, {}).get("conditions")
-        listeners.append(
-            {
-                "name": ls.listener.name,
-                "supportedKinds": [{"group": k.group, "kind": k.kind} for k in ls.supported_kinds],
-                "attachedRoutes": attached.get(ls.listener.name, 0),
-                "conditions": render(ls.conditions(gen, resolved, own), old, now),
-            }
-        )
+    listeners = _listener_statuses(
+        gws.listeners, gws.accepted, programmed, attached, seen, gen, before, now
+    )
     status: dict[str, Any] = {
         "conditions": render(conditions, before.get("conditions"), now),
         "listeners": listeners,
     }
+    if gws.sets or gw.spec.allowed_listeners is not None:
+        status["attachedListenerSets"] = sum(1 for st in gws.sets if st.attached)
     if seen is not None and seen.ip_addresses:
         status["addresses"] = [{"type": "IPAddress", "value": ip} for ip in seen.ip_addresses]
     elif seen is not None and seen.address:
@@ -83,9 +68,82 @@ def gateway_status(
     return status
 
 
+def _listener_statuses(
+    states: tuple[ListenerState, ...],
+    accepted: Verdict,
+    programmed: Verdict,
+    attached: Mapping[str, int],
+    seen: GatewayObservation | None,
+    generation: int,
+    before: Mapping[str, Any],
+    now: str,
+) -> list[dict[str, Any]]:
+    """``status.listeners`` of a Gateway or a ListenerSet: its listeners as validated, with
+    what their owner (``accepted``), the load balancer (``programmed``) and the cloud's
+    refusals (by listener key) make of them."""
+    old_listeners = {ls.get("name"): ls for ls in mappings(before.get("listeners"))}
+    refused = {p.listener: p for p in (seen.listeners if seen is not None else ())}
+    out = []
+    for ls in states:
+        resolved, own = ls.resolved, ls.programmed
+        if not accepted.ok:
+            own = Verdict(False, Reason.INVALID, accepted.message)
+        if ls.usable and not programmed.ok:
+            own = Verdict(False, Reason.PENDING, programmed.message)
+        problem = refused.get(ls.key)
+        if ls.usable and problem is not None:
+            own = Verdict(False, problem.reason, problem.message)
+            if problem.refs:
+                resolved = own
+        old = old_listeners.get(ls.listener.name, {}).get("conditions")
+        out.append(
+            {
+                "name": ls.listener.name,
+                "supportedKinds": [{"group": k.group, "kind": k.kind} for k in ls.supported_kinds],
+                "attachedRoutes": attached.get(ls.key, 0),
+                "conditions": render(ls.conditions(generation, resolved, own), old, now),
+            }
+        )
+    return out
+
+
+def listener_set_status(
+    st: ListenerSetState,
+    gws: GatewayState,
+    attached: Mapping[str, int],
+    seen: GatewayObservation | None,
+    now: str,
+) -> dict[str, Any]:
+    """A ListenerSet's status: Accepted (attached to its Gateway or why not), Programmed (the
+    Gateway's load balancer serves its listeners), and each listener's entry."""
+    obj = st.listener_set
+    gen = obj.generation
+    before = _previous(obj)
+    gateway = gateway_programmed(gws, seen)
+    if not st.attached:
+        programmed = Verdict(False, st.accepted.reason, st.accepted.message)
+    elif gateway.ok:
+        programmed = Verdict(True, Reason.PROGRAMMED, "Its listeners are programmed")
+    else:
+        programmed = Verdict(False, gateway.reason, f"Gateway {gws.gateway.key}: {gateway.message}")
+    conditions = [
+        Condition.of("Accepted", st.accepted, gen),
+        Condition.of("Programmed", programmed, gen),
+    ]
+    listeners = _listener_statuses(
+        st.listeners, st.accepted, gateway, attached, seen, gen, before, now
+    )
+    return {"conditions": render(conditions, before.get("conditions"), now), "listeners": listeners}
+
+
 def _parent_ref(p: ParentState) -> dict[str, Any]:
-    ns, _, name = p.gateway_key.partition("/")
-    ref: dict[str, Any] = {"group": GATEWAY_GROUP, "kind": "Gateway", "namespace": ns, "name": name}
+    if p.listener_set is not None:
+        ns, _, name = p.listener_set.partition("/")
+        kind = "ListenerSet"
+    else:
+        ns, _, name = p.gateway_key.partition("/")
+        kind = "Gateway"
+    ref: dict[str, Any] = {"group": GATEWAY_GROUP, "kind": kind, "namespace": ns, "name": name}
     if p.parent_ref.section_name is not None:
         ref["sectionName"] = p.parent_ref.section_name
     if p.parent_ref.port is not None:

@@ -16,6 +16,7 @@ from awsgw.objects import (
     GRPCRoute,
     HTTPRoute,
     KubeObject,
+    ListenerSet,
     Namespace,
     Node,
     ReferenceGrant,
@@ -74,6 +75,9 @@ class Store:
 
     def gateways(self) -> list[Gateway]:
         return self.all("Gateway", Gateway)
+
+    def listener_sets(self) -> list[ListenerSet]:
+        return self.all("ListenerSet", ListenerSet)
 
     def http_routes(self) -> list[HTTPRoute]:
         return self.all("HTTPRoute", HTTPRoute)

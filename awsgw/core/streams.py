@@ -27,7 +27,7 @@ def stream_listeners(
     ``certificate(namespace, name)`` reads a TLS Secret (None: unreadable)."""
     placements: list[Placement] = attachment.placements.get(gws.gateway.key, [])
     out = []
-    for ls in gws.listeners:
+    for ls in gws.all_listeners:
         listener = ls.listener
         if not ls.usable or listener.protocol not in STREAM_PROTOCOLS:
             continue
@@ -37,17 +37,15 @@ def stream_listeners(
             else None
         )
         stream = StreamListener(
-            listener.name, listener.port, listener.protocol, tls_mode, listener.hostname
+            ls.key, listener.port, listener.protocol, tls_mode, listener.hostname
         )
         placed = sorted(
-            (p for p in placements if p.listener == listener.name),
+            (p for p in placements if p.listener == ls.key),
             key=lambda p: route_order(p.route),
         )
         attached = [name for p in placed for name, _ in p.hostnames]
         presented = ls.presented(certificate, attached)
-        add_certificates(
-            stream.certificates, stream.certificate_listeners, listener.name, presented
-        )
+        add_certificates(stream.certificates, stream.certificate_listeners, ls.key, presented)
         for p in placed:
             rules = attachment.backends_for(p.route, gws.controller)
             first = rules[0] if rules else []

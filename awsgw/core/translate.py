@@ -177,16 +177,16 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
     gw = gws.gateway
     ports: dict[int, PortModel] = {}
     placements = attachment.placements.get(gw.key, [])
-    for ls in gws.listeners:
+    for ls in gws.all_listeners:
         if not ls.usable or ls.listener.protocol not in REQUEST_PROTOCOLS:
             continue
         listener = ls.listener
         port = ports.setdefault(listener.port, PortModel(listener.port, listener.protocol))
-        placed = [p for p in placements if p.listener == listener.name]
+        placed = [p for p in placements if p.listener == ls.key]
         attached = [name for p in placed for name, _ in p.hostnames]
         presented = ls.presented(lambda ns, name: certificate(store, ns, name), attached)
-        add_certificates(port.certificates, port.certificate_listeners, listener.name, presented)
-        group = HostGroup(listener.name, listener.hostname)
+        add_certificates(port.certificates, port.certificate_listeners, ls.key, presented)
+        group = HostGroup(ls.key, listener.hostname)
         keyed = []
         for p in placed:
             backends = attachment.backends_for(p.route, gws.controller)

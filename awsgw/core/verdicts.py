@@ -26,7 +26,8 @@ class Judgement:
     parents: dict[RouteRef, list[ParentState]]
     """Each Route's parent entries with the providers' findings folded in."""
     attached: dict[str, dict[str, int]]
-    """Gateway key → listener name → attachedRoutes (Routes placed there and accepted)."""
+    """Gateway key → listener key (``ListenerState.key``) → attachedRoutes (Routes placed
+    there and accepted)."""
 
     def attached_routes(self, gateway: str) -> dict[str, int]:
         return self.attached.get(gateway, {})
@@ -83,7 +84,7 @@ def judge(
     attached: dict[str, dict[str, int]] = {}
     for key, gws in attachment.gateways.items():
         accepted_here = accepted_by.get(key, set())
-        counts = {ls.listener.name: set[RouteRef]() for ls in gws.listeners}
+        counts = {ls.key: set[RouteRef]() for ls in gws.all_listeners}
         for placement in attachment.placements.get(key, []):
             ref = placement.route.ref
             if ref in accepted_here and placement.listener in counts:

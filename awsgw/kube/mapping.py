@@ -25,6 +25,7 @@ from awsgw.objects import (
     GRPCRoute,
     HTTPRoute,
     KubeObject,
+    ListenerSet,
     Route,
     TargetGroupPolicy,
     TCPRoute,
@@ -55,12 +56,21 @@ ROUTE_TYPES = (HTTPRoute, GRPCRoute, TCPRoute, UDPRoute, TLSRoute)
 ROUTE_KINDS = tuple(t.__name__ for t in ROUTE_TYPES)
 
 
-def route_parents(route: Route) -> set[str]:
-    return {
-        f"{ref.namespace or route.namespace}/{ref.name}"
-        for ref in route.spec.parent_refs
-        if ref.group == GATEWAY_GROUP and ref.kind == "Gateway"
-    }
+def route_parents(route: Route, store: Store | None = None) -> set[str]:
+    """The Gateways a Route names: directly, or (given the ``store``) through the
+    ListenerSets it names."""
+    out = set()
+    for ref in route.spec.parent_refs:
+        if ref.group != GATEWAY_GROUP:
+            continue
+        key = f"{ref.namespace or route.namespace}/{ref.name}"
+        if ref.kind == "Gateway":
+            out.add(key)
+        elif ref.kind == "ListenerSet" and store is not None:
+            found = store.get("ListenerSet", key, ListenerSet)
+            if found is not None and found.gateway_key is not None:
+                out.add(found.gateway_key)
+    return out
 
 
 def route_backends(route: Route, group: str = "", kind: str = "Service") -> set[tuple[str, str]]:
@@ -83,13 +93,18 @@ def route_imports(route: Route) -> set[tuple[str, str]]:
     return route_backends(route, MULTICLUSTER_GROUP, "ServiceImport")
 
 
-def certificate_refs(gw: Gateway) -> set[tuple[str, str]]:
+def certificate_refs(owner: Gateway | ListenerSet) -> set[tuple[str, str]]:
+    """(namespace, name) of the Secrets a Gateway's or a ListenerSet's listeners present."""
     return {
-        (ref.namespace or gw.namespace, ref.name)
-        for ls in gw.spec.listeners
+        (ref.namespace or owner.namespace, ref.name)
+        for ls in owner.spec.listeners
         if ls.tls is not None
         for ref in ls.tls.certificate_refs
     }
+
+
+def _sets_gateways(store: Store, sets: list[ListenerSet]) -> set[str]:
+    return {key for ls in sets if (key := ls.gateway_key) is not None}
 
 
 def _gateways_of_services(store: Store, services: set[tuple[str, str]]) -> set[str]:
@@ -97,7 +112,7 @@ def _gateways_of_services(store: Store, services: set[tuple[str, str]]) -> set[s
         key
         for route in store.routes()
         if route_services(route) & services
-        for key in route_parents(route)
+        for key in route_parents(route, store)
     }
     exported = {(e.namespace, e.name) for e in store.service_exports()}
     if services & exported:  # its export target groups follow it, whoever routes to it
@@ -110,7 +125,7 @@ def _gateways_of_imports(store: Store, imports: set[tuple[str, str]]) -> set[str
         key
         for route in store.routes()
         if route_imports(route) & imports
-        for key in route_parents(route)
+        for key in route_parents(route, store)
     }
 
 
@@ -123,13 +138,21 @@ def _gateways_of_grants(store: Store, namespace: str) -> set[str]:
             ns == namespace != route.namespace
             for ns, _ in route_services(route) | route_imports(route)
         )
-        for key in route_parents(route)
+        for key in route_parents(route, store)
     }
     keys |= {
         gw.key
         for gw in store.gateways()
         if any(ns == namespace != gw.namespace for ns, _ in certificate_refs(gw))
     }
+    keys |= _sets_gateways(
+        store,
+        [
+            ls
+            for ls in store.listener_sets()
+            if any(ns == namespace != ls.namespace for ns, _ in certificate_refs(ls))
+        ],
+    )
     return keys
 
 
@@ -166,13 +189,15 @@ def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: S
     objs = [o for o in (old, new) if o is not None]
     if kind == "Gateway":
         return {o.key for o in objs}
+    if kind == "ListenerSet":
+        return _sets_gateways(store, [o for o in objs if isinstance(o, ListenerSet)])
     if kind == "GatewayClass":
         names = {o.name for o in objs if isinstance(o, GatewayClass)}
         gateways = {gw.key for gw in store.gateways() if gw.spec.gateway_class_name in names}
         return {CLASSES} | gateways
     if kind in ROUTE_KINDS:
         routes = [o for o in objs if isinstance(o, ROUTE_TYPES)]
-        return {key for o in routes for key in route_parents(o)}
+        return {key for o in routes for key in route_parents(o, store)}
     if kind == "Service":
         return _gateways_of_services(store, {(o.namespace, o.name) for o in objs})
     if kind == "ServiceExport":
@@ -188,12 +213,22 @@ def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: S
         return _gateways_of_services(store, services) if services else set()
     if kind == "ReferenceGrant":
         return set().union(*(_gateways_of_grants(store, o.namespace) for o in objs))
-    if kind == "Namespace":
-        return {
+    if kind == "Namespace":  # selectors of Routes' and ListenerSets' namespaces
+        keys = {
             gw.key
             for gw in store.gateways()
             if any(ls.allowed_routes.namespaces.from_ == "Selector" for ls in gw.spec.listeners)
+            or (
+                gw.spec.allowed_listeners is not None
+                and gw.spec.allowed_listeners.namespaces.from_ == "Selector"
+            )
         }
+        selecting = [
+            ls
+            for ls in store.listener_sets()
+            if any(e.allowed_routes.namespaces.from_ == "Selector" for e in ls.spec.listeners)
+        ]
+        return keys | _sets_gateways(store, selecting)
     if kind == LOAD_BALANCER_CONFIGURATION:
         return _gateways_of_configurations(store, {(o.namespace, o.name) for o in objs})
     if kind == "Node":  # the instance targets of Services whose policies ask for them
@@ -209,5 +244,7 @@ def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: S
         return _gateways_of_services(store, named)
     if kind == "Secret":
         secrets = {(o.namespace, o.name) for o in objs}
-        return {gw.key for gw in store.gateways() if certificate_refs(gw) & secrets}
+        keys = {gw.key for gw in store.gateways() if certificate_refs(gw) & secrets}
+        presenting = [ls for ls in store.listener_sets() if certificate_refs(ls) & secrets]
+        return keys | _sets_gateways(store, presenting)
     return set()

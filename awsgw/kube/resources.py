@@ -36,6 +36,7 @@ class Resource:
 
 GATEWAY_CLASSES = Resource(GATEWAY_GROUP, "v1", "GatewayClass", "gatewayclasses", False)
 GATEWAYS = Resource(GATEWAY_GROUP, "v1", "Gateway", "gateways", True)
+LISTENER_SETS = Resource(GATEWAY_GROUP, "v1", "ListenerSet", "listenersets", True, optional=True)
 HTTP_ROUTES = Resource(GATEWAY_GROUP, "v1", "HTTPRoute", "httproutes", True)
 GRPC_ROUTES = Resource(GATEWAY_GROUP, "v1", "GRPCRoute", "grpcroutes", True, optional=True)
 TCP_ROUTES = Resource(GATEWAY_GROUP, "v1", "TCPRoute", "tcproutes", True, optional=True)
@@ -70,6 +71,7 @@ EVENTS = Resource("events.k8s.io", "v1", "Event", "events", True)
 WATCHED = (
     GATEWAY_CLASSES,
     GATEWAYS,
+    LISTENER_SETS,
     HTTP_ROUTES,
     GRPC_ROUTES,
     TCP_ROUTES,
@@ -86,9 +88,9 @@ WATCHED = (
     LOAD_BALANCER_CONFIGURATIONS,
     TARGET_GROUP_POLICIES,
 )
-"""What the reflectors list and watch (in this order). GRPCRoute (Gateway API standard
-channel since v1.1), TCPRoute, UDPRoute and TLSRoute (``v1`` since v1.6), the Multi-Cluster
-Services CRDs and awsgw's own (the chart's ``crds/``) are optional: a cluster without them is
-a cluster without such objects."""
+"""What the reflectors list and watch (in this order). ListenerSet (standard since Gateway
+API v1.5), GRPCRoute (standard since v1.1), TCPRoute, UDPRoute and TLSRoute (``v1`` since
+v1.6), the Multi-Cluster Services CRDs and awsgw's own (the chart's ``crds/``) are optional:
+a cluster without them is a cluster without such objects."""
 
 BY_KIND = {r.kind: r for r in (*WATCHED, LEASES, EVENTS)}

@@ -109,12 +109,55 @@ class GatewayInfrastructure(K8sModel):
     parameters_ref: LocalObjectReference | None = None
 
 
+class ListenerNamespaces(K8sModel):
+    from_: Literal["All", "Selector", "Same", "None"] = Field(default="None", alias="from")
+    selector: LabelSelector | None = None
+
+
+class AllowedListeners(K8sModel):
+    """Which ListenerSets may attach to a Gateway (none by default)."""
+
+    namespaces: ListenerNamespaces = Field(default_factory=ListenerNamespaces)
+
+
 class GatewaySpec(K8sModel):
     gateway_class_name: str
     listeners: Annotated[list[Listener], Field(min_length=1, max_length=64)]
+    allowed_listeners: AllowedListeners | None = None
     addresses: list[GatewayAddress] = Field(default_factory=list)
     infrastructure: GatewayInfrastructure | None = None
 
 
 class Gateway(KubeObject):
     spec: GatewaySpec
+
+
+# ---------------------------------------------------------------- ListenerSet
+
+
+class ParentGatewayReference(K8sModel):
+    group: str = GATEWAY_GROUP
+    kind: str = "Gateway"
+    name: str
+    namespace: str | None = None
+
+
+class ListenerSetSpec(K8sModel):
+    parent_ref: ParentGatewayReference
+    listeners: Annotated[list[Listener], Field(min_length=1, max_length=64)]
+
+
+class ListenerSet(KubeObject):
+    """Listeners an application team adds to a shared Gateway (``gateway.networking.k8s.io/v1``,
+    standard since Gateway API v1.5); the Gateway's ``allowedListeners`` decides whether
+    they attach."""
+
+    spec: ListenerSetSpec
+
+    @property
+    def gateway_key(self) -> str | None:
+        """``namespace/name`` of the Gateway it names (None: its parent is not a Gateway)."""
+        ref = self.spec.parent_ref
+        if ref.group != GATEWAY_GROUP or ref.kind != "Gateway":
+            return None
+        return f"{ref.namespace or self.namespace}/{ref.name}"

@@ -20,7 +20,7 @@ from awsgw.core.conditions import Reason, mappings
 from awsgw.core.findings import Announcement, Failure, GatewayObservation, ProblemKind
 from awsgw.core.model import GatewayModel
 from awsgw.core.multicluster import build_exports
-from awsgw.core.status import class_statuses, gateway_status, route_status
+from awsgw.core.status import class_statuses, gateway_status, listener_set_status, route_status
 from awsgw.core.store import Store
 from awsgw.core.translate import build_model
 from awsgw.core.verdicts import judge
@@ -102,6 +102,9 @@ def reconcile(
         if only is None or key == only:
             attached = judgement.attached_routes(key)
             result.statuses[("Gateway", key)] = gateway_status(gws, attached, seen.get(key), now)
+            for st in gws.sets:
+                status = listener_set_status(st, gws, attached, seen.get(key), now)
+                result.statuses[("ListenerSet", st.key)] = status
     controllers = {gws.controller for gws in attachment.gateways.values()}
     controllers |= {cs.gateway_class.spec.controller_name for cs in attachment.classes.values()}
     controllers |= set(providers)
@@ -216,6 +219,11 @@ def _stale_parents(route: Route, controllers: set[str], attachment: Attachment) 
         if not isinstance(ref, dict):
             continue
         key = f"{ref.get('namespace') or route.namespace}/{ref.get('name')}"
+        if ref.get("kind") == "ListenerSet":
+            key = next(
+                (g for g, gws in attachment.gateways.items() for st in gws.sets if st.key == key),
+                key,
+            )
         if key not in attachment.gateways:
             stale.add(key)
     return stale

@@ -441,6 +441,11 @@ def check_gateway(runner: Runner, want: dict[str, Any], previous_generation: int
         and gen == previous_generation
     ):
         raise Failure(f"{where}: generation did not change")
+    if "attached_listener_sets" in want:
+        got_sets = status.get("attachedListenerSets", 0)
+        if got_sets != want["attached_listener_sets"]:
+            raise Failure(f"{where}: attachedListenerSets {got_sets}, "
+                          f"want {want['attached_listener_sets']}")  # fmt: skip
     if want.get("zero_routes"):
         attached = {ls["name"]: ls["attachedRoutes"] for ls in status.get("listeners", [])}
         if not attached or any(attached.values()):
@@ -448,10 +453,31 @@ def check_gateway(runner: Runner, want: dict[str, Any], previous_generation: int
     expected = want.get("listeners")
     if expected is None:
         return
-    actual = {ls["name"]: ls for ls in status.get("listeners", [])}
     strict = any("attachedRoutes" in ls or "supportedKinds" in ls for ls in expected)
-    if strict and len(actual) != len(expected):
-        raise Failure(f"{where}: {len(actual)} listener statuses, want {len(expected)}")
+    check_listeners(where, expected, status, gen, strict)
+
+
+def check_listener_set(runner: Runner, want: dict[str, Any]) -> None:
+    """A ListenerSet's conditions (ListenerSetMustHaveCondition) and listener entries
+    (ListenerSetListenersMustHaveConditions, ListenerSetStatusMustHaveListeners)."""
+    doc = runner.doc("ListenerSet", want["namespace"], want["name"])
+    where = f"ListenerSet {want['namespace']}/{want['name']}"
+    gen = doc["metadata"]["generation"]
+    status = doc.get("status") or {}
+    conditions_match(where, want.get("conditions", []), status.get("conditions", []), gen)
+    if "listeners" in want:
+        check_listeners(where, want["listeners"], status, gen, bool(want.get("exact_listeners")))
+
+
+def check_listeners(
+    where: str, expected: list[dict[str, Any]], status: dict[str, Any], gen: int, strict: bool
+) -> None:
+    """Listener entries of a Gateway or ListenerSet status: each expected one by name (all of
+    them and no other when ``strict``) with its conditions, attachedRoutes, supportedKinds."""
+    actual = {ls["name"]: ls for ls in status.get("listeners", [])}
+    if strict and set(actual) != {ls["name"] for ls in expected}:
+        raise Failure(f"{where}: listener statuses {sorted(actual)}, "
+                      f"want {sorted(ls['name'] for ls in expected)}")  # fmt: skip
     for ls in expected:
         got = actual.get(ls["name"])
         if got is None:
@@ -489,13 +515,14 @@ def check_route(runner: Runner, want: dict[str, Any]) -> None:
         ):
             raise Failure(f"{where}: want no accepted parent, have {ours}")
     for expected in want.get("parents", []):
-        gw_ns, _, gw_name = expected["gateway"].partition("/")
+        kind = "ListenerSet" if "listenerset" in expected else "Gateway"
+        gw_ns, _, gw_name = expected.get("gateway", expected.get("listenerset", "")).partition("/")
         candidates = [
             p
             for p in parents
             if p.get("controllerName") == runner.plane.controller
             and p["parentRef"].get("group") == "gateway.networking.k8s.io"
-            and p["parentRef"].get("kind") == "Gateway"
+            and p["parentRef"].get("kind") == kind
             and p["parentRef"]["name"] == gw_name
             and p["parentRef"].get("namespace", want["namespace"]) == gw_ns
         ]  # like upstream, sectionName and port are not compared

@@ -19,6 +19,7 @@ from tests.conformance.harness import (
     Runner,
     check_connection,
     check_gateway,
+    check_listener_set,
     check_request,
     check_route,
     conditions_match,
@@ -116,6 +117,8 @@ def run_step(runner: Runner, step: dict[str, Any], generations: dict[str, int]) 
         doc = runner.cluster.docs.get(("Gateway", ns, name))
         if doc is not None:
             generations[gw_key] = doc["metadata"]["generation"]
+    for listener_set in step.get("listenersets", []):
+        check_listener_set(runner, listener_set)
     for route in step.get("routes", []):
         check_route(runner, route)
     for request in step.get("requests", []):

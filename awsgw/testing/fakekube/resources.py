@@ -172,6 +172,7 @@ RESOURCES: tuple[Resource, ...] = (
     ),
     _crd(("v1", "v1beta1"), "gatewayclasses", "GatewayClass", namespaced=False, short=("gc",)),
     _crd(("v1", "v1beta1"), "gateways", "Gateway", short=("gtw",)),
+    _crd(("v1",), "listenersets", "ListenerSet", short=("lset",)),
     _crd(("v1", "v1beta1"), "httproutes", "HTTPRoute"),
     _crd(("v1",), "grpcroutes", "GRPCRoute"),
     _crd(("v1", "v1beta1"), "referencegrants", "ReferenceGrant", status=False, short=("refgrant",)),
