@@ -1,7 +1,8 @@
 """The chart's RBAC is exactly what `awsgw run` needs: the controller, started with the
 environment the chart's Deployment renders, runs an ALB Gateway, a VPC Lattice Gateway
 (an HTTPRoute and a GRPCRoute, which get their service's DNS name as an annotation) and an
-NLB Gateway (examples/nlb: TCPRoutes, a UDPRoute, a TLSRoute) through their lives against
+NLB Gateway (examples/nlb: TCPRoutes, a UDPRoute, a TLSRoute) and a shared ALB Gateway
+with a team's ListenerSet (examples/listenerset) through their lives against
 FakeKube (and a moto server); every request it sends is allowed by the
 rendered ClusterRole and Role, every verb they grant is used, and removing or adding one
 fails the check.
@@ -49,6 +50,7 @@ FAST = {
 GATEWAY = ("gateway.networking.k8s.io/v1", "Gateway", "shop", "web")
 MESH = ("gateway.networking.k8s.io/v1", "Gateway", "infra", "mesh")
 EDGE = ("gateway.networking.k8s.io/v1", "Gateway", "data", "edge")
+SHARED = ("gateway.networking.k8s.io/v1", "Gateway", "platform", "shared")
 DNS = "awsgw.io/lattice-dns"
 LATTICE = """
 apiVersion: gateway.networking.k8s.io/v1
@@ -228,8 +230,22 @@ def _drive(kube: FakeKube, docs: list[dict[str, Any]], proc: Any, log_path: Path
         )
 
     eventually(nlb_programmed, 30, "the NLB Gateway Programmed, with TCP, UDP and TLS Routes")
-    for gateway in (GATEWAY, MESH, EDGE):
+    for path in sorted((ROOT / "examples" / "listenerset").glob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text()):
+            if doc and doc["kind"] != "GatewayClass":
+                kube.apply(doc)
+
+    def listener_set_programmed() -> bool:
+        found = kube.get("gateway.networking.k8s.io/v1", "ListenerSet", "team", "team-web")
+        route = kube.get("gateway.networking.k8s.io/v1", "HTTPRoute", "team", "web")
+        return condition((found or {}).get("status"), "Programmed") == "True" and bool(
+            (route or {}).get("status")
+        )
+
+    eventually(listener_set_programmed, 30, "the ListenerSet Programmed, its Route's status")
+    for gateway in (GATEWAY, MESH, EDGE, SHARED):
         kube.delete(*gateway)
+    eventually(lambda: kube.get(*SHARED) is None, 30, "the shared Gateway's finalizer to go")
     eventually(lambda: kube.get(*GATEWAY) is None, 30, "the Gateway's finalizer to go")
     eventually(lambda: kube.get(*MESH) is None, 30, "the Lattice Gateway's finalizer to go")
     eventually(lambda: kube.get(*EDGE) is None, 30, "the NLB Gateway's finalizer to go")

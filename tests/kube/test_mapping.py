@@ -346,3 +346,57 @@ spec:
     assert parsed is not None
     assert affected("Node", None, parsed, Store.of(objects(ROUTED))) == set()
     assert affected("Node", None, parsed, Store.of(objects(ROUTED + instances))) == {"shop/web"}
+
+
+SETS = (
+    GATEWAY_CLASS
+    + """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: shared, namespace: platform}
+spec:
+  gatewayClassName: alb
+  allowedListeners: {namespaces: {from: All}}
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: ListenerSet
+metadata: {name: team-web, namespace: team}
+spec:
+  parentRef: {name: shared, namespace: platform}
+  listeners:
+  - name: secure
+    port: 443
+    protocol: HTTPS
+    tls: {certificateRefs: [{name: team-cert}, {name: shared-cert, namespace: certs}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web, namespace: team}
+spec:
+  parentRefs: [{group: gateway.networking.k8s.io, kind: ListenerSet, name: team-web}]
+  rules: [{backendRefs: [{name: web, port: 80}]}]
+"""
+    + service("team", "web", 80, ["10.0.2.20"])
+)
+
+
+def test_listener_sets_their_routes_and_certificates_reach_the_gateway_they_name() -> None:
+    store = Store.of(objects(SETS))
+    ls = store.listener_sets()[0]
+    assert affected("ListenerSet", None, ls, store) == {"platform/shared"}
+    moved = changed(ls, parentRef={"name": "other", "namespace": "platform"})
+    assert affected("ListenerSet", ls, moved, store) == {"platform/shared", "platform/other"}
+    route = store.http_routes()[0]
+    assert affected("HTTPRoute", None, route, store) == {"platform/shared"}
+    svc = next(o for o in objects(SETS) if o.kind == "Service")
+    assert affected("Service", None, svc, store) == {"platform/shared"}
+    for namespace, name in (("team", "team-cert"), ("certs", "shared-cert")):
+        secret = obj({"apiVersion": "v1", "kind": "Secret",
+                      "metadata": {"name": name, "namespace": namespace}})  # fmt: skip
+        assert affected("Secret", None, secret, store) == {"platform/shared"}
+    grant = obj({"apiVersion": "gateway.networking.k8s.io/v1beta1", "kind": "ReferenceGrant",
+                 "metadata": {"name": "g", "namespace": "certs"},
+                 "spec": {"from": [], "to": []}})  # fmt: skip
+    assert affected("ReferenceGrant", None, grant, store) == {"platform/shared"}
