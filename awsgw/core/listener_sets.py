@@ -5,8 +5,9 @@ The spec's order (ListenerSet ``spec.listeners``): the parent Gateway's listener
 then ListenerSets oldest first, then by ``namespace/name``; a listener that conflicts with
 one earlier in that order is the one conflicted. A ListenerSet attaches when the Gateway's
 ``allowedListeners`` admits its namespace (none by default) and at least one of its
-listeners is valid. Its certificates resolve in its own namespace, and ReferenceGrants must
-name ListenerSet (the Gateway's grants are not inherited).
+listeners is usable (accepted, not conflicted, its references resolved). Its certificates
+resolve in its own namespace, and ReferenceGrants must name ListenerSet (the Gateway's
+grants are not inherited).
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def listener_sets_of(
         owner = ListenerOwner("ListenerSet", ls.namespace, ls.key)
         states = validate_set_listeners(ls.spec.listeners, owner, higher, store, caps, now)
         higher += states
-        if any(s.valid for s in states):
+        if any(s.usable for s in states):  # an unresolved reference counts (upstream)
             verdict = ATTACHED
         else:
             verdict = Verdict(False, Reason.LISTENERS_NOT_VALID, "No listener is valid")

@@ -327,14 +327,14 @@ def validate_set_listeners(
     states = _validate(listeners, owner, store, caps, now)
     kept = [s for s in higher if s.valid]
     for s in states:
-        if s.accepted.ok:
-            conflict = _conflict_with(kept, s, caps)
-            if conflict is not None:
-                s.conflicted = conflict
-                if conflict.reason is Reason.PROTOCOL_CONFLICT and "mode" in conflict.message:
-                    s.supported_kinds = []
-            else:
-                kept.append(s)
+        # a conflict is reported before anything else about the listener (even a protocol
+        # the data plane does not serve), as the upstream precedence tests expect
+        conflict = _conflict_with(kept, s, caps)
+        if conflict is not None:
+            s.conflicted = conflict
+            s.supported_kinds = []
+        elif s.accepted.ok:
+            kept.append(s)
     _settle(states)
     return states
 

@@ -86,7 +86,7 @@ def _listener_statuses(
     out = []
     for ls in states:
         resolved, own = ls.resolved, ls.programmed
-        if not accepted.ok:
+        if not accepted.ok and own.ok:  # a listener's own failure says more than its owner's
             own = Verdict(False, Reason.INVALID, accepted.message)
         if ls.usable and not programmed.ok:
             own = Verdict(False, Reason.PENDING, programmed.message)

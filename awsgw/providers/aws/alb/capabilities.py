@@ -30,6 +30,7 @@ FEATURES = tuple(
             "HTTPRouteParentRefPort",
             "HTTPRoutePathRedirect",
             "HTTPRouteSchemeRedirect",
+            "ListenerSet",
         )
     )
 )
