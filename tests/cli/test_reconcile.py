@@ -375,3 +375,20 @@ def test_explain_grpc_evaluates_a_call_against_the_live_rules(
     assert "answer 404" in other.stdout
     bad = awsgw(*ask, "echo.Echo", env=env)
     assert bad.returncode == 2 and "want SERVICE/METHOD" in bad.stderr
+
+
+def test_listenerset_example_attaches_the_teams_listener_and_route() -> None:
+    done = awsgw(
+        "reconcile", "-f", str(ROOT / "examples" / "listenerset"), "--aws", "embedded",
+        "-o", "json", env=clean_env(),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    found = items(done.stdout)
+    listener_set = found[("ListenerSet", "team/team-web")]["status"]
+    assert condition(listener_set, "Accepted")["status"] == "True", listener_set
+    assert condition(listener_set, "Programmed")["status"] == "True", listener_set
+    assert listener_set["listeners"][0]["attachedRoutes"] == 1
+    assert found[("Gateway", "platform/shared")]["status"]["attachedListenerSets"] == 1
+    [parent] = found[("HTTPRoute", "team/web")]["status"]["parents"]
+    assert parent["parentRef"]["kind"] == "ListenerSet"
+    assert condition(parent, "Accepted")["status"] == "True"
