@@ -23,7 +23,11 @@ Behaviour, as the API reference and user guide state it:
 - a listener lists its default rule (``isDefault``), which cannot be updated or deleted;
 - a deleted listener or service takes its rules (and listeners) with it;
 - deregistered targets are ``DRAINING`` for ``DRAIN_SECONDS`` (default 0: gone at once);
-- target group summaries carry the ``serviceArns`` that forward to them.
+- target group summaries carry the ``serviceArns`` that forward to them;
+- a ``TLS_PASSTHROUGH`` listener ("TLS listeners for VPC Lattice services"): its service
+  must have a custom domain name, its default action must forward to TCP target groups,
+  and it takes no rule besides the default (``ValidationException``); HTTP and HTTPS
+  listeners forward to HTTP or HTTPS target groups only.
 
 Target groups and their targets are filled in ``moto_lattice_targets``.
 """
@@ -178,12 +182,22 @@ def install() -> None:  # noqa: C901  (one closure per patched operation)
         if not re.fullmatch(NAME, name or ""):
             raise invalid(f"Invalid {what} name {name!r}")
 
-    def check_action(self: Any, action: dict[str, Any]) -> None:
+    def check_action(self: Any, action: dict[str, Any], protocol: str | None = None) -> None:
         fixed = action.get("fixedResponse")
         if fixed is not None and int(fixed.get("statusCode", 0)) not in (404, 500):
             raise invalid("Only 404 and 500 status codes are supported")
+        tls = protocol == "TLS_PASSTHROUGH"
+        if tls and fixed is not None:
+            raise invalid("The default action of a TLS listener must forward to a TCP target group")
         for tg in forwards_to(action):
-            self.get_target_group(tg)
+            group = self.get_target_group(tg)
+            tcp = (group.config or {}).get("protocol") == "TCP"
+            if protocol is not None and tcp != tls:
+                raise invalid(
+                    "A TLS listener forwards to TCP target groups only"
+                    if tls
+                    else f"An {protocol} listener cannot forward to a TCP target group"
+                )
 
     # ------------------------------------------------------------------ creates, checked
     original = {n: getattr(B, n) for n in dir(B) if n.startswith("create_")}
@@ -211,7 +225,9 @@ def install() -> None:  # noqa: C901  (one closure per patched operation)
             raise conflict(f"Listener name or port already used in {service.id}")
         if len(have) >= LISTENERS_PER_SERVICE:
             raise over_quota("Listeners per service quota reached")
-        check_action(self, kw.get("default_action") or {})
+        if kw.get("protocol") == "TLS_PASSTHROUGH" and not service.custom_domain_name:
+            raise invalid("A service with a TLS listener must have a custom domain name")
+        check_action(self, kw.get("default_action") or {}, kw.get("protocol"))
         listener = original["create_listener"](self, **kw)
         listener.default_rule_id = _short_id("rule")
         return listener
@@ -320,7 +336,7 @@ def install() -> None:  # noqa: C901  (one closure per patched operation)
     def update_listener(self: Any) -> Any:
         ls = listener_of(self)
         action = param(self, "defaultAction")
-        check_action(backend(self), action)
+        check_action(backend(self), action, ls.protocol)
         ls.default_action = action
         keys = ("arn", "defaultAction", "id", "name", "port", "protocol", "serviceArn", "serviceId")
         return ok(pick(ls.to_dict(), *keys))
@@ -353,11 +369,13 @@ def install() -> None:  # noqa: C901  (one closure per patched operation)
         have = rules_of(b, ls.id)
         if any(r.name == name for r in have):
             raise conflict(f"Rule {name} already exists in listener {ls.id}")
+        if ls.protocol == "TLS_PASSTHROUGH":
+            raise invalid("The only rule allowed for a TLS listener is the default rule")
         check_priority(b, ls.id, priority, None)
         if len(have) >= RULES_PER_LISTENER:
             raise over_quota("Rules per listener quota reached")
         action = param(self, "action")
-        check_action(b, action)
+        check_action(b, action, ls.protocol)
         rule_id = _short_id("rule")
         arn = f"{ls.arn}/rule/{rule_id}"
         match = param(self, "match")

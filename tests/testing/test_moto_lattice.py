@@ -292,3 +292,44 @@ def test_listener_ports_default_by_protocol(client: Any) -> None:
         serviceIdentifier=svc["id"], name="secure", protocol="HTTPS", defaultAction=FIXED_404
     )
     assert (http["port"], https["port"]) == (80, 443)
+
+
+def test_tls_listeners_need_a_custom_domain_tcp_groups_and_no_rules(client: Any) -> None:
+    """ "TLS listeners for VPC Lattice services": the service must have a custom domain, the
+    default action must forward to a TCP target group, and the only rule is the default;
+    HTTP listeners do not forward to TCP groups."""
+    tcp = client.create_target_group(
+        name="tcp-one",
+        type="IP",
+        config={"port": 8200, "protocol": "TCP", "vpcIdentifier": "vpc-1"},
+    )
+    http = group(client)
+
+    def tls(svc: dict[str, Any], action: dict[str, Any], name: str = "tls-443") -> Any:
+        return client.create_listener(
+            serviceIdentifier=svc["id"], name=name, protocol="TLS_PASSTHROUGH", port=443,
+            defaultAction=action,
+        )  # fmt: skip
+
+    plain = service(client)
+    with pytest.raises(ClientError) as exc:
+        tls(plain, forward(tcp))
+    assert code(exc) == ("ValidationException", 400)
+    named = client.create_service(name="svc-two", customDomainName="vault.example.com")
+    for action in (FIXED_404, forward(http)):
+        with pytest.raises(ClientError) as exc:
+            tls(named, action)
+        assert code(exc)[0] == "ValidationException"
+    ls = tls(named, forward(tcp))
+    with pytest.raises(ClientError) as exc:
+        rule(client, named, ls, 1, action=forward(tcp))
+    assert code(exc)[0] == "ValidationException"
+    with pytest.raises(ClientError) as exc:
+        client.update_listener(
+            serviceIdentifier=named["id"], listenerIdentifier=ls["id"], defaultAction=FIXED_404
+        )
+    assert code(exc)[0] == "ValidationException"
+    web = listener(client, plain)
+    with pytest.raises(ClientError) as exc:
+        rule(client, plain, web, 1, action=forward(tcp))
+    assert code(exc)[0] == "ValidationException"

@@ -7,7 +7,7 @@ from awsgw.core.capabilities import SERVICE, SERVICE_IMPORT, Capabilities, Targe
 from awsgw.core.features import CORE
 
 CONTROLLER = "awsgw.io/lattice"
-FEATURES = tuple(sorted((*CORE, "GRPCRoute", "HTTPRouteMethodMatching")))
+FEATURES = tuple(sorted((*CORE, "GRPCRoute", "HTTPRouteMethodMatching", "TLSRoute")))
 
 TARGET_GROUPS = TargetGroupRules("VPC Lattice target groups", frozenset({"healthCheck"}), {})
 """Lattice target groups take a policy's health check (its own API: no attributes; the
@@ -20,7 +20,12 @@ LATTICE = Capabilities(
     parameters=frozenset({"tags"}),
     target_groups={"HTTPRoute": TARGET_GROUPS, "GRPCRoute": TARGET_GROUPS},
     accepted="Accepted by awsgw (VPC Lattice)",
-    route_kinds={"HTTP": ("HTTPRoute",), "HTTPS": ("HTTPRoute", "GRPCRoute")},
+    route_kinds={
+        "HTTP": ("HTTPRoute",),
+        "HTTPS": ("HTTPRoute", "GRPCRoute"),
+        "TLS": ("TLSRoute",),  # passthrough: a TLS_PASSTHROUGH listener per service
+    },
+    tls_modes={"HTTPS": ("Terminate",), "TLS": ("Passthrough",)},
     kind_notes={"GRPCRoute": "VPC Lattice serves gRPC only on HTTPS listeners"},
     own_hosts=True,
     backend_kinds=frozenset({SERVICE, SERVICE_IMPORT}),

@@ -1,4 +1,5 @@
-"""Evaluate a request against live VPC Lattice state, the way Lattice routes it.
+"""Evaluate a request (or a TLS connection) against live VPC Lattice state, the way Lattice
+routes it.
 
 Reads only AWS (services, their network associations, listeners, rules, target groups and
 targets), never the compiler's internals, so it judges what was really programmed.
@@ -77,6 +78,8 @@ class LiveListener:
     """Rules lowest priority first, then the default action as ``{"action": ...}``."""
     groups: dict[str, tuple[str, list[str]]]
     """Target group id → (name, ["ip:port", ...] serving)."""
+    protocol: str = "HTTP"
+    """``HTTP``, ``HTTPS`` or ``TLS_PASSTHROUGH``."""
 
     def evaluate(self, req: Request) -> LatticeOutcome:
         for rule in self.rules:
@@ -125,7 +128,10 @@ def load_listeners(client: Any, service_id: str) -> dict[int, LiveListener]:
             for g in ((r.get("action") or {}).get("forward") or {}).get("targetGroups") or []
         }
         out[int(ls["port"])] = LiveListener(
-            int(ls["port"]), rules, {g: _group(client, g) for g in sorted(groups)}
+            int(ls["port"]),
+            rules,
+            {g: _group(client, g) for g in sorted(groups)},
+            str(listener.get("protocol") or ls.get("protocol") or "HTTP"),
         )
     return out
 
@@ -160,3 +166,20 @@ def send(client: Any, vpc: str, req: Request) -> LatticeOutcome:
     if listener is None:
         return LatticeOutcome("none", "unreachable", 0)
     return listener.evaluate(req)
+
+
+def connect(client: Any, vpc: str, sni: str, port: int) -> LatticeOutcome:
+    """A TLS connection from a client in ``vpc`` sending server name ``sni``: the service
+    whose custom domain it is, its ``TLS_PASSTHROUGH`` listener on the port, the default
+    forward (a TLS listener has no other rule)."""
+    svc = next(
+        (s for s in pages(client, "list_services")
+         if (s.get("customDomainName") or "").lower() == sni.lower()),
+        None,
+    )  # fmt: skip
+    if svc is None or not reachable(client, vpc, svc["id"]):
+        return LatticeOutcome("none", "unreachable", 0)
+    listener = load_listeners(client, svc["id"]).get(port)
+    if listener is None or listener.protocol != "TLS_PASSTHROUGH":
+        return LatticeOutcome("none", "unreachable", 0)
+    return listener.evaluate(Request(host=sni, port=port, scheme="https"))

@@ -225,9 +225,12 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
 
     def _service(self, spec: ServiceSpec, lattice: LatticePlan) -> dict[str, Any]:
         for listener in spec.listeners:
-            for rule in listener.rules:
-                if isinstance(rule.action, LatticeForward):
-                    for tg, _ in rule.action.groups:
+            actions = [r.action for r in listener.rules]
+            if listener.default is not None:
+                actions.append(listener.default)
+            for action in actions:
+                if isinstance(action, LatticeForward):
+                    for tg, _ in action.groups:
                         if tg in lattice.target_groups and tg not in self.groups_done:
                             self.groups.ensure(lattice.target_groups[tg], self.vpc())
                             self.groups_done.add(tg)

@@ -86,6 +86,8 @@ class Services:
             for port, ls in existing.items()
         }
         wanted = {ls.port: ls for ls in spec.listeners}
+        names = self.inv.names_by_id()
+        tg_ids = {name: tg["id"] for name, tg in self.inv.groups.items()}
         for port, ls in existing.items():  # stale first: the quota is 2 per service
             if port not in wanted and owned[port]:
                 self.client.delete_listener(
@@ -100,27 +102,30 @@ class Services:
                     serviceIdentifier=service_id, listenerIdentifier=have["id"]
                 )
                 have = None
+            default = FIXED_404 if want.default is None else action_api(want.default, tg_ids)
             if have is None:
                 created = self.client.create_listener(
                     serviceIdentifier=service_id,
-                    name=f"{want.protocol.lower()}-{port}",
+                    name=f"{want.protocol.lower().replace('_', '-')}-{port}",
                     protocol=want.protocol,
                     port=port,
-                    defaultAction=FIXED_404,
+                    defaultAction=default,
                     tags={CLUSTER_TAG: self.cluster},
                 )
-                self._rules(service_id, created["id"], want, new=True)
+                if want.default is None:  # a TLS_PASSTHROUGH listener takes no rules
+                    self._rules(service_id, created["id"], want, new=True)
                 continue
             current = self.client.get_listener(
                 serviceIdentifier=service_id, listenerIdentifier=have["id"]
             )
-            if current.get("defaultAction") != FIXED_404:
+            if action_canon(current.get("defaultAction"), names) != action_canon(default, names):
                 self.client.update_listener(
                     serviceIdentifier=service_id,
                     listenerIdentifier=have["id"],
-                    defaultAction=FIXED_404,
+                    defaultAction=default,
                 )
-            self._rules(service_id, have["id"], want, new=False)
+            if want.default is None:
+                self._rules(service_id, have["id"], want, new=False)
 
     def _live_rules(self, service_id: str, listener_id: str) -> list[LiveRule]:
         names = self.inv.names_by_id()

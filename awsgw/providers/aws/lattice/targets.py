@@ -53,11 +53,12 @@ class TargetGroups:
             tags = group_tags(self.cluster, spec)
             config: dict[str, Any] = {
                 "port": spec.port,
-                "protocol": "HTTP",
-                "protocolVersion": spec.protocol_version,
+                "protocol": spec.protocol,
                 "vpcIdentifier": vpc,
                 "ipAddressType": "IPV4",
             }
+            if spec.protocol == "HTTP":  # TCP groups have no protocol version
+                config["protocolVersion"] = spec.protocol_version
             if spec.policy is not None:
                 config["healthCheck"] = wanted_health(spec.policy)
                 tags[MANAGED_TAG] = HEALTH_CHECK

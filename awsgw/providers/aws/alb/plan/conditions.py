@@ -96,7 +96,7 @@ def path_condition(m: Match, limits: AlbLimits) -> AlbCondition | None:
     if m.path_type == "GRPCMethod":  # a gRPC method of any service: /<service>/<method>
         regex = _regex(f"^/[^/]+{regex_escape(m.path)}$", "gRPC method", limits)
         return AlbCondition(PATH, (regex,), True)
-    raise Unsupported("RegularExpression path and gRPC method matches are not supported on ALB")
+    raise Unsupported("path type RegularExpression is not supported on ALB")
 
 
 def _fixed_conditions(m: Match, limits: AlbLimits) -> list[AlbCondition]:
@@ -128,6 +128,8 @@ def conditions_for(rule: Rule, limits: AlbLimits) -> tuple[list[ConditionSet], l
     """Condition sets of the ALB rules that together express one match (several when the
     host values do not fit one rule's evaluation budget, or mix regex and plain values),
     and notes on what ALB serves differently from the spec."""
+    if rule.route.kind == "GRPCRoute" and rule.match.path_type == "RegularExpression":
+        raise Unsupported("method match type RegularExpression is not supported on ALB")
     base = _fixed_conditions(rule.match, limits)
     used = sum(c.evaluations for c in base)
     if used > limits.values_per_rule:

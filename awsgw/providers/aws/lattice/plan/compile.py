@@ -1,7 +1,10 @@
 """Gateway models → the VPC Lattice resources they need (pure; no boto3).
 
 Each Route becomes one Lattice service (shared by every Lattice Gateway it is placed on),
-with one listener per Gateway listener port and its rules in Gateway API precedence. Rule
+with one listener per Gateway listener port and its rules in Gateway API precedence; a
+TLSRoute on a TLS passthrough listener becomes a service whose custom domain is its one
+exact hostname (Lattice routes TLS by SNI to it), with a ``TLS_PASSTHROUGH`` listener whose
+only rule is its default forward to TCP target groups. Rule
 matches and actions come out as the Lattice API shapes (target groups by name), so the apply
 step compares them with what ``GetRule`` returns. What Lattice cannot express becomes a
 ``RuleProblem`` for the Route's status, never a silent approximation. Quotas are checked here,
@@ -18,7 +21,16 @@ from fractions import Fraction
 
 from awsgw.core.backends import BackendKey
 from awsgw.core.findings import ProblemKind, RuleProblem
-from awsgw.core.model import Action, Certificate, ExportModel, GatewayModel, Match, Rule
+from awsgw.core.model import (
+    Action,
+    Certificate,
+    ExportModel,
+    GatewayModel,
+    Match,
+    RouteBackends,
+    Rule,
+    WeightedBackend,
+)
 from awsgw.core.policies import TargetGroupParameters
 from awsgw.core.translate import match_key
 from awsgw.objects import RouteRef
@@ -73,7 +85,11 @@ class LatticeRule:
 class LatticeListener:
     port: int
     protocol: str
+    """``HTTP``, ``HTTPS`` or ``TLS_PASSTHROUGH``."""
     rules: list[LatticeRule] = field(default_factory=list)
+    default: LatticeAction | None = None
+    """``TLS_PASSTHROUGH``: the forward every connection takes (its only rule); None: a
+    fixed 404 after the rules."""
 
 
 @dataclass
@@ -94,11 +110,20 @@ class LatticeTargetGroup:
     """``ns/name:port`` of the Service port, or ``unresolved`` (no targets)."""
     port: int
     protocol_version: str
+    """``HTTP1`` or ``GRPC``; ``TCP`` for a TCP group (no protocol version in the API)."""
     targets: tuple[tuple[str, int], ...]
     export: tuple[str, str, int] | None = None
     """(namespace, name, port) when the group publishes an exported Service port."""
     policy: TargetGroupParameters | None = None
     """What a ``TargetGroupPolicy`` sets (its health check)."""
+
+    @property
+    def protocol(self) -> str:
+        """The target group protocol: ``TCP`` behind TLS passthrough, else ``HTTP``."""
+        return "TCP" if self.protocol_version == TCP else "HTTP"
+
+
+TCP = "TCP"
 
 
 @dataclass
@@ -188,8 +213,9 @@ class _Context:
 
     def local_group(self, backend: BackendKey | None, protocol_version: str) -> str:
         if backend is None:
-            name = target_group_name(self.cluster, UNRESOLVED, "HTTP1")
-            self.groups.setdefault(name, LatticeTargetGroup(name, UNRESOLVED, 80, "HTTP1", ()))
+            name = target_group_name(self.cluster, UNRESOLVED, protocol_version)
+            unresolved = LatticeTargetGroup(name, UNRESOLVED, 80, protocol_version, ())
+            self.groups.setdefault(name, unresolved)
             return name
         name = target_group_name(self.cluster, str(backend), protocol_version)
         if name not in self.groups:
@@ -250,6 +276,99 @@ def _action(rule: Rule, ctx: _Context, unresolved: list[str]) -> LatticeAction:
     if unsupported:
         raise Unsupported(f"filters {', '.join(unsupported)} are not supported on VPC Lattice")
     return _forward(rule, ctx, unresolved)
+
+
+def _tcp_forward(backends: tuple[WeightedBackend, ...], ctx: _Context) -> LatticeForward:
+    """A TLS passthrough listener's forward to TCP target groups (exact weights); without a
+    valid backend, to an empty group: the connection finds no target (its default action
+    must be a forward)."""
+    shares: dict[str, Fraction] = {}
+    for b in (b for b in backends if b.weight > 0):
+        if b.backend is not None and b.backend.kind == "ServiceImport":
+            raise Unsupported(f"{b.backend}: TLS passthrough to a ServiceImport is not supported")
+        name = ctx.local_group(b.backend, TCP)
+        shares[name] = shares.get(name, Fraction(0)) + b.weight
+    if not shares:
+        shares[ctx.local_group(None, TCP)] = Fraction(1)
+    if len(shares) > ctx.limits.target_groups_per_rule:
+        raise Unsupported(
+            f"{len(shares)} target groups; a VPC Lattice listener forwards to at most "
+            f"{ctx.limits.target_groups_per_rule}"
+        )
+    weights = _weights(list(shares.values()), ctx.limits) if len(shares) > 1 else [1]
+    return LatticeForward(tuple(sorted(zip(shares, weights, strict=True))))
+
+
+StreamEntry = tuple[str, int, RouteBackends]
+"""(Gateway key, listener port, the TLSRoute placed there)."""
+
+
+def _tls_routes(models: dict[str, GatewayModel]) -> dict[RouteRef, list[StreamEntry]]:
+    """TLSRoutes on TLS passthrough listeners, per Route, Gateways in key order."""
+    out: dict[RouteRef, list[StreamEntry]] = {}
+    for key, model in sorted(models.items()):
+        for stream in model.streams:
+            if stream.protocol == "TLS" and stream.tls_mode == "Passthrough":
+                for placed in stream.routes:
+                    out.setdefault(placed.route, []).append((key, stream.port, placed))
+    return out
+
+
+def _tls_service(
+    route: RouteRef,
+    entries: list[StreamEntry],
+    ctx: _Context,
+    plan: LatticePlan,
+    domains: dict[str, RouteRef],
+) -> ServiceSpec | None:
+    """The service of a TLSRoute: its one exact hostname as custom domain (the SNI Lattice
+    routes by), one ``TLS_PASSTHROUGH`` listener per port; None when it cannot be had."""
+
+    def find(message: str, kind: ProblemKind = ProblemKind.UNSUPPORTED) -> None:
+        for gw in sorted({e[0] for e in entries}):
+            plan.findings.append(RuleProblem(gw, route, 0, message, kind))
+
+    hosts = sorted({h for _, _, placed in entries for h in placed.hostnames})
+    if len(hosts) != 1 or hosts[0].startswith("*."):
+        what = f"hostnames {', '.join(hosts)}" if hosts else "no hostname"
+        find(
+            f"dropped: {what}: VPC Lattice passes a TLS connection to the service whose "
+            "custom domain is its SNI, exactly; give the TLSRoute (or its listener) one "
+            "exact hostname"
+        )
+        return None
+    domain = hosts[0]
+    if domain in domains:
+        find(f"dropped: hostname {domain} is already the custom domain of {domains[domain]}")
+        return None
+    placed = entries[0][2]
+    try:
+        forward = _tcp_forward(placed.backends, ctx)
+    except Unsupported as exc:
+        find(f"dropped: {exc}")
+        return None
+    domains[domain] = route
+    if placed.rules > 1:
+        find(
+            f"only rule 0 is served: a VPC Lattice TLS listener has one rule, its default "
+            f"(rules 1-{placed.rules - 1} are ignored)",
+            ProblemKind.NOTE,
+        )
+    ports = sorted({port for _, port, _ in entries})
+    kept = ports[: ctx.limits.listeners_per_service]
+    for port in ports[len(kept) :]:
+        find(
+            f"port {port} not programmed: a VPC Lattice service takes at most "
+            f"{ctx.limits.listeners_per_service} listeners",
+            ProblemKind.NOTE,
+        )
+    name = service_name(ctx.cluster, route)
+    listeners = [LatticeListener(p, TLS_PASSTHROUGH, [], forward) for p in kept]
+    gateways = sorted({gw for gw, port, _ in entries if port in kept})
+    return ServiceSpec(name, route, gateways, listeners, domain, None)
+
+
+TLS_PASSTHROUGH = "TLS_PASSTHROUGH"
 
 
 @dataclass
@@ -394,13 +513,17 @@ def compile_lattice(
             domain,
             certificate if domain else None,
         )
+    for route, streams in _tls_routes(models).items():
+        service = _tls_service(route, streams, ctx, plan, domains)
+        if service is not None:
+            plan.services[service.name] = service
     used = {
         name
         for svc in plan.services.values()
         for ls in svc.listeners
-        for r in ls.rules
-        if isinstance(r.action, LatticeForward)
-        for name, _ in r.action.groups
+        for action in (*(r.action for r in ls.rules), *([ls.default] if ls.default else []))
+        if isinstance(action, LatticeForward)
+        for name, _ in action.groups
     }
     plan.target_groups = {k: v for k, v in ctx.groups.items() if k in used}
     plan.findings = list(dict.fromkeys(plan.findings))
