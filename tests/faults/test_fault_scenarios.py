@@ -257,6 +257,35 @@ spec:
     assert_torn_down(world)
 
 
+def test_lattice_tls_passthrough_converges_under_faults(world: World) -> None:
+    """A TLSRoute on a Lattice TLS passthrough listener (a service on its hostname, a TCP
+    target group), its backend moved, then torn down."""
+    tls = (
+        "  - name: tls\n    port: 443\n    protocol: TLS\n    tls: {mode: Passthrough}\n"
+        "    allowedRoutes: {namespaces: {from: All}}\n"
+    )
+
+    def tls_route(backend: str) -> str:
+        return f"""
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: TLSRoute
+metadata: {{name: vault, namespace: shop}}
+spec:
+  parentRefs: [{{name: mesh, namespace: infra}}]
+  hostnames: [vault.example.com]
+  rules: [{{backendRefs: [{{name: {backend}, port: 80}}]}}]
+"""
+
+    base = LATTICE_CLASS + gateway(listeners=tls) + BACKENDS
+    world.converge(base + tls_route("v1"), ["infra/mesh"])
+    services = [a for a in world.owned().lattice if ":service/" in a and "/listener/" not in a]
+    assert len(services) == 1
+    world.converge(base + tls_route("v2"), ["infra/mesh"])
+    world.converge(GATEWAY_CLASS, [])
+    assert_torn_down(world)
+
+
 def nlb_gateway(listeners: str) -> str:
     return f"""
 ---
