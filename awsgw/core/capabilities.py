@@ -106,6 +106,8 @@ class Capabilities:
     own_hosts: bool = False
     """Each Route is served under a DNS name of its own (VPC Lattice services), so Routes
     without hostnames never share a host."""
+    listener_sets: bool = False
+    """Its Gateways take ListenerSets (their listeners join the Gateway's load balancer)."""
     acm_certificates: bool = False
     """Listeners may name ACM certificates in ``tls.options`` (ELBv2 load balancers)."""
     mixed_tls_modes: bool = False

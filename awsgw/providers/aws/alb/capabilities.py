@@ -90,6 +90,7 @@ ALB = Capabilities(
     kind_notes={"GRPCRoute": NO_CLEARTEXT_GRPC},
     backend_kinds=frozenset({SERVICE}),
     acm_certificates=True,
+    listener_sets=True,
     parameters=ALB_PARAMETERS,
     attributes=ALB_ATTRIBUTES,
     target_groups={"HTTPRoute": ALB_TARGET_GROUPS, "GRPCRoute": ALB_TARGET_GROUPS},

@@ -52,6 +52,7 @@ NLB = Capabilities(
     kind_notes=alb.ALB.kind_notes,
     backend_kinds=frozenset({SERVICE}),
     acm_certificates=True,
+    listener_sets=True,
     parameters=NLB_PARAMETERS,
     attributes=NLB_ATTRIBUTES,
     target_groups={

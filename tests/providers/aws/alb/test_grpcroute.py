@@ -211,3 +211,27 @@ def test_grpc_filters_alb_cannot_apply_answer_500_and_are_reported(aws_env: Moto
     outcome = h.listeners("shop/web")[443].evaluate(Request.grpc_call("a.example.com", "a.B/C"))
     assert outcome.status == 500
     assert call(h, "a.B/Served", host="a.example.com") == {"10.0.1.2:9000"}
+
+
+def test_regex_method_matches_are_refused_and_method_only_matches_any_service(
+    aws_env: MotoVpc,
+) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    regex = grpc_route(
+        """
+  parentRefs: [{name: web}]
+  rules:
+  - matches: [{method: {type: RegularExpression, service: "echo\\\\..*", method: Say}}]
+    backendRefs: [{name: echo-v1, port: 8080}]
+  - matches: [{method: {method: Say}}]
+    backendRefs: [{name: echo-v2, port: 8080}]
+"""
+    )
+    result = h.run(WORLD + regex)
+    [parent] = result.statuses[("GRPCRoute", "shop/echo")]["parents"]
+    partial = condition(parent, "PartiallyInvalid")
+    assert "method match type RegularExpression is not supported on ALB" in partial["message"]
+    assert call(h, "echo.Echo/Say", host="a.example.com") == {"10.0.1.2:9000"}
+    assert call(h, "other.Service/Say", host="a.example.com") == {"10.0.1.2:9000"}
+    assert call(h, "other.Service/SayMore", host="a.example.com") == set()
+    assert call(h, "a/b.Say", host="a.example.com") == set()  # not a gRPC path of Say

@@ -106,3 +106,23 @@ def test_a_changed_backend_moves_the_default_forward_in_place(cluster: Cluster) 
     assert ips(outcome) == {"10.0.8.2:8200"}
     cluster.run(LATTICE_CLASS)  # the Gateway is gone: its services and groups go
     assert cluster.lattice.list_services()["items"] == []
+
+
+def test_lattice_gateways_take_no_listener_sets(cluster: Cluster) -> None:
+    admitting = gateway(listeners=TLS).replace(
+        "  gatewayClassName: lattice\n",
+        "  gatewayClassName: lattice\n  allowedListeners: {namespaces: {from: All}}\n",
+    )
+    listener_set = """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: ListenerSet
+metadata: {name: extra, namespace: shop}
+spec:
+  parentRef: {name: mesh, namespace: infra}
+  listeners: [{name: web, port: 80, protocol: HTTP}]
+"""
+    result = cluster.run(LATTICE_CLASS + admitting + BACKENDS + listener_set)
+    accepted = condition(result.statuses[("ListenerSet", "shop/extra")], "Accepted")
+    assert (accepted["status"], accepted["reason"]) == ("False", "NotAllowed")
+    assert "takes no ListenerSets" in accepted["message"]
