@@ -334,6 +334,8 @@ def attach(store: Store, catalog: Catalog, now: dt.datetime | None = None) -> At
     result = Attachment(classes, gateways, {}, {k: [] for k in gateways}, {}, {})
     through: dict[RouteRef, list[list[Placement]]] = {}
     """Per Route, per parent entry: the placements it made."""
+    seen: set[tuple[str, RouteRef, str]] = set()
+    """(Gateway, Route, listener key) already placed (two parentRefs may place the same)."""
     for route in store.routes():
         parents: list[ParentState] = []
         made: list[list[Placement]] = []
@@ -362,7 +364,8 @@ def attach(store: Store, catalog: Catalog, now: dt.datetime | None = None) -> At
             )
             made.append(placements)
             for p in placements:
-                if p not in result.placements[key]:
+                if (key, p.route.ref, p.listener) not in seen:
+                    seen.add((key, p.route.ref, p.listener))
                     result.placements[key].append(p)
         if parents:
             result.route_parents[route.ref] = parents

@@ -74,9 +74,7 @@ def listener_sets_of(
     """Every ListenerSet naming the Gateway, in the spec's precedence, with its verdict and
     its listeners merged after the Gateway's ``own`` and those of the sets before it."""
     naming = [
-        ls
-        for ls in store.listener_sets()
-        if ls.gateway_key == gw.key and ls.metadata.deletion_timestamp is None
+        ls for ls in store.listener_sets_naming(gw.key) if ls.metadata.deletion_timestamp is None
     ]
     higher = list(own)
     out = []

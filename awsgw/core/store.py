@@ -5,9 +5,9 @@ Filled by a source (manifest files or the Kubernetes API); the core never knows 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from awsgw.objects import (
     EndpointSlice,
@@ -43,9 +43,19 @@ def age_order(obj: KubeObject) -> tuple[str, int, str]:
 
 @dataclass
 class Store:
-    """Objects by kind, then by key (``ns/name`` or ``name``)."""
+    """Objects by kind, then by key (``ns/name`` or ``name``).
+
+    Lookups the core makes per object (a kind in order, the EndpointSlices of a Service,
+    the ReferenceGrants of a namespace, the ListenerSets of a Gateway) are indexed once
+    and kept until an object of that kind is put or removed, so a pass costs O(n log n) in
+    the objects rather than a scan per lookup. ``objects`` is read-only outside ``put`` and
+    ``remove``."""
 
     objects: dict[str, dict[str, KubeObject]] = field(default_factory=dict)
+    _index: dict[tuple[str, str], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """(kind, index name) → the index, built on first use."""
 
     @classmethod
     def of(cls, objects: Iterable[KubeObject]) -> Store:
@@ -56,14 +66,40 @@ class Store:
 
     def put(self, obj: KubeObject) -> None:
         self.objects.setdefault(obj.kind, {})[obj.key] = obj
+        self._forget(obj.kind)
 
     def remove(self, kind: str, key: str) -> None:
         self.objects.get(kind, {}).pop(key, None)
+        self._forget(kind)
+
+    def _forget(self, kind: str) -> None:
+        for entry in [k for k in self._index if k[0] == kind]:
+            del self._index[entry]
+
+    def _indexed(self, kind: str, name: str, build: Callable[[], Any]) -> Any:
+        entry = (kind, name)
+        if entry not in self._index:
+            self._index[entry] = build()
+        return self._index[entry]
+
+    def _ordered(self, kind: str) -> list[KubeObject]:
+        found = self.objects.get(kind, {})
+        return self._indexed(kind, "order", lambda: [o for _, o in sorted(found.items())])  # type: ignore[no-any-return]
 
     def all(self, kind: str, typ: type[T]) -> list[T]:
         """Objects of a kind in a stable order (namespace/name)."""
-        found = self.objects.get(kind, {})
-        return [o for _, o in sorted(found.items()) if isinstance(o, typ)]
+        return [o for o in self._ordered(kind) if isinstance(o, typ)]
+
+    def _grouped(
+        self, kind: str, name: str, key: Callable[[KubeObject], object]
+    ) -> dict[object, list[KubeObject]]:
+        def build() -> dict[object, list[KubeObject]]:
+            out: dict[object, list[KubeObject]] = {}
+            for o in self._ordered(kind):
+                out.setdefault(key(o), []).append(o)
+            return out
+
+        return self._indexed(kind, name, build)  # type: ignore[no-any-return]
 
     def get(self, kind: str, key: str, typ: type[T]) -> T | None:
         obj = self.objects.get(kind, {}).get(key)
@@ -78,6 +114,15 @@ class Store:
 
     def listener_sets(self) -> list[ListenerSet]:
         return self.all("ListenerSet", ListenerSet)
+
+    def listener_sets_naming(self, gateway_key: str) -> list[ListenerSet]:
+        """The ListenerSets whose parentRef names the Gateway."""
+        by_gateway = self._grouped(
+            "ListenerSet",
+            "gateway",
+            lambda o: o.gateway_key if isinstance(o, ListenerSet) else None,
+        )
+        return [o for o in by_gateway.get(gateway_key, []) if isinstance(o, ListenerSet)]
 
     def http_routes(self) -> list[HTTPRoute]:
         return self.all("HTTPRoute", HTTPRoute)
@@ -102,7 +147,8 @@ class Store:
         return self.get("ServiceImport", f"{namespace}/{name}", ServiceImport)
 
     def reference_grants(self, namespace: str) -> list[ReferenceGrant]:
-        return [g for g in self.all("ReferenceGrant", ReferenceGrant) if g.namespace == namespace]
+        by_namespace = self._grouped("ReferenceGrant", "namespace", lambda o: o.namespace)
+        return [g for g in by_namespace.get(namespace, []) if isinstance(g, ReferenceGrant)]
 
     def service(self, namespace: str, name: str) -> Service | None:
         return self.get("Service", f"{namespace}/{name}", Service)
@@ -121,8 +167,10 @@ class Store:
         return labels
 
     def endpoint_slices(self, namespace: str, service: str) -> list[EndpointSlice]:
-        return [
-            s
-            for s in self.all("EndpointSlice", EndpointSlice)
-            if s.namespace == namespace and s.metadata.labels.get(SERVICE_NAME_LABEL) == service
-        ]
+        by_service = self._grouped(
+            "EndpointSlice",
+            "service",
+            lambda o: (o.namespace, o.metadata.labels.get(SERVICE_NAME_LABEL)),
+        )
+        found = by_service.get((namespace, service), [])
+        return [s for s in found if isinstance(s, EndpointSlice)]

@@ -95,10 +95,13 @@ def fit_quota(
     keep = {i for i, origin in enumerate(origins) if origin is None}
     budget = quota - len(keep)
     rank = {route: n for n, route in enumerate(route_order)}
-    routes = sorted({o[0] for o in by_origin}, key=lambda r: (rank.get(r, len(rank)), str(r)))
+    of_route: dict[RouteRef, list[Origin]] = {}
+    for origin in by_origin:
+        of_route.setdefault(origin[0], []).append(origin)
+    routes = sorted(of_route, key=lambda r: (rank.get(r, len(rank)), str(r)))
     dropped: list[Origin] = []
     for route in routes:
-        own = sorted((o for o in by_origin if o[0] == route), key=lambda o: by_origin[o][0])
+        own = sorted(of_route[route], key=lambda o: by_origin[o][0])
         full = False
         for origin in own:
             need = len(by_origin[origin])
