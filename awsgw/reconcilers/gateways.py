@@ -27,6 +27,7 @@ from awsgw.core.verdicts import judge
 from awsgw.objects import TARGET_GROUP_POLICY, Route, RouteRef
 from awsgw.providers.base import PassScope, Provider, ProviderPass
 from awsgw.providers.registry import CATALOG
+from awsgw.reconcilers.heap import frozen_heap
 
 log = logging.getLogger("awsgw.reconcile")
 
@@ -79,6 +80,18 @@ def reconcile(
     Planning is pure and cheap, so every Gateway is planned (Route statuses depend on all
     of them) while only the selected ones touch the cloud.
     """
+    with frozen_heap():
+        return _reconcile(store, providers, now, only, progress, catalog)
+
+
+def _reconcile(
+    store: Store,
+    providers: Mapping[str, Provider],
+    now: str,
+    only: str | None,
+    progress: Callable[[str], None],
+    catalog: Catalog,
+) -> PassResult:
     result = PassResult()
     attachment = attach(store, catalog, parse_time(now))
     models: dict[str, GatewayModel] = {
