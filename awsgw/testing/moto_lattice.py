@@ -1,11 +1,10 @@
 """VPC Lattice gaps of moto 5.2.5, filled faithfully to the VPC Lattice API reference.
 
-Operations moto lacks, added: DeleteService, UpdateService, UpdateServiceNetwork,
-DeleteServiceNetwork, DeleteServiceNetworkServiceAssociation, Get/Update/
-DeleteServiceNetworkVpcAssociation, UpdateListener, DeleteListener, GetRule, ListRules,
-UpdateRule, DeleteRule, BatchUpdateRule, UpdateTargetGroup, DeleteTargetGroup,
-RegisterTargets, DeregisterTargets, ListTargets. CreateRule is replaced (moto mangles the
-rule ARN and checks nothing).
+Operations moto lacks, added: DeleteService, UpdateService, UpdateServiceNetwork, DeleteService-
+Network, DeleteServiceNetworkServiceAssociation, Get/Update/DeleteServiceNetworkVpcAssociation,
+UpdateListener, DeleteListener, GetRule, ListRules, UpdateRule, DeleteRule, BatchUpdateRule,
+UpdateTargetGroup, DeleteTargetGroup, RegisterTargets, DeregisterTargets, ListTargets.
+CreateRule is replaced (moto mangles the rule ARN and checks nothing).
 
 Behaviour, as the API reference and user guide state it:
 
@@ -19,15 +18,12 @@ Behaviour, as the API reference and user guide state it:
 - a VPC joins one service network through an association (``ConflictException``);
 - quotas (``ServiceQuotaExceededException``, 402): 2 listeners per service, 10 rules per
   listener, 1000 targets per target group;
-- fixed responses answer only 404 or 500 (``ValidationException``);
 - a listener lists its default rule (``isDefault``), which cannot be updated or deleted;
 - a deleted listener or service takes its rules (and listeners) with it;
 - deregistered targets are ``DRAINING`` for ``DRAIN_SECONDS`` (default 0: gone at once);
 - target group summaries carry the ``serviceArns`` that forward to them;
-- a ``TLS_PASSTHROUGH`` listener ("TLS listeners for VPC Lattice services"): its service
-  must have a custom domain name, its default action must forward to TCP target groups,
-  and it takes no rule besides the default (``ValidationException``); HTTP and HTTPS
-  listeners forward to HTTP or HTTPS target groups only.
+- listener actions as ``moto_lattice_actions`` states them: fixed responses 404 or 500
+  only, TLS listeners (``ValidationException``).
 
 Target groups and their targets are filled in ``moto_lattice_targets``.
 """
@@ -43,6 +39,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from awsgw.testing import moto_lattice_targets
+from awsgw.testing.moto_lattice_actions import NO_DOMAIN, NO_RULES, TLS_PASSTHROUGH, action_problem
 from awsgw.testing.moto_lattice_targets import Kit
 
 DRAIN_SECONDS = 0.0
@@ -183,21 +180,10 @@ def install() -> None:  # noqa: C901  (one closure per patched operation)
             raise invalid(f"Invalid {what} name {name!r}")
 
     def check_action(self: Any, action: dict[str, Any], protocol: str | None = None) -> None:
-        fixed = action.get("fixedResponse")
-        if fixed is not None and int(fixed.get("statusCode", 0)) not in (404, 500):
-            raise invalid("Only 404 and 500 status codes are supported")
-        tls = protocol == "TLS_PASSTHROUGH"
-        if tls and fixed is not None:
-            raise invalid("The default action of a TLS listener must forward to a TCP target group")
-        for tg in forwards_to(action):
-            group = self.get_target_group(tg)
-            tcp = (group.config or {}).get("protocol") == "TCP"
-            if protocol is not None and tcp != tls:
-                raise invalid(
-                    "A TLS listener forwards to TCP target groups only"
-                    if tls
-                    else f"An {protocol} listener cannot forward to a TCP target group"
-                )
+        groups = [self.get_target_group(tg).config or {} for tg in forwards_to(action)]
+        problem = action_problem(protocol, action, [str(g.get("protocol")) for g in groups])
+        if problem:
+            raise invalid(problem)
 
     # ------------------------------------------------------------------ creates, checked
     original = {n: getattr(B, n) for n in dir(B) if n.startswith("create_")}
@@ -225,8 +211,8 @@ def install() -> None:  # noqa: C901  (one closure per patched operation)
             raise conflict(f"Listener name or port already used in {service.id}")
         if len(have) >= LISTENERS_PER_SERVICE:
             raise over_quota("Listeners per service quota reached")
-        if kw.get("protocol") == "TLS_PASSTHROUGH" and not service.custom_domain_name:
-            raise invalid("A service with a TLS listener must have a custom domain name")
+        if kw.get("protocol") == TLS_PASSTHROUGH and not service.custom_domain_name:
+            raise invalid(NO_DOMAIN)
         check_action(self, kw.get("default_action") or {}, kw.get("protocol"))
         listener = original["create_listener"](self, **kw)
         listener.default_rule_id = _short_id("rule")
@@ -369,8 +355,8 @@ def install() -> None:  # noqa: C901  (one closure per patched operation)
         have = rules_of(b, ls.id)
         if any(r.name == name for r in have):
             raise conflict(f"Rule {name} already exists in listener {ls.id}")
-        if ls.protocol == "TLS_PASSTHROUGH":
-            raise invalid("The only rule allowed for a TLS listener is the default rule")
+        if ls.protocol == TLS_PASSTHROUGH:
+            raise invalid(NO_RULES)
         check_priority(b, ls.id, priority, None)
         if len(have) >= RULES_PER_LISTENER:
             raise over_quota("Rules per listener quota reached")

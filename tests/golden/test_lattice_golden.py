@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from awsgw.providers.aws.lattice.capabilities import CONTROLLER
-from awsgw.providers.aws.lattice.plan.compile import LatticePlan, compile_lattice
+from awsgw.providers.aws.lattice.plan.compile import compile_lattice
 from awsgw.providers.aws.lattice.plan.rules import action_api
+from awsgw.providers.aws.lattice.plan.specs import LatticePlan
 from tests.golden.support import CLUSTER, check, models
 
 CASES = sorted((Path(__file__).parent / "lattice").glob("*.yaml"))

@@ -40,17 +40,16 @@ from awsgw.providers.aws.lattice.inventory import (
     pages,
     read_inventory,
 )
-from awsgw.providers.aws.lattice.plan.compile import (
+from awsgw.providers.aws.lattice.plan.compile import compile_exports, compile_lattice
+from awsgw.providers.aws.lattice.plan.names import DNS_ANNOTATION
+from awsgw.providers.aws.lattice.plan.specs import (
     Exported,
     LatticeForward,
     LatticeLimits,
     LatticePlan,
     LatticeTargetGroup,
     ServiceSpec,
-    compile_exports,
-    compile_lattice,
 )
-from awsgw.providers.aws.lattice.plan.names import DNS_ANNOTATION
 from awsgw.providers.aws.lattice.services import Services
 from awsgw.providers.aws.lattice.targets import TargetGroups
 from awsgw.providers.base import DataPlane, PassScope, Plan

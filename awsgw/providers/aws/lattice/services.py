@@ -11,7 +11,6 @@ from typing import Any
 
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, Conflict, owner_tags
 from awsgw.providers.aws.lattice.inventory import LatticeInventory, pages, resource_tags
-from awsgw.providers.aws.lattice.plan.compile import LatticeListener, ServiceSpec
 from awsgw.providers.aws.lattice.plan.names import ROUTE_TAG
 from awsgw.providers.aws.lattice.plan.rules import (
     FIXED_404,
@@ -22,6 +21,7 @@ from awsgw.providers.aws.lattice.plan.rules import (
     match_canon,
     plan_lattice_rules,
 )
+from awsgw.providers.aws.lattice.plan.specs import LatticeListener, ServiceSpec
 
 BATCH = 10
 

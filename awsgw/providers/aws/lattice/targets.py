@@ -14,7 +14,6 @@ from awsgw.providers.aws.common.tags import (
     managed_of,
 )
 from awsgw.providers.aws.lattice.inventory import LatticeInventory, pages
-from awsgw.providers.aws.lattice.plan.compile import LatticeTargetGroup
 from awsgw.providers.aws.lattice.plan.health import DEFAULTS, differs, wanted_health
 from awsgw.providers.aws.lattice.plan.names import (
     EXPORT_NAME_TAG,
@@ -22,6 +21,7 @@ from awsgw.providers.aws.lattice.plan.names import (
     EXPORT_PORT_TAG,
     WITHDRAWN_TAG,
 )
+from awsgw.providers.aws.lattice.plan.specs import LatticeTargetGroup
 
 BATCH = 100
 HEALTH_CHECK = "health-check"

@@ -12,8 +12,8 @@ from awsgw.providers.aws.common.requests import Request
 from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.aws.lattice.capabilities import CONTROLLER as LATTICE_CONTROLLER
 from awsgw.providers.aws.lattice.evaluate import LatticeOutcome, send
-from awsgw.providers.aws.lattice.plan.compile import LatticeLimits
 from awsgw.providers.aws.lattice.plan.names import DNS_ANNOTATION
+from awsgw.providers.aws.lattice.plan.specs import LatticeLimits
 from awsgw.providers.aws.lattice.provider import LatticeProvider
 from awsgw.reconcilers.gateways import PassResult, reconcile_all
 from tests.support import NOW, objects

@@ -19,21 +19,20 @@ from awsgw.core.model import (
     WeightedBackend,
 )
 from awsgw.objects import RouteRef
-from awsgw.providers.aws.lattice.plan.compile import (
-    LatticeFixed,
-    LatticeForward,
-    LatticeLimits,
-    LatticeRule,
-    Unsupported,
-    compile_lattice,
-    lattice_matches,
-)
+from awsgw.providers.aws.lattice.plan.compile import compile_lattice, lattice_matches
 from awsgw.providers.aws.lattice.plan.names import network_name, service_name
 from awsgw.providers.aws.lattice.plan.rules import (
     LiveRule,
     action_canon,
     match_canon,
     plan_lattice_rules,
+)
+from awsgw.providers.aws.lattice.plan.specs import (
+    LatticeFixed,
+    LatticeForward,
+    LatticeLimits,
+    LatticeRule,
+    Unsupported,
 )
 
 LIMITS = LatticeLimits()

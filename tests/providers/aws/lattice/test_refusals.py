@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsgw.providers.aws.lattice.plan.compile import LatticeLimits
+from awsgw.providers.aws.lattice.plan.specs import LatticeLimits
 from tests.providers.aws.lattice.support import LATTICE_CLASS, Cluster, dns, gateway, ips
 from tests.support import condition, service
 

@@ -13,9 +13,6 @@ before AWS is called.
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -27,11 +24,8 @@ from awsgw.core.model import (
     ExportModel,
     GatewayModel,
     Match,
-    RouteBackends,
     Rule,
-    WeightedBackend,
 )
-from awsgw.core.policies import TargetGroupParameters
 from awsgw.core.translate import match_key
 from awsgw.objects import RouteRef
 from awsgw.providers.aws.lattice.plan.names import (
@@ -40,107 +34,23 @@ from awsgw.providers.aws.lattice.plan.names import (
     service_name,
     target_group_name,
 )
-
-
-@dataclass(frozen=True)
-class LatticeForward:
-    groups: tuple[tuple[str, int], ...]
-    """(target group name, weight), sorted; one group always weighs 1."""
-
-
-@dataclass(frozen=True)
-class LatticeFixed:
-    status: int
-    """404 or 500, the only fixed responses VPC Lattice answers."""
-
-
-LatticeAction = LatticeForward | LatticeFixed
-SERVER_ERROR = LatticeFixed(500)
-Exported = Mapping[tuple[str, str, int], tuple[str, ...]]
-"""(namespace, name, port) of an exported Service → names of its live exported groups."""
-UNRESOLVED = "unresolved"
-
-
-@dataclass(frozen=True)
-class LatticeLimits:
-    """VPC Lattice quotas and API limits (defaults from the AWS documentation)."""
-
-    rules_per_listener: int = 10
-    target_groups_per_rule: int = 10
-    listeners_per_service: int = 2
-    headers_per_match: int = 5
-    max_weight: int = 999
-    value_length: int = 200
-
-
-@dataclass(frozen=True)
-class LatticeRule:
-    match: str
-    """The API ``match``, as canonical JSON."""
-    action: LatticeAction
-    source: str
-
-
-@dataclass
-class LatticeListener:
-    port: int
-    protocol: str
-    """``HTTP``, ``HTTPS`` or ``TLS_PASSTHROUGH``."""
-    rules: list[LatticeRule] = field(default_factory=list)
-    default: LatticeAction | None = None
-    """``TLS_PASSTHROUGH``: the forward every connection takes (its only rule); None: a
-    fixed 404 after the rules."""
-
-
-@dataclass
-class ServiceSpec:
-    name: str
-    route: RouteRef
-    gateways: list[str]
-    """Gateway keys whose service network the service joins."""
-    listeners: list[LatticeListener]
-    custom_domain: str | None = None
-    certificate: Certificate | None = None
-
-
-@dataclass(frozen=True)
-class LatticeTargetGroup:
-    name: str
-    backend: str
-    """``ns/name:port`` of the Service port, or ``unresolved`` (no targets)."""
-    port: int
-    protocol_version: str
-    """``HTTP1`` or ``GRPC``; ``TCP`` for a TCP group (no protocol version in the API)."""
-    targets: tuple[tuple[str, int], ...]
-    export: tuple[str, str, int] | None = None
-    """(namespace, name, port) when the group publishes an exported Service port."""
-    policy: TargetGroupParameters | None = None
-    """What a ``TargetGroupPolicy`` sets (its health check)."""
-
-    @property
-    def protocol(self) -> str:
-        """The target group protocol: ``TCP`` behind TLS passthrough, else ``HTTP``."""
-        return "TCP" if self.protocol_version == TCP else "HTTP"
-
-
-TCP = "TCP"
-
-
-@dataclass
-class LatticePlan:
-    networks: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    """Gateway key → (service network name, why it cannot be used)."""
-    services: dict[str, ServiceSpec] = field(default_factory=dict)
-    target_groups: dict[str, LatticeTargetGroup] = field(default_factory=dict)
-    findings: list[RuleProblem] = field(default_factory=list)
-
-
-class Unsupported(Exception):
-    """A rule VPC Lattice cannot express exactly."""
-
-
-def canonical(value: object) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+from awsgw.providers.aws.lattice.plan.passthrough import tls_routes, tls_service
+from awsgw.providers.aws.lattice.plan.specs import (
+    SERVER_ERROR,
+    UNRESOLVED,
+    Exported,
+    LatticeAction,
+    LatticeForward,
+    LatticeLimits,
+    LatticeListener,
+    LatticePlan,
+    LatticeRule,
+    LatticeTargetGroup,
+    ServiceSpec,
+    Unsupported,
+    canonical,
+    lattice_weights,
+)
 
 
 def _path(value: str, kind: str, limits: LatticeLimits) -> dict[str, object]:
@@ -188,19 +98,6 @@ def lattice_matches(m: Match, route_kind: str, limits: LatticeLimits) -> list[st
     else:
         raise Unsupported("path type RegularExpression is not supported on VPC Lattice")
     return [canonical({"httpMatch": {**http, "pathMatch": p}}) for p in paths]
-
-
-def _weights(shares: list[Fraction], limits: LatticeLimits) -> list[int]:
-    """Exact integer weights in 0–999 for rational shares (same ratios), or Unsupported."""
-    scale = math.lcm(*(s.denominator for s in shares))
-    ints = [int(s * scale) for s in shares]
-    divisor = math.gcd(*ints) or 1
-    ints = [i // divisor for i in ints]
-    if max(ints) > limits.max_weight:
-        raise Unsupported(
-            f"weights {ints} cannot be expressed exactly in VPC Lattice's 0–{limits.max_weight}"
-        )
-    return ints
 
 
 @dataclass
@@ -262,7 +159,7 @@ def _forward(rule: Rule, ctx: _Context, unresolved: list[str]) -> LatticeAction:
             f"{ctx.limits.target_groups_per_rule}"
         )
     names = [k if k is not None else ctx.local_group(None, "HTTP1") for k in shares]
-    weights = _weights(list(shares.values()), ctx.limits) if len(shares) > 1 else [1]
+    weights = lattice_weights(list(shares.values()), ctx.limits) if len(shares) > 1 else [1]
     return LatticeForward(tuple(sorted(zip(names, weights, strict=True))))
 
 
@@ -276,99 +173,6 @@ def _action(rule: Rule, ctx: _Context, unresolved: list[str]) -> LatticeAction:
     if unsupported:
         raise Unsupported(f"filters {', '.join(unsupported)} are not supported on VPC Lattice")
     return _forward(rule, ctx, unresolved)
-
-
-def _tcp_forward(backends: tuple[WeightedBackend, ...], ctx: _Context) -> LatticeForward:
-    """A TLS passthrough listener's forward to TCP target groups (exact weights); without a
-    valid backend, to an empty group: the connection finds no target (its default action
-    must be a forward)."""
-    shares: dict[str, Fraction] = {}
-    for b in (b for b in backends if b.weight > 0):
-        if b.backend is not None and b.backend.kind == "ServiceImport":
-            raise Unsupported(f"{b.backend}: TLS passthrough to a ServiceImport is not supported")
-        name = ctx.local_group(b.backend, TCP)
-        shares[name] = shares.get(name, Fraction(0)) + b.weight
-    if not shares:
-        shares[ctx.local_group(None, TCP)] = Fraction(1)
-    if len(shares) > ctx.limits.target_groups_per_rule:
-        raise Unsupported(
-            f"{len(shares)} target groups; a VPC Lattice listener forwards to at most "
-            f"{ctx.limits.target_groups_per_rule}"
-        )
-    weights = _weights(list(shares.values()), ctx.limits) if len(shares) > 1 else [1]
-    return LatticeForward(tuple(sorted(zip(shares, weights, strict=True))))
-
-
-StreamEntry = tuple[str, int, RouteBackends]
-"""(Gateway key, listener port, the TLSRoute placed there)."""
-
-
-def _tls_routes(models: dict[str, GatewayModel]) -> dict[RouteRef, list[StreamEntry]]:
-    """TLSRoutes on TLS passthrough listeners, per Route, Gateways in key order."""
-    out: dict[RouteRef, list[StreamEntry]] = {}
-    for key, model in sorted(models.items()):
-        for stream in model.streams:
-            if stream.protocol == "TLS" and stream.tls_mode == "Passthrough":
-                for placed in stream.routes:
-                    out.setdefault(placed.route, []).append((key, stream.port, placed))
-    return out
-
-
-def _tls_service(
-    route: RouteRef,
-    entries: list[StreamEntry],
-    ctx: _Context,
-    plan: LatticePlan,
-    domains: dict[str, RouteRef],
-) -> ServiceSpec | None:
-    """The service of a TLSRoute: its one exact hostname as custom domain (the SNI Lattice
-    routes by), one ``TLS_PASSTHROUGH`` listener per port; None when it cannot be had."""
-
-    def find(message: str, kind: ProblemKind = ProblemKind.UNSUPPORTED) -> None:
-        for gw in sorted({e[0] for e in entries}):
-            plan.findings.append(RuleProblem(gw, route, 0, message, kind))
-
-    hosts = sorted({h for _, _, placed in entries for h in placed.hostnames})
-    if len(hosts) != 1 or hosts[0].startswith("*."):
-        what = f"hostnames {', '.join(hosts)}" if hosts else "no hostname"
-        find(
-            f"dropped: {what}: VPC Lattice passes a TLS connection to the service whose "
-            "custom domain is its SNI, exactly; give the TLSRoute (or its listener) one "
-            "exact hostname"
-        )
-        return None
-    domain = hosts[0]
-    if domain in domains:
-        find(f"dropped: hostname {domain} is already the custom domain of {domains[domain]}")
-        return None
-    placed = entries[0][2]
-    try:
-        forward = _tcp_forward(placed.backends, ctx)
-    except Unsupported as exc:
-        find(f"dropped: {exc}")
-        return None
-    domains[domain] = route
-    if placed.rules > 1:
-        find(
-            f"only rule 0 is served: a VPC Lattice TLS listener has one rule, its default "
-            f"(rules 1-{placed.rules - 1} are ignored)",
-            ProblemKind.NOTE,
-        )
-    ports = sorted({port for _, port, _ in entries})
-    kept = ports[: ctx.limits.listeners_per_service]
-    for port in ports[len(kept) :]:
-        find(
-            f"port {port} not programmed: a VPC Lattice service takes at most "
-            f"{ctx.limits.listeners_per_service} listeners",
-            ProblemKind.NOTE,
-        )
-    name = service_name(ctx.cluster, route)
-    listeners = [LatticeListener(p, TLS_PASSTHROUGH, [], forward) for p in kept]
-    gateways = sorted({gw for gw, port, _ in entries if port in kept})
-    return ServiceSpec(name, route, gateways, listeners, domain, None)
-
-
-TLS_PASSTHROUGH = "TLS_PASSTHROUGH"
 
 
 @dataclass
@@ -513,8 +317,8 @@ def compile_lattice(
             domain,
             certificate if domain else None,
         )
-    for route, streams in _tls_routes(models).items():
-        service = _tls_service(route, streams, ctx, plan, domains)
+    for route, streams in tls_routes(models).items():
+        service = tls_service(route, streams, ctx, plan, domains)
         if service is not None:
             plan.services[service.name] = service
     used = {

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsgw.providers.aws.lattice.plan.compile import (
+from awsgw.providers.aws.lattice.plan.specs import (
     LatticeAction,
     LatticeFixed,
     LatticeForward,
