@@ -1,10 +1,9 @@
 """VPC Lattice gaps of moto 5.2.5, filled faithfully to the VPC Lattice API reference.
 
-Operations moto lacks, added: DeleteService, UpdateService, UpdateServiceNetwork, DeleteService-
-Network, DeleteServiceNetworkServiceAssociation, Get/Update/DeleteServiceNetworkVpcAssociation,
-UpdateListener, DeleteListener, GetRule, ListRules, UpdateRule, DeleteRule, BatchUpdateRule,
-UpdateTargetGroup, DeleteTargetGroup, RegisterTargets, DeregisterTargets, ListTargets.
-CreateRule is replaced (moto mangles the rule ARN and checks nothing).
+Operations moto lacks, added: Update/DeleteService, Update/DeleteServiceNetwork,
+DeleteServiceNetworkServiceAssociation, Get/Update/DeleteServiceNetworkVpcAssociation,
+Update/DeleteListener, Get/List/Update/Delete/BatchUpdateRule, Update/DeleteTargetGroup,
+Register/DeregisterTargets, ListTargets; CreateRule replaced (moto mangles its ARN, checks nothing).
 
 Behaviour, as the API reference and user guide state it:
 
