@@ -195,6 +195,8 @@ class KubeApi:
         query: dict[str, Any] = {"limit": limit}
         if continue_token:
             query["continue"] = continue_token
+        if resource.field_selector:
+            query["fieldSelector"] = resource.field_selector
         return self.request("GET", resource, resource.path(), query)
 
     def watch(self, resource: Resource, resource_version: str, timeout_seconds: int) -> WatchStream:
@@ -206,6 +208,8 @@ class KubeApi:
             "allowWatchBookmarks": True,
             "timeoutSeconds": timeout_seconds,
         }
+        if resource.field_selector:
+            query["fieldSelector"] = resource.field_selector
         timeout = (self.timeouts[0], timeout_seconds + self.timeouts[1])
         response = self._send("GET", resource, resource.path(), query, None, "", timeout)
         if not 200 <= response.status <= 299:

@@ -39,6 +39,25 @@ def resource_version(doc: dict[str, Any] | None) -> str | None:
     return str(rv) if rv is not None else None
 
 
+SECRET_KEYS = ("tls.crt", "tls.key")
+"""What the core reads of a Secret (a listener's certificate and key)."""
+
+
+def trimmed(doc: dict[str, Any], kind: str) -> dict[str, Any]:
+    """A shallow copy of a ``kind`` document without what the core never reads:
+    ``managedFields`` (the bulk of most objects' metadata), and of a Secret every data key
+    but ``SECRET_KEYS``."""
+    out = dict(doc)
+    meta = out.get("metadata")
+    if isinstance(meta, dict) and "managedFields" in meta:
+        out["metadata"] = {k: v for k, v in meta.items() if k != "managedFields"}
+    data = out.get("data")
+    if kind == "Secret" and isinstance(data, dict):
+        out["data"] = {k: v for k, v in data.items() if k in SECRET_KEYS}
+        out.pop("stringData", None)
+    return out
+
+
 class Cache:
     def __init__(self, on_change: ChangeHandler | None = None) -> None:
         self._lock = threading.RLock()
@@ -49,7 +68,7 @@ class Cache:
 
     # ------------------------------------------------------------------ feeding
     def _parse(self, resource: Resource, doc: dict[str, Any]) -> KubeObject | None:
-        doc = dict(doc)
+        doc = trimmed(doc, resource.kind)
         doc.setdefault("apiVersion", resource.api_version)
         doc.setdefault("kind", resource.kind)
         key = doc_key(resource.kind, doc)

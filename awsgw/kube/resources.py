@@ -16,6 +16,8 @@ class Resource:
     namespaced: bool
     optional: bool = False
     """A CRD that may not be installed: a 404 on list means "none here", not an error."""
+    field_selector: str = ""
+    """What the reflector lists and watches of it (``fieldSelector``); empty: everything."""
 
     @property
     def api_version(self) -> str:
@@ -47,7 +49,9 @@ SERVICES = Resource("", "v1", "Service", "services", True)
 ENDPOINT_SLICES = Resource("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", True)
 NAMESPACES = Resource("", "v1", "Namespace", "namespaces", False)
 NODES = Resource("", "v1", "Node", "nodes", False)
-SECRETS = Resource("", "v1", "Secret", "secrets", True)
+SECRETS = Resource("", "v1", "Secret", "secrets", True, field_selector="type=kubernetes.io/tls")
+"""Only TLS Secrets: what a listener's certificateRefs can use (Helm keeps each release as a
+Secret of its own type; a cluster holds thousands of others awsgw never reads)."""
 SERVICE_EXPORTS = Resource(
     MULTICLUSTER_GROUP, "v1alpha1", "ServiceExport", "serviceexports", True, optional=True
 )

@@ -117,3 +117,34 @@ def test_errors_carry_the_status_and_reads_of_missing_objects_are_none(
     with pytest.raises(NotLeader):
         api.create(GATEWAYS, "default", {"metadata": {"name": "x"}})
     assert not [x for x in kube.requests if x.verb == "create"], "refused before sending"
+
+
+def test_secrets_are_listed_and_watched_by_tls_type_only(kube: FakeKube, tmp_path: Path) -> None:
+    """A cluster's other Secrets (Helm keeps each release as one) never reach the cache."""
+    from awsgw.kube.resources import SECRETS
+
+    def secret(name: str, kind: str) -> dict[str, object]:
+        return {"apiVersion": "v1", "kind": "Secret", "type": kind,
+                "metadata": {"name": name, "namespace": "shop"},
+                "data": {"tls.crt": "Y3J0", "tls.key": "a2V5", "release": "eA=="}}  # fmt: skip
+
+    kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}})
+    kube.apply(secret("site", "kubernetes.io/tls"))
+    kube.apply(secret("sh.helm.release.v1.app.v1", "helm.sh/release.v1"))
+    cache, stop = Cache(), threading.Event()
+    r = Reflector(connect(kube, tmp_path), SECRETS, cache, stop, page_size=10, watch_timeout=5)
+    thread = threading.Thread(target=r.run, daemon=True)
+    thread.start()
+    try:
+        wait(r.synced.is_set)
+        assert cache.keys("Secret") == ["shop/site"]
+        kube.apply(secret("sh.helm.release.v1.app.v2", "helm.sh/release.v1"))
+        kube.apply(secret("api", "kubernetes.io/tls"))
+        wait(lambda: "shop/api" in cache.keys("Secret"))
+        assert cache.keys("Secret") == ["shop/api", "shop/site"]
+        asked = [x.path for x in kube.requests if x.resource == "secrets"]
+        assert asked and all("fieldSelector=type%3Dkubernetes.io%2Ftls" in p for p in asked), asked
+    finally:
+        stop.set()
+        r.close()
+        thread.join(5)

@@ -229,3 +229,28 @@ class _Recorder:
     def wait(self, seconds: float) -> bool:
         self.waits.append(seconds)
         return self.event.is_set()
+
+
+def test_the_cache_keeps_only_what_the_core_reads() -> None:
+    """No managedFields on any object; of a Secret, its certificate and key only."""
+    from awsgw.kube.resources import SECRETS
+
+    cache = Cache()
+    managed = [{"manager": "kubectl", "operation": "Apply", "fieldsV1": {"f:spec": {}}}]
+    doc = gw("web", "1")
+    doc["metadata"]["managedFields"] = managed
+    cache.upsert(GATEWAYS, doc)
+    secret = {
+        "metadata": {"name": "site", "namespace": "shop", "resourceVersion": "2",
+                     "managedFields": managed},
+        "type": "kubernetes.io/tls",
+        "data": {"tls.crt": "Y3J0", "tls.key": "a2V5", "ca.crt": "Y2E=", "extra": "eA=="},
+    }  # fmt: skip
+    cache.upsert(SECRETS, secret)
+    store = cache.snapshot()
+    [stored_gw] = store.gateways()
+    assert "managedFields" not in stored_gw.raw["metadata"]
+    stored = store.secret("shop", "site")
+    assert stored is not None and stored.data == {"tls.crt": "Y3J0", "tls.key": "a2V5"}
+    assert "managedFields" not in stored.raw["metadata"]
+    assert "managedFields" in secret["metadata"]  # the listed document is not changed
