@@ -11,6 +11,7 @@ case-insensitively but which cannot match a Host carrying a port (the Route is t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from awsgw.core.model import Match, Rule
 from awsgw.providers.aws.alb.plan.values import (
@@ -62,9 +63,11 @@ def host_regex(hostname: str) -> str:
     return f"^{caseless(hostname)}{ANY_PORT}$"
 
 
+@lru_cache(maxsize=65536)
 def host_value(hostname: str, limits: AlbLimits) -> tuple[str, bool]:
     """(value, is_regex) matching a Route hostname on ALB: the case-insensitive regex when
-    it fits ALB's 128 characters, else the plain value (``PORT_NOTE``)."""
+    it fits ALB's 128 characters, else the plain value (``PORT_NOTE``). Pure, so
+    remembered: every rule of a Route on a hostname asks for it."""
     regex = host_regex(hostname)
     if len(regex) <= limits.regex_length:
         return regex, True
