@@ -1,5 +1,6 @@
-"""Fuzzing the path manifests → parse → attach → model → plan → statuses with a seeded
-mutator over the upstream v1.6.1 conformance manifests: every case either is refused with a
+"""Fuzzing the path manifests → parse → attach → model → plan → statuses (GatewayClasses,
+Gateways, ListenerSets, Routes) with a seeded mutator over the upstream v1.6.1 conformance
+manifests (GRPCRoutes and ListenerSets among them): every case either is refused with a
 ``ManifestError`` naming its document, or goes through every pure stage without an
 exception. Set ``AWSGW_FUZZ_CASES`` for a longer run (CI runs the default)."""
 
@@ -15,7 +16,7 @@ import pytest
 import yaml
 
 from awsgw.core.attach import attach
-from awsgw.core.status import class_statuses, gateway_status, route_status
+from awsgw.core.status import class_statuses, gateway_status, listener_set_status, route_status
 from awsgw.core.store import Store
 from awsgw.core.translate import build_model
 from awsgw.core.verdicts import judge
@@ -178,6 +179,8 @@ def pipeline(docs: list[dict[str, Any]]) -> int:
     class_statuses(attachment, NOW)
     for key, gws in attachment.gateways.items():
         gateway_status(gws, judgement.attached_routes(key), None, NOW)
+        for listener_set in gws.sets:
+            listener_set_status(listener_set, gws, judgement.attached_routes(key), None, NOW)
     controllers = {ALB_CONTROLLER, LATTICE_CONTROLLER}
     for route in store.routes():
         route_status(route, judgement.parents.get(route.ref, []), controllers, NOW)
