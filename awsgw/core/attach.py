@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from awsgw.core import hostnames as hn
 from awsgw.core.backends import ResolvedBackend, resolve_backend
@@ -135,6 +135,8 @@ class Attachment:
     """The Routes with a parent entry of ours."""
     policies: Policies = NO_POLICIES
     """TargetGroupPolicies, resolved against the Gateways whose Routes they shape."""
+    listener_sets: dict[str, ListenerSetState] = field(default_factory=dict)
+    """Every ListenerSet naming a Gateway of ours, by key (its Gateway's ``sets`` too)."""
 
     def backends_for(self, route: Route, controller: str) -> Backends:
         return self.backends[(route.ref, controller)]
@@ -331,7 +333,7 @@ def attach(store: Store, catalog: Catalog, now: dt.datetime | None = None) -> At
         if gw.spec.gateway_class_name in classes and gw.metadata.deletion_timestamp is None
     }
     sets = {st.key: st for gws in gateways.values() for st in gws.sets}
-    result = Attachment(classes, gateways, {}, {k: [] for k in gateways}, {}, {})
+    result = Attachment(classes, gateways, {}, {k: [] for k in gateways}, {}, {}, NO_POLICIES, sets)
     through: dict[RouteRef, list[list[Placement]]] = {}
     """Per Route, per parent entry: the placements it made."""
     seen: set[tuple[str, RouteRef, str]] = set()

@@ -79,9 +79,11 @@ def listener_sets_of(
     higher = list(own)
     out = []
     for ls in sorted(naming, key=age_order):
-        refused = _admits(gw, ls, store)
-        if not caps.listener_sets:
-            refused = f"Gateway {gw.key}: {caps.product} takes no ListenerSets"
+        refused = (
+            _admits(gw, ls, store)
+            if caps.listener_sets
+            else f"Gateway {gw.key}: {caps.product} takes no ListenerSets"
+        )
         if refused is not None:
             out.append(ListenerSetState(ls, gw.key, Verdict(False, Reason.NOT_ALLOWED, refused)))
             continue

@@ -103,7 +103,8 @@ def certificate_refs(owner: Gateway | ListenerSet) -> set[tuple[str, str]]:
     }
 
 
-def _sets_gateways(store: Store, sets: list[ListenerSet]) -> set[str]:
+def _sets_gateways(sets: list[ListenerSet]) -> set[str]:
+    """The Gateways the ListenerSets name."""
     return {key for ls in sets if (key := ls.gateway_key) is not None}
 
 
@@ -146,7 +147,6 @@ def _gateways_of_grants(store: Store, namespace: str) -> set[str]:
         if any(ns == namespace != gw.namespace for ns, _ in certificate_refs(gw))
     }
     keys |= _sets_gateways(
-        store,
         [
             ls
             for ls in store.listener_sets()
@@ -190,7 +190,7 @@ def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: S
     if kind == "Gateway":
         return {o.key for o in objs}
     if kind == "ListenerSet":
-        return _sets_gateways(store, [o for o in objs if isinstance(o, ListenerSet)])
+        return _sets_gateways([o for o in objs if isinstance(o, ListenerSet)])
     if kind == "GatewayClass":
         names = {o.name for o in objs if isinstance(o, GatewayClass)}
         gateways = {gw.key for gw in store.gateways() if gw.spec.gateway_class_name in names}
@@ -228,7 +228,7 @@ def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: S
             for ls in store.listener_sets()
             if any(e.allowed_routes.namespaces.from_ == "Selector" for e in ls.spec.listeners)
         ]
-        return keys | _sets_gateways(store, selecting)
+        return keys | _sets_gateways(selecting)
     if kind == LOAD_BALANCER_CONFIGURATION:
         return _gateways_of_configurations(store, {(o.namespace, o.name) for o in objs})
     if kind == "Node":  # the instance targets of Services whose policies ask for them
@@ -246,5 +246,5 @@ def affected(kind: str, old: KubeObject | None, new: KubeObject | None, store: S
         secrets = {(o.namespace, o.name) for o in objs}
         keys = {gw.key for gw in store.gateways() if certificate_refs(gw) & secrets}
         presenting = [ls for ls in store.listener_sets() if certificate_refs(ls) & secrets]
-        return keys | _sets_gateways(store, presenting)
+        return keys | _sets_gateways(presenting)
     return set()

@@ -232,11 +232,8 @@ def _stale_parents(route: Route, controllers: set[str], attachment: Attachment) 
         if not isinstance(ref, dict):
             continue
         key = f"{ref.get('namespace') or route.namespace}/{ref.get('name')}"
-        if ref.get("kind") == "ListenerSet":
-            key = next(
-                (g for g, gws in attachment.gateways.items() for st in gws.sets if st.key == key),
-                key,
-            )
+        if ref.get("kind") == "ListenerSet" and key in attachment.listener_sets:
+            key = attachment.listener_sets[key].gateway_key
         if key not in attachment.gateways:
             stale.add(key)
     return stale
