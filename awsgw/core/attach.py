@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from awsgw.core import hostnames as hn
@@ -318,18 +319,32 @@ def _reject_kind_conflicts(
                 parents[i] = replace(parents[i], accepted=refused)
 
 
-def attach(store: Store, catalog: Catalog, now: dt.datetime | None = None) -> Attachment:
+def attach(
+    store: Store,
+    catalog: Catalog,
+    now: dt.datetime | None = None,
+    scope: Iterable[str] | None = None,
+) -> Attachment:
     """Every class, Gateway and Route placement of the controllers in ``catalog``. ``now``
-    is the time TLS certificates must be valid at (unchecked without it)."""
+    is the time TLS certificates must be valid at (unchecked without it). ``scope``: only
+    these Gateway keys and the Routes naming them (None: every Gateway): what a Gateway
+    sees does not depend on the Gateways outside it, so a scoped attachment agrees with the
+    whole one on every Gateway in scope."""
     classes = {
         gc.name: st
         for gc in store.gateway_classes()
         if (st := _class_state(gc, catalog, store)) is not None
     }
     fallback = next(iter(catalog.rows.values()))
+    if scope is None:
+        candidates, routes = store.gateways(), store.routes()
+    else:
+        keys = sorted(set(scope))
+        candidates = [gw for k in keys if (gw := store.get("Gateway", k, Gateway)) is not None]
+        routes = store.routes_naming(keys)
     gateways = {
         gw.key: _gateway_state(gw, classes[gw.spec.gateway_class_name], fallback, store, now)
-        for gw in store.gateways()
+        for gw in candidates
         if gw.spec.gateway_class_name in classes and gw.metadata.deletion_timestamp is None
     }
     sets = {st.key: st for gws in gateways.values() for st in gws.sets}
@@ -338,7 +353,7 @@ def attach(store: Store, catalog: Catalog, now: dt.datetime | None = None) -> At
     """Per Route, per parent entry: the placements it made."""
     seen: set[tuple[str, RouteRef, str]] = set()
     """(Gateway, Route, listener key) already placed (two parentRefs may place the same)."""
-    for route in store.routes():
+    for route in routes:
         parents: list[ParentState] = []
         made: list[list[Placement]] = []
         resolved: dict[str, Backends] = {}

@@ -106,6 +106,9 @@ class Capabilities:
     own_hosts: bool = False
     """Each Route is served under a DNS name of its own (VPC Lattice services), so Routes
     without hostnames never share a host."""
+    planned_together: bool = False
+    """Its plan spans Gateways (VPC Lattice: services and target groups several Gateways
+    share), so a pass over one of its Gateways plans every Gateway of its controller."""
     listener_sets: bool = False
     """Its Gateways take ListenerSets (their listeners join the Gateway's load balancer)."""
     acm_certificates: bool = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -73,35 +74,40 @@ class PolicyState:
     ancestors: dict[str, tuple[str, Verdict]] = field(default_factory=dict)
     """Gateway key → (controllerName, the Accepted verdict there)."""
 
-    def status(self, now: str, controllers: set[str]) -> dict[str, object]:
+    def status(
+        self, now: str, controllers: set[str], scope: frozenset[str] | None = None
+    ) -> dict[str, object]:
         """``status.ancestors`` (GEP-713 ``PolicyAncestorStatus``): ours, after the entries
-        other controllers wrote (``controllers``: the names that are ours)."""
+        other controllers wrote (``controllers``: the names that are ours). ``scope``: the
+        Gateway keys this pass attached (None: all); our entries for others stay as they are."""
         previous = self.policy.raw.get("status")
         entries = [
             a
             for a in (previous.get("ancestors") or [] if isinstance(previous, dict) else [])
             if isinstance(a, dict) and isinstance(a.get("ancestorRef"), dict)
         ]
-        old = {
-            (a["ancestorRef"].get("namespace"), a["ancestorRef"].get("name")): a
-            for a in entries
-            if a.get("controllerName") in controllers
-        }
+
+        def key_of(entry: dict[str, Any]) -> str:
+            return f"{entry['ancestorRef'].get('namespace')}/{entry['ancestorRef'].get('name')}"
+
+        ours = {key_of(a): a for a in entries if a.get("controllerName") in controllers}
         out: list[dict[str, object]] = [
             a for a in entries if a.get("controllerName") not in controllers
         ]
-        for key, (controller, verdict) in sorted(self.ancestors.items()):
+        mine: dict[str, dict[str, object]] = {
+            k: a for k, a in ours.items() if scope is not None and k not in scope
+        }
+        for key, (controller, verdict) in self.ancestors.items():
             ns, _, name = key.partition("/")
             condition = Condition.of("Accepted", verdict, self.policy.generation)
-            before = old.get((ns, name), {}).get("conditions")
+            before = ours.get(key, {}).get("conditions")
             ref = {"group": GATEWAY_GROUP, "kind": "Gateway", "namespace": ns, "name": name}
-            out.append(
-                {
-                    "ancestorRef": ref,
-                    "controllerName": controller,
-                    "conditions": render([condition], before, now),
-                }
-            )
+            mine[key] = {
+                "ancestorRef": ref,
+                "controllerName": controller,
+                "conditions": render([condition], before, now),
+            }
+        out += [a for _, a in sorted(mine.items())]
         return {"ancestors": out}
 
 

@@ -32,6 +32,24 @@ from awsgw.objects import (
 
 T = TypeVar("T", bound=KubeObject)
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+ROUTE_KINDS: tuple[tuple[str, type[Route]], ...] = (
+    ("HTTPRoute", HTTPRoute),
+    ("GRPCRoute", GRPCRoute),
+    ("TCPRoute", TCPRoute),
+    ("UDPRoute", UDPRoute),
+    ("TLSRoute", TLSRoute),
+)
+"""The Route kinds awsgw attaches, in the order a pass reads them."""
+GATEWAY_GROUP = "gateway.networking.k8s.io"
+
+
+def parent_keys(route: Route) -> set[tuple[str, str]]:
+    """(kind, ``namespace/name``) of each Gateway or ListenerSet a Route's parentRefs name."""
+    return {
+        (ref.kind, f"{ref.namespace or route.namespace}/{ref.name}")
+        for ref in route.spec.parent_refs
+        if ref.group == GATEWAY_GROUP and ref.kind in ("Gateway", "ListenerSet")
+    }
 
 
 def age_order(obj: KubeObject) -> tuple[str, int, str]:
@@ -112,6 +130,25 @@ class Store:
     def gateways(self) -> list[Gateway]:
         return self.all("Gateway", Gateway)
 
+    def gateways_of_class(self, class_name: str) -> list[Gateway]:
+        """The Gateways whose ``gatewayClassName`` is ``class_name``."""
+        by_class = self._grouped(
+            "Gateway",
+            "class",
+            lambda o: o.spec.gateway_class_name if isinstance(o, Gateway) else None,
+        )
+        return [o for o in by_class.get(class_name, []) if isinstance(o, Gateway)]
+
+    def gateways_of_controller(self, controller: str) -> list[Gateway]:
+        """The Gateways of every GatewayClass naming ``controller``, by key."""
+        found = [
+            gw
+            for gc in self.gateway_classes()
+            if gc.spec.controller_name == controller
+            for gw in self.gateways_of_class(gc.name)
+        ]
+        return sorted(found, key=lambda gw: gw.key)
+
     def listener_sets(self) -> list[ListenerSet]:
         return self.all("ListenerSet", ListenerSet)
 
@@ -132,13 +169,43 @@ class Store:
 
     def routes(self) -> list[Route]:
         """Every Route awsgw attaches: HTTPRoutes, GRPCRoutes, then the stream Routes."""
-        return [
-            *self.http_routes(),
-            *self.grpc_routes(),
-            *self.all("TCPRoute", TCPRoute),
-            *self.all("UDPRoute", UDPRoute),
-            *self.all("TLSRoute", TLSRoute),
-        ]
+        return [r for kind, typ in ROUTE_KINDS for r in self.all(kind, typ)]
+
+    def routes_naming(self, gateways: Iterable[str]) -> list[Route]:
+        """The Routes whose parentRefs name one of the Gateways, directly or through a
+        ListenerSet naming it; in ``routes()`` order, each once."""
+        wanted = set()
+        for key in gateways:
+            wanted.add(("Gateway", key))
+            wanted |= {("ListenerSet", s.key) for s in self.listener_sets_naming(key)}
+        out: list[Route] = []
+        for kind, typ in ROUTE_KINDS:
+            by_parent = self._by_parent(kind)
+            found = {r.key: r for p in wanted for r in by_parent.get(p, ())}
+            out += [r for _, r in sorted(found.items()) if isinstance(r, typ)]
+        return out
+
+    def _by_parent(self, kind: str) -> dict[tuple[str, str], list[KubeObject]]:
+        def build() -> dict[tuple[str, str], list[KubeObject]]:
+            out: dict[tuple[str, str], list[KubeObject]] = {}
+            for o in self._ordered(kind):
+                for parent in parent_keys(o) if isinstance(o, Route) else ():
+                    out.setdefault(parent, []).append(o)
+            return out
+
+        return self._indexed(kind, "parent", build)  # type: ignore[no-any-return]
+
+    def co_parents(self, gateway: str) -> set[str]:
+        """The Gateway and every other Gateway a Route naming it also names (through a
+        ListenerSet too): what a pass over that Gateway must attach for Route statuses."""
+        keys = {gateway}
+        for route in self.routes_naming([gateway]):
+            for kind, key in parent_keys(route):
+                if kind == "Gateway":
+                    keys.add(key)
+                elif (ls := self.get("ListenerSet", key, ListenerSet)) and ls.gateway_key:
+                    keys.add(ls.gateway_key)
+        return keys
 
     def service_exports(self) -> list[ServiceExport]:
         return self.all("ServiceExport", ServiceExport)

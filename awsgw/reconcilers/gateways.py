@@ -20,6 +20,7 @@ from awsgw.core.conditions import Reason, mappings
 from awsgw.core.findings import Announcement, Failure, GatewayObservation, ProblemKind
 from awsgw.core.model import GatewayModel
 from awsgw.core.multicluster import build_exports
+from awsgw.core.scope import controller_gateways, gateway_scope
 from awsgw.core.status import class_statuses, gateway_status, listener_set_status, route_status
 from awsgw.core.store import Store
 from awsgw.core.translate import build_model
@@ -77,8 +78,9 @@ def reconcile(
     it is absent or being deleted); statuses of it, of the Routes with a parent on it, and
     of the GatewayClasses.
 
-    Planning is pure and cheap, so every Gateway is planned (Route statuses depend on all
-    of them) while only the selected ones touch the cloud.
+    A pass over one Gateway attaches and plans it and the Gateways its Routes also name
+    (``gateway_scope``: their Route statuses list every parent), and only it touches the
+    cloud; its cost grows with that Gateway, not with the cluster.
     """
     with frozen_heap():
         return _reconcile(store, providers, now, only, progress, catalog)
@@ -93,7 +95,8 @@ def _reconcile(
     catalog: Catalog,
 ) -> PassResult:
     result = PassResult()
-    attachment = attach(store, catalog, parse_time(now))
+    scope = None if only is None else gateway_scope(store, catalog, only)
+    attachment = attach(store, catalog, parse_time(now), scope)
     models: dict[str, GatewayModel] = {
         key: build_model(gws, attachment, store)
         for key, gws in attachment.gateways.items()
@@ -121,7 +124,7 @@ def _reconcile(
     controllers = {gws.controller for gws in attachment.gateways.values()}
     controllers |= {cs.gateway_class.spec.controller_name for cs in attachment.classes.values()}
     controllers |= set(providers)
-    for route in store.routes():
+    for route in store.routes() if only is None else store.routes_naming([only]):
         parents = judgement.parents.get(route.ref, [])
         stale = _stale_parents(route, controllers, attachment)
         touched = {p.gateway_key for p in parents} | stale
@@ -130,7 +133,8 @@ def _reconcile(
         result.statuses[(route.kind, route.key)] = route_status(route, parents, controllers, now)
     for key, policy in attachment.policies.states.items():
         if only is None or only in policy.ancestors:
-            result.statuses[(TARGET_GROUP_POLICY, key)] = policy.status(now, controllers)
+            status = policy.status(now, controllers, scope)
+            result.statuses[(TARGET_GROUP_POLICY, key)] = status
     return result
 
 
@@ -147,7 +151,7 @@ def _begin(
     classes = {c.gateway_class.spec.controller_name for c in attachment.classes.values()}
     passes = {}
     for controller, provider in providers.items():
-        known = frozenset(k for k, g in attachment.gateways.items() if g.controller == controller)
+        known = controller_gateways(store, controller)
         mine = {k: m for k, m in models.items() if k in known}
         scope = PassScope(mine, known, exports, controller in classes, only)
         provider_pass = provider.begin(scope)

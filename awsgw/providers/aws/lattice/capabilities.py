@@ -28,6 +28,7 @@ LATTICE = Capabilities(
     tls_modes={"HTTPS": ("Terminate",), "TLS": ("Passthrough",)},
     kind_notes={"GRPCRoute": "VPC Lattice serves gRPC only on HTTPS listeners"},
     own_hosts=True,
+    planned_together=True,
     backend_kinds=frozenset({SERVICE, SERVICE_IMPORT}),
     no_static_address="spec.addresses: a VPC Lattice service network takes no address; "
     "each Route's VPC Lattice service gets its own DNS name",
