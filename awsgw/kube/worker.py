@@ -33,6 +33,8 @@ from awsgw.reconcilers.gateways import PassResult, reconcile
 
 log = logging.getLogger("awsgw.kube.worker")
 QUOTA_HINTS = ("TooMany", "LimitExceeded", "quota")
+THROTTLE_HINTS = ("Throttl", "RequestLimitExceeded", "TooManyRequests", "SlowDown")
+"""A request rate refused (passing), not a quota, though the words overlap."""
 MANAGED = CATALOG.controllers
 """Controllers whose Gateways get cloud resources, hence the finalizer (ALB, NLB, VPC Lattice)."""
 
@@ -247,6 +249,8 @@ class GatewayWorker:
     @staticmethod
     def _reason(message: str) -> str:
         """The Event reason of an exception's message (a quota, or any other AWS error)."""
+        if any(h in message for h in THROTTLE_HINTS):
+            return "AWSError"
         return "QuotaExceeded" if any(h in message for h in QUOTA_HINTS) else "AWSError"
 
     @staticmethod

@@ -194,7 +194,11 @@ def test_a_second_pass_with_nothing_changed_writes_nothing() -> None:
 
 @pytest.mark.parametrize(
     ("error", "reason"),
-    [("Throttling: Rate exceeded", "AWSError"), ("TooManyLoadBalancers", "QuotaExceeded")],
+    [
+        ("Throttling: Rate exceeded", "AWSError"),
+        ("An error occurred (RequestLimitExceeded): Request limit exceeded.", "AWSError"),
+        ("TooManyLoadBalancers", "QuotaExceeded"),
+    ],
 )
 def test_aws_failures_retry_with_one_warning(error: str, reason: str) -> None:
     w = World()

@@ -70,7 +70,8 @@ ACCESS_DENIED = frozenset({"AccessDenied", "AccessDeniedException", "Unauthorize
 
 QUOTA_HINTS = ("TooMany", "LimitExceeded", "QuotaExceeded")
 """Error codes that mean an account quota (``TooManyLoadBalancers``, ``LimitExceeded``,
-``ServiceQuotaExceededException``), not a passing fault."""
+``ServiceQuotaExceededException``), not a passing fault (``THROTTLING_CODES`` such as EC2's
+``RequestLimitExceeded`` are not quotas)."""
 
 
 def error_code(exc: Exception) -> str:
@@ -82,7 +83,7 @@ def failure_of(
 ) -> Failure:
     """A failed AWS call as a ``Failure``: the message, and whether a quota refused it."""
     code = error_code(exc)
-    quota = any(hint in code for hint in QUOTA_HINTS)
+    quota = code not in THROTTLING_CODES and any(hint in code for hint in QUOTA_HINTS)
     return Failure(f"{prefix}{exc}", gateway=gateway, where=where, quota=quota)
 
 
