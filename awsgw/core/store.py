@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from awsgw.objects import (
+    GATEWAY_GROUP,
     EndpointSlice,
     Gateway,
     GatewayClass,
@@ -40,7 +41,6 @@ ROUTE_KINDS: tuple[tuple[str, type[Route]], ...] = (
     ("TLSRoute", TLSRoute),
 )
 """The Route kinds awsgw attaches, in the order a pass reads them."""
-GATEWAY_GROUP = "gateway.networking.k8s.io"
 
 
 def parent_keys(route: Route) -> set[tuple[str, str]]:
