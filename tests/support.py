@@ -16,7 +16,7 @@ from awsgw.providers.aws.alb.plan.compile import AlbLimits
 from awsgw.providers.aws.alb.provider import AlbProvider
 from awsgw.providers.aws.common.requests import Request
 from awsgw.providers.aws.common.session import Aws
-from awsgw.reconcilers.gateways import PassResult, reconcile_all
+from awsgw.reconcilers.gateways import PassResult, reconcile
 
 NOW = "2026-01-01T00:00:00Z"
 GATEWAY_CLASS = """
@@ -81,10 +81,11 @@ class Harness:
     def __post_init__(self) -> None:
         self.aws = Aws.create(max_attempts=1)
 
-    def run(self, text: str) -> PassResult:
+    def run(self, text: str, only: str | None = None) -> PassResult:
+        """A full pass over ``text`` (or one over the Gateway ``only``), counting its calls."""
         provider = AlbProvider(self.aws, self.cluster, self.vpc_id, self.limits, wait_active=5)
         self.aws.counter.reset()
-        return reconcile_all(Store.of(objects(text)), {ALB_CONTROLLER: provider}, NOW)
+        return reconcile(Store.of(objects(text)), {ALB_CONTROLLER: provider}, NOW, only)
 
     @property
     def elbv2(self) -> Any:
@@ -155,13 +156,14 @@ class NlbHarness:
     def __post_init__(self) -> None:
         self.aws = Aws.create(max_attempts=1)
 
-    def run(self, text: str) -> PassResult:
+    def run(self, text: str, only: str | None = None) -> PassResult:
+        """A full pass over ``text`` (or one over the Gateway ``only``), counting its calls."""
         from awsgw.providers.aws.nlb.capabilities import CONTROLLER
         from awsgw.providers.aws.nlb.provider import NlbProvider
 
         provider = NlbProvider(self.aws, self.cluster, self.vpc_id, wait_active=5)
         self.aws.counter.reset()
-        return reconcile_all(Store.of(objects(text)), {CONTROLLER: provider}, NOW)
+        return reconcile(Store.of(objects(text)), {CONTROLLER: provider}, NOW, only)
 
     @property
     def elbv2(self) -> Any:

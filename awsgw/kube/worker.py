@@ -151,6 +151,8 @@ class GatewayWorker:
             result = reconcile(store, self.providers(), self.now(), only=only)
             for key in result.deleted:
                 log.info("AWS resources deleted", extra={"gateway": key})
+            for failure in result.failed:
+                log.warning("pass failed: %s", failure, extra={"key": only or "@full"})
             return result
         except NotLeader:
             raise

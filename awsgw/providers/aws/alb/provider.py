@@ -18,7 +18,7 @@ from awsgw.core.conditions import Reason
 from awsgw.core.findings import Failure, GatewayObservation
 from awsgw.providers.aws.alb.capabilities import ALB
 from awsgw.providers.aws.alb.listener_rules import apply_rules, live_rules
-from awsgw.providers.aws.alb.plan.compile import AlbSpec, compile_alb
+from awsgw.providers.aws.alb.plan.compile import AlbSpec, compile_alb, lb_name
 from awsgw.providers.aws.alb.plan.shapes import actions_api, actions_canon
 from awsgw.providers.aws.alb.plan.values import NOT_FOUND, AlbLimits
 from awsgw.providers.aws.common.certificates import Certificates
@@ -26,7 +26,7 @@ from awsgw.providers.aws.common.network import NetworkError, SecurityGroups, fin
 from awsgw.providers.aws.common.session import Aws, failure_of
 from awsgw.providers.aws.common.tags import Conflict
 from awsgw.providers.aws.elbv2.configuration import InvalidConfiguration
-from awsgw.providers.aws.elbv2.inventory import ElbInventory, read_inventory
+from awsgw.providers.aws.elbv2.inventory import ElbInventory, read_gateway, read_inventory
 from awsgw.providers.aws.elbv2.listeners import Listeners, ListenerWant, listener_policies
 from awsgw.providers.aws.elbv2.load_balancers import LoadBalancers
 from awsgw.providers.aws.elbv2.plan.specs import LoadBalancerSpec
@@ -80,16 +80,31 @@ class AlbProvider(DataPlane[AlbSpec, None]):
 
     # ------------------------------------------------------------------ read and plan
     def read(self, scope: PassScope) -> list[Failure]:
-        """Read every application load balancer and target group once for the pass."""
+        """Read the pass's share of ELBv2 once: every application load balancer and target
+        group on a full pass, the Gateway's own on a pass over one Gateway."""
         try:
-            self.use_inventory(read_inventory(self.elbv2, ("application",), self.plane))
+            if scope.only is None:
+                inventory = read_inventory(self.elbv2, ("application",), self.plane)
+            else:
+                names = [lb_name(self.cluster, scope.only)]
+                inventory = read_gateway(
+                    self.elbv2, scope.only, ("application",), names, self.plane
+                )
+            self.use_inventory(inventory)
         except (ClientError, BotoCoreError) as exc:
             return [failure_of(exc, where="AWS", prefix="ALB: ")]
         return []
 
     def owned(self) -> set[str]:
-        """Gateway keys that own a load balancer, target group or security group here."""
-        return self.inventory.owned_gateways(self.cluster) | self.groups.owned_gateways()
+        """Gateway keys that own a load balancer, target group or security group here (of
+        the one Gateway only, when the pass read no more)."""
+        owned = self.inventory.owned_gateways(self.cluster)
+        gateway = self.inventory.gateway
+        if gateway is None:
+            return owned | self.groups.owned_gateways()
+        if gateway not in owned and self.groups.find(gateway) is not None:
+            owned.add(gateway)
+        return owned
 
     def plan(self, scope: PassScope) -> AlbPlan:
         """Pure: the ALB each Gateway needs, and the Route rules it cannot express."""

@@ -1,13 +1,19 @@
-"""One read of the account's ELBv2 load balancers (of the data plane's types) and target
-groups, with their tags: the pass's snapshot, shared by the ALB and NLB data planes.
+"""The pass's snapshot of ELBv2, shared by the ALB and NLB data planes: on a full pass one
+read of the account's load balancers (of the data plane's types) and target groups, with
+their tags; on a pass over one Gateway, its own only (``read_gateway``): its load balancers
+by name, their target groups and their tags (a target group about to be created is looked
+up by name first: ``look_up_target_group``).
 
 Ownership is this cluster's tag and the data plane's (``PLANE_TAG``): the NLB data plane's
 chained ALB and target groups are never the ALB data plane's to collect, nor the reverse."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from awsgw.providers.aws.common.tags import GATEWAY_TAG, owned_by
 from awsgw.providers.aws.elbv2.describe import tags_of
@@ -23,6 +29,8 @@ class ElbInventory:
     """Every target group of the account, by name (names are unique per account)."""
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
     """ARN → tags, for everything above."""
+    gateway: str | None = None
+    """The one Gateway whose resources this holds (None: the account's, a full read)."""
 
     def mine(self, arn: str, cluster: str) -> bool:
         return owned_by(self.tags.get(arn, {}), cluster, self.plane)
@@ -56,3 +64,80 @@ def read_inventory(elbv2: Any, lb_types: tuple[str, ...], plane: str | None = No
     arns += [tg["TargetGroupArn"] for tg in inv.tgs.values()]
     inv.tags = tags_of(elbv2, arns)
     return inv
+
+
+NOT_FOUND = ("LoadBalancerNotFound", "TargetGroupNotFound")
+NAMES_BATCH = 20
+"""Names one DescribeLoadBalancers or DescribeTargetGroups call takes (ELBv2: 20)."""
+
+
+def _named(elbv2: Any, operation: str, key: str, names: list[str]) -> list[dict[str, Any]]:
+    """What exists of ``names``: one call per batch, and only when a batch names something
+    absent (ELBv2 then refuses the whole call) one call per name of it."""
+    found: list[dict[str, Any]] = []
+    call = getattr(elbv2, operation)
+    for i in range(0, len(names), NAMES_BATCH):
+        batch = names[i : i + NAMES_BATCH]
+        try:
+            found += call(Names=batch)[key]
+            continue
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in NOT_FOUND:
+                raise
+        for name in batch if len(batch) > 1 else ():
+            try:
+                found += call(Names=[name])[key]
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") not in NOT_FOUND:
+                    raise
+    return found
+
+
+def _used_by(elbv2: Any, lb_arn: str) -> list[dict[str, Any]]:
+    """The target groups a load balancer's listeners use: none is an answer, whether ELBv2
+    says so with an empty page or with TargetGroupNotFound (as moto does)."""
+    found: list[dict[str, Any]] = []
+    try:
+        for page in elbv2.get_paginator("describe_target_groups").paginate(LoadBalancerArn=lb_arn):
+            found += page["TargetGroups"]
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "TargetGroupNotFound":
+            raise
+    return found
+
+
+def read_gateway(
+    elbv2: Any,
+    gateway: str,
+    lb_types: tuple[str, ...],
+    lb_names: Iterable[str],
+    plane: str | None = None,
+) -> ElbInventory:
+    """One Gateway's share of ELBv2, whatever else the account holds: the load balancers
+    named ``lb_names``, the target groups they use, and their tags. Target groups of the
+    Gateway that nothing uses any more are the full pass's to collect."""
+    inv = ElbInventory(plane, gateway=gateway)
+    for lb in _named(elbv2, "describe_load_balancers", "LoadBalancers", sorted(set(lb_names))):
+        if lb.get("Type") in lb_types:
+            inv.lbs[lb["LoadBalancerName"]] = lb
+    for lb in inv.lbs.values():
+        for tg in _used_by(elbv2, lb["LoadBalancerArn"]):
+            inv.tgs[tg["TargetGroupName"]] = tg
+    arns = [lb["LoadBalancerArn"] for lb in inv.lbs.values()]
+    arns += [tg["TargetGroupArn"] for tg in inv.tgs.values()]
+    inv.tags = tags_of(elbv2, arns)
+    return inv
+
+
+def look_up_target_group(elbv2: Any, inv: ElbInventory, name: str) -> dict[str, Any] | None:
+    """A target group by name, from the inventory or, when it holds one Gateway's share
+    only, from ELBv2 (with its tags, kept in the inventory): a name another owner took must
+    be seen before a create."""
+    if name in inv.tgs or inv.gateway is None:
+        return inv.tgs.get(name)
+    found = _named(elbv2, "describe_target_groups", "TargetGroups", [name])
+    if not found:
+        return None
+    tg = inv.tgs[name] = found[0]
+    inv.tags.update(tags_of(elbv2, [tg["TargetGroupArn"]]))
+    return tg

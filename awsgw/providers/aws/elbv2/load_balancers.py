@@ -37,7 +37,7 @@ from awsgw.providers.aws.elbv2.configuration import (
     check_security_groups,
     choose_subnets,
 )
-from awsgw.providers.aws.elbv2.inventory import ElbInventory
+from awsgw.providers.aws.elbv2.inventory import ElbInventory, look_up_target_group
 from awsgw.providers.aws.elbv2.plan.health import health_changes, wanted_health
 from awsgw.providers.aws.elbv2.plan.specs import LoadBalancerSpec, TargetGroupSpec
 
@@ -211,7 +211,7 @@ class LoadBalancers:
         """Name → ARN of the Gateway's target groups, each with exactly its targets."""
         arns = {}
         for name, tg in specs.items():
-            have = self.inv.tgs.get(name)
+            have = look_up_target_group(self.elbv2, self.inv, name)
             if have is not None and not self.inv.mine(have["TargetGroupArn"], self.cluster):
                 raise Conflict(f"target group {name} exists and is not owned by this cluster")
             created = have is None

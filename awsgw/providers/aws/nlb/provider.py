@@ -24,7 +24,7 @@ from awsgw.providers.aws.common.network import NetworkError
 from awsgw.providers.aws.common.session import Aws, failure_of
 from awsgw.providers.aws.common.tags import Conflict
 from awsgw.providers.aws.elbv2.configuration import InvalidConfiguration
-from awsgw.providers.aws.elbv2.inventory import read_inventory
+from awsgw.providers.aws.elbv2.inventory import read_gateway, read_inventory
 from awsgw.providers.aws.elbv2.listeners import ListenerWant, listener_policies
 from awsgw.providers.aws.elbv2.plan.specs import LoadBalancerSpec
 from awsgw.providers.aws.elbv2.replacement import Fixed, replacement
@@ -37,6 +37,7 @@ from awsgw.providers.aws.nlb.plan.compile import (
     NlbSpec,
     chained_name,
     compile_nlb,
+    nlb_name,
 )
 from awsgw.providers.aws.nlb.plan.shapes import forward_api, forward_canon
 from awsgw.providers.base import DataPlane, PassScope, Plan
@@ -72,9 +73,17 @@ class NlbProvider(DataPlane[NlbSpec, None]):
 
     # ------------------------------------------------------------------ read and plan
     def read(self, scope: PassScope) -> list[Failure]:
-        """Read every network and application load balancer and target group once."""
+        """Read the pass's share of ELBv2 once: every network and application load balancer
+        and target group on a full pass, the Gateway's NLB and chained ALB on a pass over
+        one Gateway."""
+        types = ("network", "application")
         try:
-            inventory = read_inventory(self.elbv2, ("network", "application"), NLB_PLANE)
+            if scope.only is None:
+                inventory = read_inventory(self.elbv2, types, NLB_PLANE)
+            else:
+                only = scope.only
+                names = [nlb_name(self.cluster, only), chained_name(self.cluster, only)]
+                inventory = read_gateway(self.elbv2, only, types, names, NLB_PLANE)
         except (ClientError, BotoCoreError) as exc:
             return [failure_of(exc, where="AWS", prefix="NLB: ")]
         self.alb.use_inventory(inventory)
