@@ -13,6 +13,17 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+AWS_RATE_LIMITS: dict[str, tuple[float, int]] = {
+    "elastic-load-balancing-v2": (10.0, 40),
+    "ec2": (10.0, 50),
+    "vpc-lattice": (5.0, 10),
+    "acm": (5.0, 10),
+}
+"""Service id → (requests per second, burst), at or below AWS's own buckets per account and
+Region (ELBv2: reads 40, refilled at 10/s, as the AWS Load Balancer Controller's default
+throttle; EC2: reads 100 at 20/s, half of it), since the account's other tools share them;
+VPC Lattice and ACM, which document no such bucket, a conservative 5/s."""
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AWSGW_", extra="ignore")
@@ -29,6 +40,18 @@ class Settings(BaseSettings):
         default=100, ge=1, le=1000, description="ELBv2 quota: rules per listener."
     )
     aws_max_attempts: int = Field(default=3, ge=1, le=10)
+    aws_rate_limits: dict[str, tuple[float, int]] = Field(
+        default_factory=lambda: dict(AWS_RATE_LIMITS),
+        description="Client-side rate limit per AWS service id: [requests per second, burst] "
+        '(JSON, e.g. {"elastic-load-balancing-v2": [10, 40]}); every worker shares it.',
+    )
+    workers: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Gateways reconciled at once (never two passes on one Gateway); the rate "
+        "limits above bound what they ask of AWS together.",
+    )
     lattice_security_groups: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Security groups of this VPC's VPC Lattice service network association "

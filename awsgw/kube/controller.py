@@ -1,9 +1,10 @@
 """The controller: reflectors → cache → work queue → worker, under a leader Lease.
 
-Threads: one reflector per watched kind, the lease renewer, one worker (a single worker keeps
-passes over shared AWS state — certificates, garbage collection — strictly ordered), the
-periodic resync and the HTTP server. Only the leader works; every Kubernetes write and every
-AWS write asks ``is_leader()`` right before it is sent.
+Threads: one reflector per watched kind, the lease renewer, ``workers`` workers (the queue
+never hands one key to two of them; ``PassLocks`` keeps a full pass alone and VPC Lattice's
+passes one at a time; the AWS rate limits are shared), the periodic resync and the HTTP
+server. Only the leader works; every Kubernetes write and every AWS write asks
+``is_leader()`` right before it is sent.
 """
 
 from __future__ import annotations
@@ -141,8 +142,25 @@ class Controller:
         for r in self.reflectors:
             synced.set(1.0 if r.synced.is_set() else 0.0, kind=r.kind)
             lists.set(float(r.lists), kind=r.kind)
+        waits = Family(
+            "awsgw_aws_rate_limit_waits_total",
+            "AWS requests that waited for the client-side rate limit.",
+            "counter",
+            ("service",),
+        )
+        waited = Family(
+            "awsgw_aws_rate_limit_wait_seconds_total",
+            "Seconds AWS requests waited for the client-side rate limit.",
+            "counter",
+            ("service",),
+        )
+        for service, (count, seconds) in self.cloud.rate_limited().items():
+            waits.set(float(count), service=service)
+            waited.set(seconds, service=service)
+        workers = Family("awsgw_workers", "Workers taking keys from the queue.", "gauge")
+        workers.set(float(self.settings.workers))
         return [aws_calls(self.cloud.outcomes()), depth, delayed, adds, retries, leader,
-                synced, lists]  # fmt: skip
+                synced, lists, waits, waited, workers]  # fmt: skip
 
     # ------------------------------------------------------------------ threads
     def _spawn(self, name: str, target: Any) -> None:
@@ -164,7 +182,8 @@ class Controller:
             self._spawn("leader", lambda: self.leader.run(self.stop) if self.leader else None)
         else:
             self._leadership(True)
-        self._spawn("worker", self._work)
+        for i in range(self.settings.workers):
+            self._spawn(f"worker-{i}", self._work)
         self._spawn("resync", self._resync)
         self.stop.wait()
 
@@ -225,9 +244,10 @@ class Controller:
         self.queue.shutdown()
         for r in self.reflectors:
             r.close()
+        deadline = time.monotonic() + self.settings.shutdown_grace
         for t in self._threads:
-            if t.name == "worker":
-                t.join(self.settings.shutdown_grace)
+            if t.name.startswith("worker-"):
+                t.join(max(0.0, deadline - time.monotonic()))
         if self.leader is not None:
             self.leader.release()
         self.server.stop()

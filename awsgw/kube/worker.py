@@ -24,6 +24,7 @@ from awsgw.kube.api import NotLeader
 from awsgw.kube.cache import Cache
 from awsgw.kube.events import EventRecorder
 from awsgw.kube.mapping import CLASSES, FULL
+from awsgw.kube.pass_locks import PassLocks
 from awsgw.kube.resources import GATEWAYS
 from awsgw.kube.writes import FINALIZER, WriteConflict, Writer
 from awsgw.objects import Gateway, GatewayClass, KubeObject
@@ -37,6 +38,7 @@ THROTTLE_HINTS = ("Throttl", "RequestLimitExceeded", "TooManyRequests", "SlowDow
 """A request rate refused (passing), not a quota, though the words overlap."""
 MANAGED = CATALOG.controllers
 """Controllers whose Gateways get cloud resources, hence the finalizer (ALB, NLB, VPC Lattice)."""
+PLANNED_TOGETHER = frozenset(c for c, caps in CATALOG.rows.items() if caps.planned_together)
 
 
 def utc_now() -> str:
@@ -72,7 +74,10 @@ class GatewayWorker:
         enqueue_after: Callable[[str, float], None],
         requeue_pending: float = 15.0,
         now: Callable[[], str] = utc_now,
+        locks: PassLocks | None = None,
     ) -> None:
+        self.locks = locks or PassLocks(PLANNED_TOGETHER)
+        """Shared by the workers of one process: which passes may run at once."""
         self.cache = cache
         self.writer = writer
         self.recorder = recorder
@@ -82,10 +87,12 @@ class GatewayWorker:
         self.now = now
 
     def process(self, key: str) -> Outcome:
+        """One key; safe to call from several threads at once with distinct keys."""
         if key == CLASSES:
             return self.classes()
         if key == FULL:
-            return self.full_pass()
+            with self.locks.full():
+                return self.full_pass()
         return self.gateway(key)
 
     # ------------------------------------------------------------------ one Gateway
@@ -94,12 +101,19 @@ class GatewayWorker:
         return gc.spec.controller_name if isinstance(gc, GatewayClass) else None
 
     def gateway(self, key: str) -> Outcome:
-        unreadable = self.cache.invalid("Gateway").get(key)
-        if unreadable is not None:
-            return self._unreadable(key, unreadable)
         gw = self.cache.get("Gateway", key)
-        if not isinstance(gw, Gateway):  # gone from the API: whatever it left in AWS goes
-            return self._run(key, None, self.cache.snapshot())
+        unreadable = self.cache.invalid("Gateway").get(key)
+        known = isinstance(gw, Gateway) and unreadable is None
+        with self.locks.gateway(
+            self._controller(gw) if isinstance(gw, Gateway) and known else None
+        ):
+            if unreadable is not None:
+                return self._unreadable(key, unreadable)
+            if not isinstance(gw, Gateway):  # gone from the API: whatever it left in AWS goes
+                return self._run(key, None, self.cache.snapshot())
+            return self._gateway(key, gw)
+
+    def _gateway(self, key: str, gw: Gateway) -> Outcome:
         ours = self._controller(gw) in MANAGED
         if gw.metadata.deletion_timestamp is None and ours:
             try:

@@ -18,6 +18,7 @@ from botocore.config import Config
 
 from awsgw import __version__
 from awsgw.core.findings import Failure
+from awsgw.providers.aws.common.rate_limit import RateLimits
 
 READ_PREFIXES = ("Describe", "Get", "List")
 THROTTLING_CODES = frozenset(
@@ -214,6 +215,13 @@ class Aws:
         self.session.events.register_first("before-call.*.*", guard)
         for client in self._clients.values():
             client.meta.events.register_first("before-call.*.*", guard)
+
+    def limit_rate(self, limits: RateLimits) -> None:
+        """Every HTTP attempt waits for its service's token first (``before-send``: each
+        of botocore's retries too), on the session and on clients that already exist."""
+        self.session.events.register_first("before-send.*.*", limits)
+        for client in self._clients.values():
+            client.meta.events.register_first("before-send.*.*", limits)
 
     @property
     def region(self) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from awsgw.providers.aws.common.session import Aws
-from awsgw.providers.aws.common.tags import CLUSTER_TAG, owned_by
+from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG, owned_by
 from awsgw.providers.aws.lattice.plan.names import (
     EXPORT_NAME_TAG,
     EXPORT_NAMESPACE_TAG,
@@ -76,13 +76,15 @@ class LatticeInventory:
         return [a for a in self.links.values() if a.get("serviceId") == service_id]
 
 
-def owns_lattice_resources(aws: Aws, cluster: str) -> bool:
-    """Does this cluster own any VPC Lattice resource? One tag-scoped read (Resource Groups
-    Tagging API ``GetResources``), not a listing of the account."""
+def owns_lattice_resources(aws: Aws, cluster: str, gateway: str | None = None) -> bool:
+    """Does this cluster (for one Gateway: that Gateway) own any VPC Lattice resource? One
+    tag-scoped read (Resource Groups Tagging API ``GetResources``), not a listing of the
+    account."""
+    filters = [{"Key": CLUSTER_TAG, "Values": [cluster]}]
+    if gateway is not None:
+        filters.append({"Key": GATEWAY_TAG, "Values": [gateway]})
     found = aws.client("resourcegroupstaggingapi").get_resources(
-        TagFilters=[{"Key": CLUSTER_TAG, "Values": [cluster]}],
-        ResourceTypeFilters=["vpc-lattice"],
-        ResourcesPerPage=1,
+        TagFilters=filters, ResourceTypeFilters=["vpc-lattice"], ResourcesPerPage=1
     )
     return bool(found.get("ResourceTagMappingList"))
 

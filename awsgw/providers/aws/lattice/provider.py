@@ -109,6 +109,9 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
         self.inv = LatticeInventory()
         self.readable = False
         self.in_use = False
+        self.shares = True
+        """This pass applies what spans Gateways (exports): not on one of another data
+        plane's Gateways."""
         self.services = Services(self.client, self.cluster, self.inv)
         self.groups = TargetGroups(self.client, self.cluster, self.inv)
         self.groups_done: set[str] = set()
@@ -126,11 +129,19 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
         ServiceExports (another Multi-Cluster Services implementation's, maybe) publish
         nothing, and no Lattice call is made unless a tag-scoped read finds resources this
         cluster still owns there (its Lattice Gateways were removed): those are deleted. An
-        account where the controller may not read Lattice is logged once and skipped."""
+        account where the controller may not read Lattice is logged once and skipped.
+
+        A pass over another data plane's Gateway reads Lattice only when a tag-scoped read
+        finds resources of that Gateway here (its class moved): they are deleted, nothing
+        else is written (exports are the Lattice Gateways' and the full pass's)."""
         self._forget()
-        self.in_use = scope.has_class or bool(scope.gateways)
+        other = scope.only is not None and scope.only not in scope.known
+        self.in_use = not other and (scope.has_class or bool(scope.gateways))
+        self.shares = not other
         try:
-            if not self.in_use and not owns_lattice_resources(self.aws, self.cluster):
+            if other and not owns_lattice_resources(self.aws, self.cluster, scope.only):
+                return []
+            if not other and not self.in_use and not owns_lattice_resources(self.aws, self.cluster):
                 return []
             self.inv = read_inventory(self.client, self.cluster, self.vpc())
         except NetworkError as exc:
@@ -179,7 +190,7 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
     # ------------------------------------------------------------------ apply
     def apply_shared(self, plan: LatticeSpec) -> list[Failure]:
         """Publish the exported Service ports, withdraw those no longer exported."""
-        if not self.readable:
+        if not self.readable or not self.shares:
             return []
         try:
             for spec in plan.shared.exports.values():

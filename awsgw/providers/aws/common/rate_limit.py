@@ -1,0 +1,91 @@
+"""A client-side rate limit per AWS service: a token bucket each, shared by every worker of
+the process, taken right before each HTTP attempt is sent.
+
+AWS throttles each account and Region with token buckets of its own (the ELB user guide's
+"Request throttling": reads 40, refilled at 10 per second; EC2's: reads 100 at 20 per
+second). Staying below them keeps awsgw from throttling itself and from starving every other
+tool of the account. botocore's
+retries still own throttling: a throttled call is retried by botocore, and each retry waits
+for a token here too (``before-send`` fires per attempt).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class TokenBucket:
+    """``rate`` tokens a second up to ``burst``; ``take`` blocks until one is there."""
+
+    def __init__(
+        self,
+        rate: float,
+        burst: int,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if rate <= 0 or burst < 1:
+            raise ValueError("a token bucket needs rate > 0 and burst >= 1")
+        self.rate = rate
+        self.burst = burst
+        self._clock = clock
+        self._sleep = sleep
+        self._tokens = float(burst)
+        self._at = clock()
+        self._lock = threading.Lock()
+
+    def take(self) -> float:
+        """Take one token, waiting for it if need be; the seconds waited."""
+        with self._lock:  # reserve: later takers queue behind this one's debt
+            now = self._clock()
+            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+            self._at = now
+            self._tokens -= 1.0
+            wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+
+@dataclass
+class RateLimits:
+    """The buckets of a process, by service id, and what they made callers wait."""
+
+    limits: Mapping[str, tuple[float, int]]
+    """Service id (botocore's, hyphenated) → (requests per second, burst); a service not
+    named is not limited (``Settings.aws_rate_limits`` holds the defaults)."""
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    waits: Counter[str] = field(default_factory=Counter)
+    """Service → requests that had to wait for a token."""
+    waited: dict[str, float] = field(default_factory=dict)
+    """Service → seconds spent waiting."""
+
+    def __post_init__(self) -> None:
+        self._buckets = {
+            service: TokenBucket(rate, burst, self.clock, self.sleep)
+            for service, (rate, burst) in self.limits.items()
+        }
+        self._lock = threading.Lock()
+
+    def __call__(self, event_name: str, **_: Any) -> None:
+        """botocore ``before-send.<service-id>.<Operation>``: wait for the service's token."""
+        service = event_name.split(".")[1]
+        bucket = self._buckets.get(service)
+        if bucket is None:
+            return
+        wait = bucket.take()
+        if wait > 0:
+            with self._lock:
+                self.waits[service] += 1
+                self.waited[service] = self.waited.get(service, 0.0) + wait
+
+    def snapshot(self) -> dict[str, tuple[int, float]]:
+        """Service → (requests that waited, seconds waited)."""
+        with self._lock:
+            return {s: (self.waits[s], self.waited.get(s, 0.0)) for s in self._buckets}
