@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     )
     leader_elect: bool = Field(default=True, description="Take part in leader election.")
     lease_name: str = Field(default="awsgw-controller", min_length=1)
+    shards: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="0: one leader does everything. N: Gateways are sharded over the replicas "
+        "through N Leases <lease_name>-shard-<i> (and member Leases); each replica works on the "
+        "shards it holds.",
+    )
     lease_namespace: str | None = Field(
         default=None, description="Default: the service account's namespace, else default."
     )

@@ -25,10 +25,12 @@ from awsgw.kube.queue import WorkQueue
 from awsgw.kube.reflector import Reflector
 from awsgw.kube.resources import WATCHED
 from awsgw.kube.server import HealthServer
-from awsgw.kube.worker import GatewayWorker
+from awsgw.kube.shards import Shards, shard_of
+from awsgw.kube.worker import PLANNED_TOGETHER, GatewayWorker
 from awsgw.kube.writes import Writer
-from awsgw.objects import KubeObject
+from awsgw.objects import Gateway, GatewayClass, KubeObject
 from awsgw.providers.registry import DEFAULT_CONTROLLER, Cloud
+from awsgw.reconcilers.gateways import SHARED
 from awsgw.settings import Settings
 
 log = logging.getLogger("awsgw.kube.controller")
@@ -66,15 +68,19 @@ class Controller:
             for resource in WATCHED
         ]
         self.leader: LeaderElector | None = None
-        if settings.leader_elect:
-            lease = LeaseConfig(
-                settings.lease_name,
-                lease_namespace,
-                identity,
-                settings.lease_duration,
-                settings.lease_renew_deadline,
-                settings.lease_retry_period,
-            )
+        self.shards: Shards | None = None
+        self._local = threading.local()
+        lease = LeaseConfig(
+            settings.lease_name,
+            lease_namespace,
+            identity,
+            settings.lease_duration,
+            settings.lease_renew_deadline,
+            settings.lease_retry_period,
+        )
+        if settings.leader_elect and settings.shards:
+            self.shards = Shards(api, lease, settings.shards, on_gain=self._gained)
+        elif settings.leader_elect:
             self.leader = LeaderElector(api, lease, on_change=self._leadership)
         api.may_write = self.is_leader
         cloud.guard_writes(
@@ -95,6 +101,7 @@ class Controller:
             cloud.providers,
             self.queue.add_after,
             settings.requeue_pending,
+            owns=self.owns,
         )
         self.server = HealthServer(
             settings.metrics_address, self.healthy, self.ready, self.metrics.registry.render
@@ -104,7 +111,38 @@ class Controller:
 
     # ------------------------------------------------------------------ wiring
     def is_leader(self) -> bool:
+        """May this replica write now? Sharded: does it hold the shard of the key its
+        thread is processing (any shard, outside a key or in a full pass)?"""
+        if self.shards is not None:
+            key = getattr(self._local, "key", None)
+            if key is None or key == FULL:
+                return self.shards.holds_any()
+            return self.owns(key)
         return self.leader is None or self.leader.is_leader()
+
+    def shard_key(self, key: str) -> str:
+        """What a key is sharded by: a Gateway's key, except that the Gateways of a data
+        plane planned together (VPC Lattice) and the work of no Gateway go with ``SHARED``
+        (one replica does them all, so no two replicas plan them at once)."""
+        if key.startswith("@"):
+            return SHARED
+        gw = self.cache.get("Gateway", key)
+        if isinstance(gw, Gateway):
+            gc = self.cache.get("GatewayClass", gw.spec.gateway_class_name)
+            if isinstance(gc, GatewayClass) and gc.spec.controller_name in PLANNED_TOGETHER:
+                return SHARED
+        return key
+
+    def owns(self, key: str) -> bool:
+        """Is a key this replica's (always, unless sharded)?"""
+        if self.shards is None:
+            return True
+        return self.shards.holds(shard_of(self.shard_key(key), self.shards.count))
+
+    def _gained(self, shards: set[int]) -> None:
+        """New shards: catch up on them (a full pass over what this replica owns now)."""
+        self.queue.add(CLASSES)
+        self.queue.add(FULL)
 
     def _on_change(
         self, kind: str, old: KubeObject | None, new: KubeObject | None, store: Store
@@ -135,6 +173,11 @@ class Controller:
         retries.set(self.queue.retries)
         leader = Family("awsgw_leader", "1 while this replica holds the lease.", "gauge")
         leader.set(1.0 if self.is_leader() else 0.0)
+        held = Family("awsgw_shards_held", "Shards this replica holds (--shards).", "gauge")
+        members = Family("awsgw_shard_members", "Replicas alive, as their Leases show.", "gauge")
+        if self.shards is not None:
+            held.set(float(len(self.shards.held())))
+            members.set(float(self.shards.live_members))
         synced = Family("awsgw_cache_synced", "1 once a kind is listed.", "gauge", ("kind",))
         lists = Family(
             "awsgw_reflector_lists_total", "Full lists (start and 410).", "counter", ("kind",)
@@ -160,7 +203,7 @@ class Controller:
         workers = Family("awsgw_workers", "Workers taking keys from the queue.", "gauge")
         workers.set(float(self.settings.workers))
         return [aws_calls(self.cloud.outcomes()), depth, delayed, adds, retries, leader,
-                synced, lists, waits, waited, workers]  # fmt: skip
+                synced, lists, waits, waited, workers, held, members]  # fmt: skip
 
     # ------------------------------------------------------------------ threads
     def _spawn(self, name: str, target: Any) -> None:
@@ -178,7 +221,9 @@ class Controller:
         if self.stop.is_set():
             return
         log.info("caches synced", extra={"identity": self.identity})
-        if self.leader is not None:
+        if self.shards is not None:
+            self._spawn("shards", lambda: self.shards.run(self.stop) if self.shards else None)
+        elif self.leader is not None:
             self._spawn("leader", lambda: self.leader.run(self.stop) if self.leader else None)
         else:
             self._leadership(True)
@@ -197,8 +242,17 @@ class Controller:
                 self.stop.wait(0.1)
                 continue
             key = self.queue.get(timeout=0.5)
-            if key is not None:
+            if key is None:
+                continue
+            if key != FULL and not self.owns(key):  # another replica's shard
+                self.queue.forget(key)
+                self.queue.done(key)
+                continue
+            self._local.key = key
+            try:
                 self.process(key)
+            finally:
+                self._local.key = None
 
     def process(self, key: str) -> None:
         kind = "full" if key == FULL else "classes" if key == CLASSES else "gateway"
@@ -250,5 +304,7 @@ class Controller:
                 t.join(max(0.0, deadline - time.monotonic()))
         if self.leader is not None:
             self.leader.release()
+        if self.shards is not None:
+            self.shards.release()
         self.server.stop()
         log.info("stopped", extra={"identity": self.identity})

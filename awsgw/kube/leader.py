@@ -79,6 +79,30 @@ class LeaderElector:
             self.on_change(leading)
 
     # ------------------------------------------------------------------ one try
+    def observe_holder(self) -> str | None:
+        """Read the Lease without taking it: its holder while that one renews it (as
+        observed locally), else None (free, released, lapsed, or unreadable)."""
+        started = self.clock()
+        try:
+            lease = self.api.get(LEASES, self.config.namespace, self.config.name)
+        except KubeError:
+            return None
+        if lease is None:
+            return None
+        spec: dict[str, Any] = lease.get("spec") or {}
+        holder = str(spec.get("holderIdentity") or "")
+        live = self._live(lease, started)
+        return holder if holder and live else None
+
+    def _live(self, lease: dict[str, Any], started: float) -> bool:
+        """Has the Lease been renewed within its duration, as observed from here?"""
+        spec: dict[str, Any] = lease.get("spec") or {}
+        version = str((lease.get("metadata") or {}).get("resourceVersion", ""))
+        if self._observed is None or self._observed[0] != version:
+            self._observed = (version, started)
+        duration = float(spec.get("leaseDurationSeconds") or self.config.duration)
+        return started < self._observed[1] + duration
+
     def try_acquire_or_renew(self) -> bool:
         """Read the Lease and take or renew it if we may; whether we lead now."""
         cfg = self.config
@@ -98,11 +122,7 @@ class LeaderElector:
                 return True
             spec: dict[str, Any] = lease.get("spec") or {}
             holder = spec.get("holderIdentity") or ""
-            version = str((lease.get("metadata") or {}).get("resourceVersion", ""))
-            if self._observed is None or self._observed[0] != version:
-                self._observed = (version, started)
-            duration = float(spec.get("leaseDurationSeconds") or cfg.duration)
-            if holder and holder != cfg.identity and started < self._observed[1] + duration:
+            if holder and holder != cfg.identity and self._live(lease, started):
                 self._set(False)
                 return False
             ours = holder == cfg.identity

@@ -23,6 +23,7 @@ FLAGS = (
     "lease_name",
     "lease_namespace",
     "leader_elect",
+    "shards",
     "metrics_address",
     "resync_period",
     "log_level",
@@ -95,6 +96,12 @@ def add_parser(sub: Any) -> None:
         action="store_const",
         const=False,
         help="run without a Lease (one replica only!)",
+    )
+    r.add_argument(
+        "--shards",
+        dest="shards",
+        type=int,
+        help="shard Gateways over the replicas through N Leases (AWSGW_SHARDS; 0: one leader)",
     )
     r.add_argument(
         "--metrics-address", dest="metrics_address", help="host:port (AWSGW_METRICS_ADDRESS)"

@@ -30,7 +30,7 @@ from awsgw.kube.writes import FINALIZER, WriteConflict, Writer
 from awsgw.objects import Gateway, GatewayClass, KubeObject
 from awsgw.providers.base import Provider
 from awsgw.providers.registry import CATALOG
-from awsgw.reconcilers.gateways import PassResult, reconcile
+from awsgw.reconcilers.gateways import SHARED, PassResult, reconcile
 
 log = logging.getLogger("awsgw.kube.worker")
 QUOTA_HINTS = ("TooMany", "LimitExceeded", "quota")
@@ -75,9 +75,13 @@ class GatewayWorker:
         requeue_pending: float = 15.0,
         now: Callable[[], str] = utc_now,
         locks: PassLocks | None = None,
+        owns: Callable[[str], bool] = lambda key: True,
     ) -> None:
         self.locks = locks or PassLocks(PLANNED_TOGETHER)
         """Shared by the workers of one process: which passes may run at once."""
+        self.owns = owns
+        """Is a Gateway key (or ``SHARED``) this replica's? Not all of them when sharded: a
+        full pass then applies, collects and reports this replica's Gateways only."""
         self.cache = cache
         self.writer = writer
         self.recorder = recorder
@@ -162,7 +166,7 @@ class GatewayWorker:
 
     def _reconcile(self, store: Store, only: str | None, gw: Gateway | None) -> PassResult:
         try:
-            result = reconcile(store, self.providers(), self.now(), only=only)
+            result = reconcile(store, self.providers(), self.now(), only=only, owns=self.owns)
             for key in result.deleted:
                 log.info("AWS resources deleted", extra={"gateway": key})
             for failure in result.failed:
@@ -189,6 +193,8 @@ class GatewayWorker:
             return Outcome()
         conflicts = False
         for gw in self.cache.snapshot().gateways():
+            if not self.owns(gw.key):
+                continue
             if gw.metadata.deletion_timestamp is None and self._controller(gw) in MANAGED:
                 try:
                     self.writer.finalizer(gw, present=True)
@@ -212,7 +218,9 @@ class GatewayWorker:
         return self._outcome(store, result, conflicts, only=None)
 
     def classes(self) -> Outcome:
-        """GatewayClass statuses: pure, no AWS."""
+        """GatewayClass statuses: pure, no AWS (the ``SHARED`` owner's, when sharded)."""
+        if not self.owns(SHARED):
+            return Outcome()
         store = self.cache.snapshot()
         conflicts = False
         for name, status in class_statuses(attach(store, CATALOG), self.now()).items():

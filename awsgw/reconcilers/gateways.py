@@ -31,6 +31,10 @@ from awsgw.providers.registry import CATALOG
 from awsgw.reconcilers.heap import frozen_heap
 
 log = logging.getLogger("awsgw.reconcile")
+SHARED = "@shared"
+"""The work of a full pass that belongs to no Gateway (GatewayClass statuses, what spans
+Gateways, garbage collection of shared leftovers): ``owns(SHARED)`` says whose it is."""
+Owns = Callable[[str], bool]
 
 
 @dataclass
@@ -72,18 +76,27 @@ def reconcile(
     only: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
     catalog: Catalog = CATALOG,
+    owns: Owns | None = None,
 ) -> PassResult:
     """One pass. ``only=None``: every Gateway, garbage collection of Gateways absent from the
     Store, shared cleanup. ``only="ns/name"``: that Gateway alone (its resources deleted when
     it is absent or being deleted); statuses of it, of the Routes with a parent on it, and
     of the GatewayClasses.
 
+    ``owns`` (a full pass of one replica among several, each owning some Gateways): only the
+    Gateways it owns are applied, collected and given statuses, and the shared work only
+    when it owns ``SHARED``.
+
     A pass over one Gateway attaches and plans it and the Gateways its Routes also name
     (``gateway_scope``: their Route statuses list every parent), and only it touches the
     cloud; its cost grows with that Gateway, not with the cluster.
     """
     with frozen_heap():
-        return _reconcile(store, providers, now, only, progress, catalog)
+        return _reconcile(store, providers, now, only, progress, catalog, owns or _everything)
+
+
+def _everything(_: str) -> bool:
+    return True
 
 
 def _reconcile(
@@ -93,6 +106,7 @@ def _reconcile(
     only: str | None,
     progress: Callable[[str], None],
     catalog: Catalog,
+    owns: Owns,
 ) -> PassResult:
     result = PassResult()
     scope = None if only is None else gateway_scope(store, catalog, only)
@@ -103,8 +117,8 @@ def _reconcile(
         if gws.controller in providers and gws.usable
     }
     passes = _begin(store, attachment, models, providers, only, result)
-    seen = _apply(attachment, models, passes, only, progress, result)
-    _collect(attachment, passes, only, progress, result)
+    seen = _apply(attachment, models, passes, only, owns, progress, result)
+    _collect(attachment, passes, only, owns, progress, result)
     problems = [p for provider_pass in passes.values() for p in provider_pass.problems]
     for problem in problems:
         if problem.kind is ProblemKind.QUOTA:
@@ -112,10 +126,10 @@ def _reconcile(
             result.quota.setdefault(problem.gateway, []).append(message)
     notes = _route_notes(attachment, seen, result)
     judgement = judge(attachment, problems, notes)
-    for name, status in class_statuses(attachment, now).items():
+    for name, status in class_statuses(attachment, now).items() if owns(SHARED) else ():
         result.statuses[("GatewayClass", name)] = status
     for key, gws in attachment.gateways.items():
-        if only is None or key == only:
+        if (only is None and owns(key)) or key == only:
             attached = judgement.attached_routes(key)
             result.statuses[("Gateway", key)] = gateway_status(gws, attached, seen.get(key), now)
             for st in gws.sets:
@@ -130,9 +144,12 @@ def _reconcile(
         touched = {p.gateway_key for p in parents} | stale
         if not touched or (only is not None and only not in touched):
             continue
+        if only is None and not any(owns(key) for key in touched):
+            continue
         result.statuses[(route.kind, route.key)] = route_status(route, parents, controllers, now)
     for key, policy in attachment.policies.states.items():
-        if only is None or only in policy.ancestors:
+        mine = any(owns(a) for a in policy.ancestors) or (owns(SHARED) and not policy.ancestors)
+        if (only is None and mine) or (only is not None and only in policy.ancestors):
             status = policy.status(now, controllers, scope)
             result.statuses[(TARGET_GROUP_POLICY, key)] = status
     return result
@@ -165,17 +182,20 @@ def _apply(
     models: dict[str, GatewayModel],
     passes: dict[str, ProviderPass],
     only: str | None,
+    owns: Owns,
     progress: Callable[[str], None],
     result: PassResult,
 ) -> dict[str, GatewayObservation]:
     """What spans Gateways first (exported Services), then each selected Gateway."""
-    for provider_pass in passes.values():
+    for provider_pass in passes.values() if only is not None or owns(SHARED) else ():
         if not provider_pass.failures:
             result.failed += provider_pass.apply_shared()
     seen: dict[str, GatewayObservation] = {}
     for key, gws in attachment.gateways.items():
         planned = passes.get(gws.controller)
         if planned is None or key not in models or (only is not None and key != only):
+            continue
+        if only is None and not owns(key):
             continue
         if planned.failures:
             why = f"not applied this pass: {planned.failures[0]}"
@@ -194,6 +214,7 @@ def _collect(
     attachment: Attachment,
     passes: dict[str, ProviderPass],
     only: str | None,
+    owns: Owns,
     progress: Callable[[str], None],
     result: PassResult,
 ) -> None:
@@ -207,7 +228,7 @@ def _collect(
         # (``result.deleted``: its finalizer may go) only when no provider serves it.
         kept = {k for k, g in attachment.gateways.items() if g.controller == controller}
         owned = provider_pass.owned()
-        gone = owned - kept
+        gone = {key for key in owned - kept if owns(key)}
         if only is not None:
             gone = {only} - kept if only in owned or only not in served else set()
         for key in sorted(gone):
@@ -219,7 +240,7 @@ def _collect(
             except Exception as exc:  # reported; the pass goes on
                 log.exception("deleting resources of %s failed", key)
                 result.failed.append(Failure(f"delete failed: {exc}", gateway=key))
-        if only is None:
+        if only is None and owns(SHARED):
             provider_pass.collect()
 
 
