@@ -6,8 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from awsgw.core.store import Store
+from awsgw.providers.aws.alb.capabilities import CONTROLLER
+from awsgw.providers.aws.alb.provider import AlbProvider
+from awsgw.reconcilers.gateways import reconcile
 from tests.conftest import MotoVpc
-from tests.support import GATEWAY_CLASS, NLB_CLASS, Harness, NlbHarness, condition, service
+from tests.support import (
+    GATEWAY_CLASS,
+    NLB_CLASS,
+    NOW,
+    Harness,
+    NlbHarness,
+    condition,
+    objects,
+    service,
+)
 
 
 def world(gateways: int, routes: int = 2) -> str:
@@ -159,3 +172,19 @@ spec:
     assert recorder.unscoped() == []
     named = [p["Names"] for op, p in recorder.calls if op == "DescribeLoadBalancers"]
     assert len(named) == 1 and len(named[0]) == 2, "the NLB and its chained ALB, by name"
+
+
+def test_a_full_pass_of_one_replica_applies_and_reports_its_own_gateways(
+    aws_env: MotoVpc,
+) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    provider = AlbProvider(h.aws, aws_env.cluster, aws_env.vpc_id, wait_active=5)
+    store = Store.of(objects(world(3)))
+    result = reconcile(store, {CONTROLLER: provider}, NOW, owns="team1/web".__eq__)
+    gateways = {key for kind, key in result.statuses if kind == "Gateway"}
+    assert gateways == {"team1/web"}
+    assert not any(kind == "GatewayClass" for kind, _ in result.statuses), "SHARED is not ours"
+    assert {k for kind, k in result.statuses if kind == "HTTPRoute"} == {"team1/r0", "team1/r1"}
+    names = [lb["LoadBalancerName"] for lb in h.elbv2.describe_load_balancers()["LoadBalancers"]]
+    assert len(names) == 1
+    h.lb("team1/web")
