@@ -1,101 +1,37 @@
-"""How pure planning (attach + model + ALB plan of every Gateway) grows with the world.
+"""How the cost of awsgw grows with the world (``benchmarks/world.py``).
 
-Run: ``.venv/bin/python benchmarks/scale.py``. One Gateway is one ALB with R HTTPRoutes of
-two rules each, 8 Services per namespace with an EndpointSlice each; every Gateway in its
-own namespace. Prints seconds per world (best of three) and the ratios that matter: ten
-times the Routes per Gateway, ten times the Gateways.
+Run: ``.venv/bin/python benchmarks/scale.py [plan|sync|run|all]`` (default ``all``):
+
+- ``plan``: pure planning (attach + model + ALB plan of every Gateway), best of three, and
+  the ratios that matter: ten times the Routes per Gateway, ten times the Gateways;
+- ``sync``: a restart's sync in-process (``scale_sync.py``), 10/50/100/200 Gateways of 20
+  Routes: AWS reads per Gateway key, writes, seconds, peak memory, and what editing one
+  Route costs;
+- ``run``: ``awsgw run`` as a black box restarting over programmed Gateways
+  (``scale_run.py``), 10 and 30 Gateways, and its peak memory with 10k unrelated Secrets of
+  100 KB beside them.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
-from typing import Any
+from pathlib import Path
+
+from world import store_of
 
 from awsgw.core.attach import attach
 from awsgw.core.store import Store
 from awsgw.core.translate import build_model
-from awsgw.manifests import parse_document
-from awsgw.objects import KubeObject
 from awsgw.providers.aws.alb.plan.compile import compile_alb
 from awsgw.providers.registry import CATALOG
 from awsgw.reconcilers.heap import frozen_heap
 
-SERVICES = 8
-GATEWAY_API = "gateway.networking.k8s.io/v1"
-
-
-def documents(gateways: int, routes: int) -> list[dict[str, Any]]:
-    docs: list[dict[str, Any]] = [
-        {
-            "apiVersion": GATEWAY_API,
-            "kind": "GatewayClass",
-            "metadata": {"name": "alb"},
-            "spec": {"controllerName": "awsgw.io/alb"},
-        }
-    ]
-    for g in range(gateways):
-        ns = f"team{g}"
-        listener = {"name": "http", "port": 80, "protocol": "HTTP"}
-        docs.append(
-            {
-                "apiVersion": GATEWAY_API,
-                "kind": "Gateway",
-                "metadata": {"name": "web", "namespace": ns},
-                "spec": {"gatewayClassName": "alb", "listeners": [listener]},
-            }
-        )
-        for s in range(SERVICES):
-            docs.append(
-                {
-                    "apiVersion": "v1",
-                    "kind": "Service",
-                    "metadata": {"name": f"svc{s}", "namespace": ns},
-                    "spec": {"ports": [{"name": "http", "port": 80, "targetPort": 8080}]},
-                }
-            )
-            docs.append(
-                {
-                    "apiVersion": "discovery.k8s.io/v1",
-                    "kind": "EndpointSlice",
-                    "metadata": {
-                        "name": f"svc{s}-a",
-                        "namespace": ns,
-                        "labels": {"kubernetes.io/service-name": f"svc{s}"},
-                    },
-                    "addressType": "IPv4",
-                    "ports": [{"name": "http", "port": 8080}],
-                    "endpoints": [{"addresses": [f"10.{g % 250}.{s}.1"]}],
-                }
-            )
-        for r in range(routes):
-            prefix = {"path": {"type": "PathPrefix", "value": "/api"}}
-            docs.append(
-                {
-                    "apiVersion": GATEWAY_API,
-                    "kind": "HTTPRoute",
-                    "metadata": {"name": f"r{r}", "namespace": ns},
-                    "spec": {
-                        "parentRefs": [{"name": "web"}],
-                        "hostnames": [f"r{r}.example.com"],
-                        "rules": [
-                            {"matches": [prefix],
-                             "backendRefs": [{"name": f"svc{r % SERVICES}", "port": 80}]},
-                            {"backendRefs": [{"name": f"svc{(r + 1) % SERVICES}", "port": 80}]},
-                        ],
-                    },
-                }
-            )  # fmt: skip
-    return docs
-
-
-def store_of(gateways: int, routes: int) -> Store:
-    objects: list[KubeObject] = []
-    for i, doc in enumerate(documents(gateways, routes)):
-        obj = parse_document(doc, f"document {i}")
-        assert obj is not None
-        obj._order = i
-        objects.append(obj)
-    return Store.of(objects)
+HERE = Path(__file__).resolve().parent
+SYNC_SIZES = (10, 50, 100, 200)
+SYNC_ROUTES = 20
 
 
 def plan_every_gateway(store: Store) -> int:
@@ -119,7 +55,7 @@ def seconds(gateways: int, routes: int, runs: int = 3) -> float:
     return best
 
 
-def main() -> None:
+def plan_table() -> None:
     print("| Gateways | Routes each | Routes | planning s |")
     print("| --- | --- | --- | --- |")
     figures = {}
@@ -133,5 +69,67 @@ def main() -> None:
     print(f"\nRoutes per Gateway x10: x{more_routes:.1f}; Gateways x10: x{more_gateways:.1f}")
 
 
+def _child(*args: str) -> dict[str, float]:
+    """One measurement in a process of its own (its own peak memory): the JSON it prints."""
+    out = subprocess.run(
+        [sys.executable, str(HERE / "scale.py"), *args], check=True, capture_output=True, text=True
+    )
+    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def sync_table() -> None:
+    print(f"| Gateways ({SYNC_ROUTES} Routes each) | AWS reads per key | writes | sync s "
+          "| edit one Route: reads, writes | peak MB |")  # fmt: skip
+    print("| --- | --- | --- | --- | --- | --- |")
+    rows = {}
+    for gateways in SYNC_SIZES:
+        f = rows[gateways] = _child("sync-one", str(gateways), str(SYNC_ROUTES))
+        print(f"| {gateways} | {f['reads_per_key']:.1f} | {f['writes']:.0f} "
+              f"| {f['sync_seconds']:.2f} | {f['edit_reads']:.0f}, {f['edit_writes']:.0f} "
+              f"| {f['peak_rss_mb']:.0f} |")  # fmt: skip
+    reads = rows[100]["reads_per_key"] / rows[10]["reads_per_key"]
+    sync = rows[100]["sync_seconds"] / rows[50]["sync_seconds"]
+    print(f"\nreads per key 100 vs 10 Gateways: x{reads:.2f}; sync 100 vs 50: x{sync:.2f}")
+
+
+def run_table() -> None:
+    print("| awsgw run restarting over | catch-up s | AWS reads per Gateway | AWS writes "
+          "| peak MB |")  # fmt: skip
+    print("| --- | --- | --- | --- | --- |")
+    rows = {}
+    for gateways, secrets in ((10, 0), (30, 0), (30, 10_000)):
+        f = rows[(gateways, secrets)] = _child("run-one", str(gateways), str(secrets))
+        beside = f" + {secrets} Secrets of 100 KB" if secrets else ""
+        print(
+            f"| {gateways} Gateways{beside} | {f['catch_up_seconds']:.1f} "
+            f"| {f['reads_per_gateway']:.1f} | {f['writes']:.0f} | {f['peak_rss_mb']:.0f} |"
+        )
+    catch_up = rows[(30, 0)]["catch_up_seconds"] / rows[(10, 0)]["catch_up_seconds"]
+    reads = rows[(30, 0)]["reads_per_gateway"] / rows[(10, 0)]["reads_per_gateway"]
+    memory = rows[(30, 10_000)]["peak_rss_mb"] - rows[(30, 0)]["peak_rss_mb"]
+    print(
+        f"\ncatch-up 30 vs 10: x{catch_up:.2f}; reads per Gateway x{reads:.2f}; "
+        f"10k Secrets add {memory:.0f} MB"
+    )
+
+
+def main(argv: list[str]) -> None:
+    command = argv[0] if argv else "all"
+    if command == "sync-one":
+        import scale_sync
+
+        scale_sync.main(int(argv[1]), int(argv[2]))
+    elif command == "run-one":
+        import scale_run
+
+        scale_run.main(int(argv[1]), int(argv[2]))
+    else:
+        tables = {"plan": [plan_table], "sync": [sync_table], "run": [run_table]}
+        for table in tables.get(command, [plan_table, sync_table, run_table]):
+            table()
+            print()
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
