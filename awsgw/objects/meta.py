@@ -3,6 +3,7 @@ mapping each object was read from."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
@@ -66,9 +67,10 @@ class KubeObject(K8sModel):
     def name(self) -> str:
         return self.metadata.name
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """``namespace/name`` (or ``name`` for cluster-scoped objects)."""
+        """``namespace/name`` (or ``name`` for cluster-scoped objects); computed once (an
+        object read is replaced, never changed)."""
         if self.metadata.namespace is None and self.kind in CLUSTER_SCOPED:
             return self.name
         return f"{self.namespace}/{self.name}"

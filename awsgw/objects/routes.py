@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -100,7 +101,7 @@ class RouteRef:
 class RouteObject(KubeObject):
     """What every Route kind has."""
 
-    @property
+    @cached_property
     def ref(self) -> RouteRef:
         return RouteRef(self.kind, self.key)
 

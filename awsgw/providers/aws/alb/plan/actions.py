@@ -110,10 +110,14 @@ class TargetGroups:
     gateway: str
     model: GatewayModel
     specs: dict[str, TargetGroupSpec] = field(default_factory=dict)
+    _names: dict[tuple[BackendKey | None, bool], str] = field(default_factory=dict)
 
     def group_for(self, backend: BackendKey | None, grpc: bool = False) -> str:
         """The target group forwarding to ``backend``; ``grpc``: of a GRPCRoute, whose
         target groups speak gRPC (protocol version ``GRPC``, whatever a policy says)."""
+        known = self._names.get((backend, grpc))
+        if known is not None:
+            return known
         name_of = str(backend) if backend else "unresolved"
         policy = self.model.target_groups.get(backend) if backend else None
         version = "GRPC" if grpc else (policy.protocol_version if policy else None) or "HTTP1"
@@ -127,6 +131,7 @@ class TargetGroups:
                 name, name_of, port, targets, protocol=protocol, protocol_version=version,
                 target_type=kind, policy=policy,
             )  # fmt: skip
+        self._names[(backend, grpc)] = name
         return name
 
 
