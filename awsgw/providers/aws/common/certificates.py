@@ -84,11 +84,31 @@ class Certificates:
     _status: dict[str, str] = field(default_factory=dict, repr=False)
     _issued: list[Issued] | None = field(default=None, repr=False)
     _tags: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    _hints: list[str] = field(default_factory=list, repr=False)
 
     def new_pass(self) -> None:
         """Forget what was read of certificates awsgw does not own (their status, the
         issued ones); what it owns is kept, every import and delete updates it."""
-        self._status, self._issued, self._tags = {}, None, {}
+        self._status, self._issued, self._tags, self._hints = {}, None, {}, []
+
+    def hint(self, arns: Iterable[str]) -> None:
+        """ACM certificates the listeners being programmed use now: ``arn_for`` looks at
+        their tags first, so an unchanged Secret costs no listing of the account's
+        certificates."""
+        for arn in arns:
+            if ":acm:" in arn and arn not in self._hints:
+                self._hints.append(arn)
+
+    def _hinted(self, fp: str) -> str | None:
+        for arn in self._hints:
+            try:
+                tags = self._tags_of(arn)
+            except ClientError:  # deleted meanwhile, or not readable: the listing decides
+                continue
+            ours = tags.get(CLUSTER_TAG) == self.cluster and tags.get(PURPOSE_TAG) == self.purpose
+            if ours and tags.get(FINGERPRINT_TAG) == fp:
+                return arn
+        return None
 
     def _tags_of(self, arn: str) -> dict[str, str]:
         if arn not in self._tags:
@@ -113,8 +133,12 @@ class Certificates:
         return self._owned
 
     def arn_for(self, cert: Certificate) -> str:
-        """The ACM certificate holding exactly this Secret's content (imported if needed)."""
+        """The ACM certificate holding exactly this Secret's content (imported if needed):
+        one the listeners use now (``hint``), else one of the account's owned ones."""
         fp = fingerprint(cert)
+        hinted = self._hinted(fp) if self._owned is None else None
+        if hinted is not None:
+            return hinted
         for arn, tags in self.owned().items():
             if tags.get(FINGERPRINT_TAG) == fp:
                 return arn

@@ -107,6 +107,9 @@ class Listeners:
             )
             for ls in page["Listeners"]
         }
+        self.certificates.hint(
+            c["CertificateArn"] for ls in found.values() for c in ls.get("Certificates", [])
+        )
         return LiveListeners(
             found, tags_of(self.elbv2, [ls["ListenerArn"] for ls in found.values()])
         )

@@ -187,3 +187,20 @@ def test_a_certificate_acm_still_refuses_is_reported_on_its_listener_only(
     assert sni == [] and default == acm_certificates(h)[0]
     assert condition(result.statuses[("Gateway", "shop/plain")], "Programmed")["status"] == "True"
     assert not result.failed
+
+
+def test_a_pass_over_one_gateway_finds_its_unchanged_certificate_without_listing_acm(
+    aws_env: MotoVpc,
+) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    one = gateway().split("  - name: other")[0]
+    state = GATEWAY_CLASS + one + secret("site", ["site.example.com"])
+    h.run(state)
+    assert len(acm_certificates(h)) == 1
+    result = h.run(state, only="shop/web")
+    assert condition(result.statuses[("Gateway", "shop/web")], "Programmed")["status"] == "True"
+    assert h.aws.counter.writes == 0, h.aws.counter.write_calls()
+    assert ("acm", "ListCertificates") not in h.aws.counter.calls, "no listing of the account"
+    changed = GATEWAY_CLASS + one + secret("site", ["renewed.example.com"])
+    h.run(changed, only="shop/web")  # a new fingerprint: looked up among the owned, imported
+    assert h.aws.counter.write_calls().get("acm:ImportCertificate") == 1
