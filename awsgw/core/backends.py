@@ -52,14 +52,14 @@ def resolve_backend(
 ) -> ResolvedBackend:
     """Check one backendRef: kind (among ``kinds``), ReferenceGrant, existence and port."""
     ns = ref.namespace or route.namespace
-    what = f"backendRef {ref.group or 'core'}/{ref.kind} {ns}/{ref.name}"
 
     def bad(reason: Reason, message: str) -> ResolvedBackend:
+        what = f"backendRef {ref.group or 'core'}/{ref.kind} {ns}/{ref.name}"
         return ResolvedBackend(ref.weight, None, Verdict(False, reason, f"{what}: {message}"))
 
     if (ref.group, ref.kind) not in kinds:
         return bad(Reason.INVALID_KIND, f"only {kinds_text} are supported")
-    if not granted(
+    if ns != route.namespace and not granted(
         store,
         from_group=GATEWAY_GROUP,
         from_kind=route.kind,

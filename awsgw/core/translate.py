@@ -114,10 +114,13 @@ def _action(
         if f.type == "URLRewrite" and f.url_rewrite is not None:
             p = f.url_rewrite.path
             rewrite = Rewrite(f.url_rewrite.hostname, p.type if p else None, _path_value(p))
-    unsupported = tuple(sorted({f.type for f in rule.filters} - MODELLED_FILTERS))
-    unsupported += tuple(
-        sorted({f"backendRef {f.type}" for ref in rule.backend_refs for f in ref.filters})
-    )
+    unsupported: tuple[str, ...] = ()
+    if rule.filters:
+        unsupported = tuple(sorted({f.type for f in rule.filters} - MODELLED_FILTERS))
+    if any(ref.filters for ref in rule.backend_refs):
+        unsupported += tuple(
+            sorted({f"backendRef {f.type}" for ref in rule.backend_refs for f in ref.filters})
+        )
     weighted = tuple(WeightedBackend(b.key, b.weight) for b in backends)
     return Action(
         backends=() if redirect else weighted,
@@ -141,18 +144,23 @@ def _rules_for(
         classes[hn.precedence_key(None)] = []
     out = []
     rules: list[HTTPRouteRule | GRPCRouteRule] = list(route.spec.rules)
+    order, ref = route_order(route), route.ref
+    # a rule's action and matches are the same in every hostname class: built once
+    built = []
+    for ri, rule in enumerate(rules):
+        matches: list[Match] = (
+            [grpc_match(m) for m in rule.matches or [GRPCRouteMatch()]]
+            if isinstance(rule, GRPCRouteRule)
+            else [_match(m) for m in rule.matches or [HTTPRouteMatch()]]
+        )
+        keyed = [(match, match_key(match)) for match in matches]
+        built.append((_action(rule, backends[ri], listener_port), keyed))
     for host_key, names in sorted(classes.items()):
-        for ri, rule in enumerate(rules):
-            action = _action(rule, backends[ri], listener_port)
-            matches: list[Match] = (
-                [grpc_match(m) for m in rule.matches or [GRPCRouteMatch()]]
-                if isinstance(rule, GRPCRouteRule)
-                else [_match(m) for m in rule.matches or [HTTPRouteMatch()]]
-            )
-            for mi, match in enumerate(matches):
-                key = (host_key, match_key(match), route_order(route), ri, mi)
-                ref = RouteRef(route.kind, route.key)
-                out.append((key, Rule(ref, ri, mi, tuple(names), match, action)))
+        hosts = tuple(names)
+        for ri, (action, keyed) in enumerate(built):
+            for mi, (match, mkey) in enumerate(keyed):
+                key = (host_key, mkey, order, ri, mi)
+                out.append((key, Rule(ref, ri, mi, hosts, match, action)))
     return out
 
 

@@ -77,12 +77,16 @@ class KubeObject(K8sModel):
 
     @property
     def raw(self) -> dict[str, Any]:
-        return self._raw
+        private = self.__pydantic_private__  # not pydantic's slow __getattr__ path
+        raw: dict[str, Any] = private["_raw"] if private is not None else self._raw
+        return raw
 
     @property
     def order(self) -> int:
         """Position in which the object was read (ties of creation time break on it)."""
-        return self._order
+        private = self.__pydantic_private__
+        order: int = private["_order"] if private is not None else self._order
+        return order
 
     @property
     def generation(self) -> int:

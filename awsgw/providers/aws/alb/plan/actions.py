@@ -139,6 +139,8 @@ def _forward(action: Action, groups: TargetGroups, limits: AlbLimits, grpc: bool
     live = [b for b in action.backends if b.weight > 0]
     if not live or all(b.backend is None for b in live):
         return SERVER_ERROR[0]
+    if len(live) == 1:  # the common case: one target group, weight 1
+        return Forward(((groups.group_for(live[0].backend, grpc), 1),))
     merged: dict[BackendKey | None, int] = {}
     for b in live:
         merged[b.backend] = merged.get(b.backend, 0) + b.weight

@@ -133,7 +133,16 @@ def conditions_for(rule: Rule, limits: AlbLimits) -> tuple[list[ConditionSet], l
     and notes on what ALB serves differently from the spec."""
     if rule.route.kind == "GRPCRoute" and rule.match.path_type == "RegularExpression":
         raise Unsupported("method match type RegularExpression is not supported on ALB")
-    base = _fixed_conditions(rule.match, limits)
+    sets, notes = _conditions(rule.match, rule.hostnames, limits)
+    return list(sets), list(notes)
+
+
+@lru_cache(maxsize=8192)
+def _conditions(
+    match: Match, hostnames: tuple[str, ...], limits: AlbLimits
+) -> tuple[tuple[ConditionSet, ...], tuple[str, ...]]:
+    """Pure, and the same (match, hostnames) recurs across Routes and Gateways: remembered."""
+    base = _fixed_conditions(match, limits)
     used = sum(c.evaluations for c in base)
     if used > limits.values_per_rule:
         raise Unsupported(
@@ -142,25 +151,25 @@ def conditions_for(rule: Rule, limits: AlbLimits) -> tuple[list[ConditionSet], l
     regexes: list[str] = []
     plain: list[str] = []
     notes: list[str] = []
-    for h in dict.fromkeys(h.lower() for h in rule.hostnames):
+    for h in dict.fromkeys(h.lower() for h in hostnames):
         value, is_regex = host_value(h, limits)
         (regexes if is_regex else plain).append(value)
         if not is_regex:
             notes.append(PORT_NOTE.format(host=h, limit=limits.regex_length))
     if not regexes and not plain:
-        return [tuple(sorted(base)) or (CATCH_ALL,)], notes
+        return (tuple(sorted(base)) or (CATCH_ALL,),), tuple(notes)
     room = min(limits.values_per_condition, limits.values_per_rule - used)
     if room < 1:
         raise Unsupported(
             f"match with hostnames needs {used + 1} condition values; "
             f"an ALB rule takes {limits.values_per_rule}"
         )
-    sets = [
+    sets = tuple(
         tuple(sorted([*base, AlbCondition(HOST, chunk, regex)]))
         for regex, values in ((True, regexes), (False, plain))
         for chunk in _chunks(tuple(values), room)
-    ]
-    return sets, notes
+    )
+    return sets, tuple(notes)
 
 
 def host_condition(hostname: str, limits: AlbLimits) -> AlbCondition:
