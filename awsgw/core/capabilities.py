@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from awsgw.objects import MULTICLUSTER_GROUP
 
@@ -128,8 +129,13 @@ class Capabilities:
     a kind without an entry takes no policy."""
 
     def backend_kinds_text(self) -> str:
-        names = {SERVICE: "core Services", SERVICE_IMPORT: f"{MULTICLUSTER_GROUP} ServiceImports"}
-        return " and ".join(names.get(k, f"{k[0]}/{k[1]}") for k in sorted(self.backend_kinds))
+        return _kinds_text(self.backend_kinds)
+
+
+@lru_cache(maxsize=64)
+def _kinds_text(kinds: frozenset[tuple[str, str]]) -> str:
+    names = {SERVICE: "core Services", SERVICE_IMPORT: f"{MULTICLUSTER_GROUP} ServiceImports"}
+    return " and ".join(names.get(k, f"{k[0]}/{k[1]}") for k in sorted(kinds))
 
 
 @dataclass(frozen=True)

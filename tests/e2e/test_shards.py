@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from awsgw.providers.aws.alb.plan.compile import lb_name
+from awsgw.testing.faults import FaultPlan
 from tests.e2e.conftest import CLUSTER, ROUTE, Cluster, Controller, eventually
 from tests.support import service
 
@@ -124,3 +125,20 @@ def test_three_replicas_share_the_gateways_and_take_over_a_killed_ones(cluster: 
     assert len(after["team0/web"]) == 1, after
     for key, agents in status_writers(cluster, writes_before).items():
         assert len(agents) == 1 and victim_id not in next(iter(agents)), (key, agents)
+
+
+def test_sharded_replicas_converge_under_aws_faults_without_duplicates(
+    faulty_cluster: Cluster, faults: FaultPlan
+) -> None:
+    env = {"AWSGW_SHARDS": str(SHARDS), "AWSGW_WORKERS": "2"}
+    replicas = [faulty_cluster.start(f"replica-{n}", **env) for n in "abc"]
+    eventually(lambda: balanced(replicas, SHARDS // 3), 30, "two shards each")
+    faults.enabled = True
+    apply_gateways(faulty_cluster)
+    eventually(lambda: programmed(faulty_cluster), 120, "every Gateway Programmed")
+    faults.enabled = False
+    owners = reconciled_by(replicas)
+    assert all(len(ids) == 1 for ids in owners.values()), owners
+    owned = faulty_cluster.aws.owned()
+    assert len(owned["lbs"]) == len(GATEWAYS), owned["lbs"]
+    assert len(owned["tgs"]) == len(GATEWAYS), "one target group per Gateway's Service"
