@@ -29,6 +29,7 @@ from typing import Any
 from world import documents
 
 from awsgw.embedded import make_vpc, moto_server
+from awsgw.kube.metrics import samples
 from awsgw.testing.fakekube import FakeKube
 
 ROUTES = 20
@@ -72,13 +73,7 @@ class Run:
         import urllib.request
 
         with urllib.request.urlopen(f"http://{self.address}/metrics", timeout=5) as resp:
-            text = resp.read().decode()
-        out = {}
-        for line in text.splitlines():
-            if line and not line.startswith("#"):
-                name, _, value = line.rpartition(" ")
-                out[name] = float(value)
-        return out
+            return samples(resp.read().decode())
 
     def aws_calls(self) -> tuple[float, float]:
         """(reads, writes) the process made, after retries."""

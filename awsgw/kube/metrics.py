@@ -21,6 +21,17 @@ def escape_help(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\n", "\\n")
 
 
+def samples(text: str) -> dict[str, float]:
+    """The samples of a text exposition by their full name with labels, e.g.
+    ``awsgw_leader`` or ``awsgw_reconcile_total{kind="gateway",result="success"}``."""
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            out[name] = float(value)
+    return out
+
+
 def format_value(value: float) -> str:
     if math.isinf(value):
         return "+Inf" if value > 0 else "-Inf"

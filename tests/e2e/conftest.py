@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from awsgw.embedded import make_vpc, moto_server
+from awsgw.kube.metrics import samples
 from awsgw.testing.fakekube import FakeKube
 from awsgw.testing.faults import FaultPlan, faulty_moto_server
 
@@ -164,13 +165,7 @@ class Controller:
 
     def metrics(self) -> dict[str, float]:
         """Samples by their full name with labels, e.g. ``awsgw_leader``."""
-        _, text = self.get("/metrics")
-        out = {}
-        for line in text.splitlines():
-            if line and not line.startswith("#"):
-                name, _, value = line.rpartition(" ")
-                out[name] = float(value)
-        return out
+        return samples(self.get("/metrics")[1])
 
     def metric_sum(self, prefix: str, *, where: Callable[[str], bool] = lambda s: True) -> float:
         return sum(v for k, v in self.metrics().items() if k.startswith(prefix) and where(k))

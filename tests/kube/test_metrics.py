@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 from botocore.exceptions import ClientError
 
-from awsgw.kube.metrics import ControllerMetrics, Family, Registry, aws_calls
+from awsgw.kube.metrics import ControllerMetrics, Family, Registry, aws_calls, samples
 from awsgw.kube.server import HealthServer, parse_address
 from awsgw.providers.aws.common.session import Aws
 from tests.conftest import MotoVpc
@@ -33,6 +33,13 @@ def test_counters_gauges_and_label_escaping() -> None:
         c.inc(code="200")
     with pytest.raises(ValueError):
         r.gauge("t_depth", "again")
+
+
+def test_samples_read_back_what_render_writes() -> None:
+    r = Registry()
+    r.counter("t_calls_total", "Calls.", ("op",)).inc(2, op="Describe")
+    r.gauge("t_up", "Up.").set(1.5)
+    assert samples(r.render()) == {'t_calls_total{op="Describe"}': 2.0, "t_up": 1.5}
 
 
 def test_histogram_buckets_are_cumulative_with_sum_and_count() -> None:
