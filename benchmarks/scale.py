@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/scale.py [plan|sync|run|all]`` (default ``all``):
 
-- ``plan``: pure planning (attach + model + ALB plan of every Gateway), best of three, and
+- ``plan``: pure planning (attach + model + ALB plan of every Gateway), best of five, and
   the ratios that matter: ten times the Routes per Gateway, ten times the Gateways;
 - ``sync``: a restart's sync in-process (``scale_sync.py``), 10/50/100/200 Gateways of 20
   Routes: AWS reads per Gateway key, writes, seconds, peak memory, and what editing one
@@ -45,7 +45,7 @@ def plan_every_gateway(store: Store) -> int:
     return rules
 
 
-def seconds(gateways: int, routes: int, runs: int = 3) -> float:
+def seconds(gateways: int, routes: int, runs: int = 5) -> float:
     store = store_of(gateways, routes)
     best = float("inf")
     for _ in range(runs):

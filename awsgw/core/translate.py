@@ -41,10 +41,13 @@ WELL_KNOWN_PORTS = {"http": 80, "https": 443}
 MODELLED_FILTERS = {"RequestRedirect", "URLRewrite"}
 
 
+PATH_RANK = {"Exact": 0, "PathPrefix": 1}
+
+
 def match_key(m: Match) -> tuple[int, int, int, int, int]:
     """Spec precedence of a match, smallest first: Exact path, longest prefix, method,
     most headers, most query params (RegularExpression paths rank after prefixes)."""
-    kind = {"Exact": 0, "PathPrefix": 1}.get(m.path_type, 2)
+    kind = PATH_RANK.get(m.path_type, 2)
     return (kind, -len(m.path), 0 if m.method else 1, -len(m.headers), -len(m.query))
 
 
