@@ -112,10 +112,14 @@ class Controller:
     # ------------------------------------------------------------------ wiring
     def is_leader(self) -> bool:
         """May this replica write now? Sharded: does it hold the shard of the key its
-        thread is processing (any shard, outside a key or in a full pass)?"""
+        thread is processing (in a full pass: every shard it held when the pass began;
+        outside a key: any shard)?"""
         if self.shards is not None:
             key = getattr(self._local, "key", None)
-            if key is None or key == FULL:
+            if key == FULL:  # every shard held when the pass began must still be held
+                held: set[int] = self._local.held
+                return bool(held) and all(self.shards.holds(i) for i in held)
+            if key is None:
                 return self.shards.holds_any()
             return self.owns(key)
         return self.leader is None or self.leader.is_leader()
@@ -249,6 +253,7 @@ class Controller:
                 self.queue.done(key)
                 continue
             self._local.key = key
+            self._local.held = self.shards.held() if self.shards is not None else set()
             try:
                 self.process(key)
             finally:

@@ -66,6 +66,8 @@ class Shards:
         """This replica's preference: it takes shards in this order, gives them up in reverse."""
         self._lock = threading.Lock()
         self.live_members = 0
+        self._holders: dict[int, str] = {}
+        """Shard → the other replica holding it, as the last round observed."""
 
     # ------------------------------------------------------------------ state
     def holds(self, shard: int) -> bool:
@@ -89,23 +91,41 @@ class Shards:
             for i in held:
                 self.shards[i].try_acquire_or_renew()
             held = [i for i in self.order if self.shards[i].is_leader()]
-            for i in reversed(held[share:]):  # surplus: the least preferred go first
+            keep = share - 1 if len(held) == share and self._starving(live) else share
+            for i in reversed(held[keep:]):  # surplus: the least preferred go first
                 log.info("shard handed over", extra={"shard": i, "share": share})
                 self.shards[i].release()
-            room = share - len(held[:share])
+            room = keep - len(held[:keep])
             gained: set[int] = set()
+            self._holders = {}
             for i in self.order:
-                if i in held[:share]:
+                if i in held[:keep]:
                     continue
-                if room > 0 and self.shards[i].try_acquire_or_renew():
+                # watch it each round: a lapse is measured from the last change seen
+                holder = self.shards[i].observe_holder()
+                if holder is not None:
+                    self._holders[i] = holder
+                elif room > 0 and self.shards[i].try_acquire_or_renew():
                     gained.add(i)
                     room -= 1
-                else:  # keep watching it: a lapse is measured from the last change seen
-                    self.shards[i].observe_holder()
         if gained:
             log.info("shards taken", extra={"shards": sorted(gained), "share": share})
             self.on_gain(gained)
         return gained
+
+    def _starving(self, live: int) -> bool:
+        """Does a live replica hold fewer than its floor share, as the last round saw the
+        other shards' holders? (N=4 over 3 replicas: 2, 2 and 0 would last for ever; the
+        ceil holders each give one up, and the empty one takes them.)"""
+        floor = self.count // max(live, 1)
+        if floor == 0 or self.count % live == 0:  # then the share is the floor: no one gives
+            return False
+        counts: dict[str, int] = {}
+        for holder in self._holders.values():
+            counts[holder] = counts.get(holder, 0) + 1
+        others = live - 1
+        empty = others - len(counts)
+        return empty > 0 or any(n < floor for n in counts.values())
 
     def _membership(self) -> int:
         """Hold one member slot; the number of replicas alive (this one included)."""

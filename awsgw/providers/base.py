@@ -64,6 +64,9 @@ class PassScope:
     """Some GatewayClass names the controller (else it may skip the cloud entirely)."""
     only: str | None = None
     """The one Gateway this pass applies (None: every Gateway, then garbage collection)."""
+    partial: bool = False
+    """A full pass over some of the Gateways only (one replica's shards): what the others
+    use must be read from the cloud before shared leftovers are collected."""
 
 
 @dataclass(frozen=True)

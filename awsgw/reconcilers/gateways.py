@@ -116,7 +116,8 @@ def _reconcile(
         for key, gws in attachment.gateways.items()
         if gws.controller in providers and gws.usable
     }
-    passes = _begin(store, attachment, models, providers, only, result)
+    partial = only is None and owns is not _everything
+    passes = _begin(store, attachment, models, providers, only, partial, result)
     seen = _apply(attachment, models, passes, only, owns, progress, result)
     _collect(attachment, passes, only, owns, progress, result)
     problems = [p for provider_pass in passes.values() for p in provider_pass.problems]
@@ -161,6 +162,7 @@ def _begin(
     models: dict[str, GatewayModel],
     providers: Mapping[str, Provider],
     only: str | None,
+    partial: bool,
     result: PassResult,
 ) -> dict[str, ProviderPass]:
     """Each provider reads the cloud once and plans the pass."""
@@ -170,7 +172,7 @@ def _begin(
     for controller, provider in providers.items():
         known = controller_gateways(store, controller)
         mine = {k: m for k, m in models.items() if k in known}
-        scope = PassScope(mine, known, exports, controller in classes, only)
+        scope = PassScope(mine, known, exports, controller in classes, only, partial)
         provider_pass = provider.begin(scope)
         result.failed += provider_pass.failures
         passes[controller] = provider_pass

@@ -15,23 +15,30 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 _lock = threading.Lock()
 _depth = 0
+_young_at = 0.0
+YOUNG_EVERY = 1.0
+"""Seconds between young collections while passes overlap (several workers)."""
 
 
 @contextmanager
 def frozen_heap() -> Iterator[None]:
     """Freeze the heap and pause the collector for the outermost of nested (or
-    concurrent) passes."""
-    global _depth
+    concurrent) passes. While passes overlap without end (workers busy through a long
+    catch-up), a pass that ends collects the young generation, at most every
+    ``YOUNG_EVERY`` seconds: its cycles go without waiting for an idle moment."""
+    global _depth, _young_at
     with _lock:
         _depth += 1
         if _depth == 1:
             gc.freeze()
             gc.disable()
+    young = False
     try:
         yield
     finally:
@@ -40,3 +47,7 @@ def frozen_heap() -> Iterator[None]:
             if _depth == 0:
                 gc.enable()
                 gc.unfreeze()
+            elif time.monotonic() - _young_at >= YOUNG_EVERY:
+                _young_at, young = time.monotonic(), True
+        if young:
+            gc.collect(0)

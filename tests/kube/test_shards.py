@@ -16,9 +16,15 @@ COUNT = 6
 def replica(
     api: MemoryApi, clock: Clock, identity: str, gained: list[set[int]] | None = None
 ) -> Shards:
+    return replica_of(api, clock, identity, COUNT, gained)
+
+
+def replica_of(
+    api: MemoryApi, clock: Clock, identity: str, count: int, gained: list[set[int]] | None = None
+) -> Shards:
     cfg = LeaseConfig("awsgw", "kube-system", identity, 15.0, 10.0, 2.0)
     sink = gained if gained is not None else []
-    return Shards(cast(KubeApi, api), cfg, COUNT, on_gain=sink.append, clock=clock)
+    return Shards(cast(KubeApi, api), cfg, count, on_gain=sink.append, clock=clock)
 
 
 def rounds(clock: Clock, *replicas: Shards, n: int = 3) -> None:
@@ -75,3 +81,16 @@ def test_a_released_replica_hands_everything_over_at_once() -> None:
     assert not a.holds_any()
     rounds(clock, b, n=2)
     assert b.held() == set(range(COUNT))
+
+
+def test_four_shards_over_three_replicas_leave_none_idle() -> None:
+    api, clock = MemoryApi(), Clock()
+    a, b = replica_of(api, clock, "a", 4), replica_of(api, clock, "b", 4)
+    rounds(clock, a, b)
+    c = replica_of(api, clock, "c", 4)
+    rounds(clock, a, b, c, n=6)
+    counts = sorted(len(r.held()) for r in (a, b, c))
+    assert counts == [1, 1, 2], counts
+    assert set().union(a.held(), b.held(), c.held()) == set(range(4))
+    rounds(clock, a, b, c, n=4)
+    assert sorted(len(r.held()) for r in (a, b, c)) == [1, 1, 2], "and it stays so"

@@ -60,6 +60,8 @@ class AlbProvider(DataPlane[AlbSpec, None]):
         self.elbv2 = aws.client("elbv2")
         self.groups = SecurityGroups(aws, cluster, plane=plane)
         self.certificates = Certificates(aws, cluster, purpose=plane)
+        self.partial = False
+        """This pass (a full one) programs some of the Gateways only (``PassScope.partial``)."""
         self.use_inventory(ElbInventory(plane))
 
     def use_inventory(self, inventory: ElbInventory) -> None:
@@ -82,6 +84,7 @@ class AlbProvider(DataPlane[AlbSpec, None]):
     def read(self, scope: PassScope) -> list[Failure]:
         """Read the pass's share of ELBv2 once: every application load balancer and target
         group on a full pass, the Gateway's own on a pass over one Gateway."""
+        self.partial = scope.partial
         try:
             if scope.only is None:
                 inventory = read_inventory(self.elbv2, ("application",), self.plane)
@@ -218,5 +221,14 @@ class AlbProvider(DataPlane[AlbSpec, None]):
         self.lbs.delete(gateway, wait=self.wait_active)
 
     def collect(self, plan: AlbPlan) -> None:
-        """After a full pass: delete imported certificates no listener uses any more."""
-        self.certificates.delete_unused(self.listeners.in_use)
+        """After a full pass: delete imported certificates no listener uses any more (as
+        the listeners of every owned load balancer say, after a partial pass)."""
+        in_use = self.listeners.in_use
+        if self.partial:
+            owned = [
+                a
+                for lb in self.inventory.lbs.values()
+                if self.inventory.mine(a := lb["LoadBalancerArn"], self.cluster)
+            ]
+            in_use = in_use | self.listeners.certificates_of(owned)
+        self.certificates.delete_unused(in_use)

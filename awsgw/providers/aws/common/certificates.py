@@ -225,5 +225,10 @@ class Certificates:
             self._owned, self._imported = None, False
         for arn in list(self.owned()):
             if arn not in in_use:
-                acm.delete_certificate(CertificateArn=arn)
+                try:
+                    acm.delete_certificate(CertificateArn=arn)
+                except ClientError as exc:  # ACM refuses a certificate something uses
+                    if error_code(exc) != "ResourceInUseException":
+                        raise
+                    continue
                 del self.owned()[arn]

@@ -73,17 +73,19 @@ class RateLimits:
         }
         self._lock = threading.Lock()
 
-    def __call__(self, event_name: str, **_: Any) -> None:
-        """botocore ``before-send.<service-id>.<Operation>``: wait for the service's token."""
+    def __call__(self, event_name: str, **_: Any) -> bool:
+        """botocore ``before-send.<service-id>.<Operation>``: wait for the service's token;
+        whether it waited."""
         service = event_name.split(".")[1]
         bucket = self._buckets.get(service)
         if bucket is None:
-            return
+            return False
         wait = bucket.take()
         if wait > 0:
             with self._lock:
                 self.waits[service] += 1
                 self.waited[service] = self.waited.get(service, 0.0) + wait
+        return wait > 0
 
     def snapshot(self) -> dict[str, tuple[int, float]]:
         """Service → (requests that waited, seconds waited)."""

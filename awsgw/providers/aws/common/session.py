@@ -169,6 +169,8 @@ class Aws:
     _clients: dict[str, Any] = field(default_factory=dict)
     outcomes: OutcomeCounter = field(default_factory=OutcomeCounter)
     _notices: set[str] = field(default_factory=set)
+    _guard: Callable[..., None] | None = None
+    """The write guard (``guard_writes``), checked again after a rate-limit wait."""
 
     def first_notice(self, key: str) -> bool:
         """True the first time a key is noticed in this process (to log a thing once)."""
@@ -212,16 +214,24 @@ class Aws:
             if not operation.startswith(READ_PREFIXES) and not allowed():
                 raise refuse(operation)
 
+        self._guard = guard
         self.session.events.register_first("before-call.*.*", guard)
         for client in self._clients.values():
             client.meta.events.register_first("before-call.*.*", guard)
 
     def limit_rate(self, limits: RateLimits) -> None:
         """Every HTTP attempt waits for its service's token first (``before-send``: each
-        of botocore's retries too), on the session and on clients that already exist."""
-        self.session.events.register_first("before-send.*.*", limits)
+        of botocore's retries too), on the session and on clients that already exist. A
+        write that waited is checked by the write guard again: leadership may have gone
+        meanwhile."""
+
+        def limited(event_name: str, **kwargs: Any) -> None:
+            if limits(event_name) and self._guard is not None:
+                self._guard(event_name)
+
+        self.session.events.register_first("before-send.*.*", limited)
         for client in self._clients.values():
-            client.meta.events.register_first("before-send.*.*", limits)
+            client.meta.events.register_first("before-send.*.*", limited)
 
     @property
     def region(self) -> str:

@@ -114,6 +114,22 @@ class Listeners:
             found, tags_of(self.elbv2, [ls["ListenerArn"] for ls in found.values()])
         )
 
+    def certificates_of(self, lb_arns: list[str]) -> set[str]:
+        """ACM ARNs the listeners of these load balancers use now, default and SNI (for the
+        certificate cleanup of a pass that did not program every listener itself)."""
+        found: set[str] = set()
+        paginator = self.elbv2.get_paginator("describe_listeners")
+        for lb_arn in lb_arns:
+            for page in paginator.paginate(LoadBalancerArn=lb_arn):
+                for ls in page["Listeners"]:
+                    if not ls.get("Certificates"):
+                        continue
+                    arn = ls["ListenerArn"]
+                    listed = self.elbv2.describe_listener_certificates(ListenerArn=arn)
+                    found.update(c["CertificateArn"] for c in listed["Certificates"])
+                    found.update(c["CertificateArn"] for c in ls["Certificates"])
+        return found
+
     def certificate_arns(
         self, certs: list[ListenerCertificate], listeners_of: dict[str, list[str]]
     ) -> list[str]:

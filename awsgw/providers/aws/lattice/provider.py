@@ -397,7 +397,8 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
             if ours and name not in networks_wanted and not self._network_in_use(network):
                 self.client.delete_service_network(serviceNetworkIdentifier=network["id"])
                 del self.inv.networks[name]
-        self._collect(plan.shared)
+        if self.shares:  # not from another data plane's pass: Lattice's own passes plan it
+            self._collect(plan.shared)
 
     def owned(self) -> set[str]:
         """Gateway keys that own a service network or an association here."""

@@ -7,10 +7,14 @@ from typing import Any
 
 import yaml
 
+from awsgw.core.store import Store
+from awsgw.providers.aws.alb.capabilities import CONTROLLER
+from awsgw.providers.aws.alb.provider import AlbProvider
 from awsgw.providers.aws.common.certificates import KEY_TYPES
+from awsgw.reconcilers.gateways import SHARED, reconcile
 from tests.certs import certificate_pem, key_pem, rsa_key, self_signed_secret, tls_secret_doc
 from tests.conftest import MotoVpc
-from tests.support import GATEWAY_CLASS, Harness, condition
+from tests.support import GATEWAY_CLASS, NOW, Harness, condition, objects
 
 
 def secret(name: str, hosts: list[str]) -> str:
@@ -204,3 +208,23 @@ def test_a_pass_over_one_gateway_finds_its_unchanged_certificate_without_listing
     changed = GATEWAY_CLASS + one + secret("site", ["renewed.example.com"])
     h.run(changed, only="shop/web")  # a new fingerprint: looked up among the owned, imported
     assert h.aws.counter.write_calls().get("acm:ImportCertificate") == 1
+
+
+def test_a_partial_full_pass_keeps_the_certificates_of_gateways_it_did_not_program(
+    aws_env: MotoVpc,
+) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    one = gateway().split("  - name: other")[0]
+    theirs = (
+        one.replace("namespace: shop", "namespace: team")
+        + "---\n"
+        + yaml.safe_dump(self_signed_secret("team", "site", ["team.example.com"]))
+    )
+    state = GATEWAY_CLASS + one + secret("site", ["site.example.com"]) + theirs
+    h.run(state)
+    assert len(acm_certificates(h)) == 2
+    provider = AlbProvider(h.aws, aws_env.cluster, aws_env.vpc_id, wait_active=5)
+    mine = {"shop/web", SHARED}.__contains__  # this replica's shards: not team/web's
+    result = reconcile(Store.of(objects(state)), {CONTROLLER: provider}, NOW, owns=mine)
+    assert not result.failed, result.failed
+    assert len(acm_certificates(h)) == 2, "team/web's certificate is in use by its listener"

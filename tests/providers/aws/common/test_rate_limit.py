@@ -75,3 +75,26 @@ def test_settings_read_rate_limits_as_json(monkeypatch: pytest.MonkeyPatch) -> N
     assert Settings().aws_rate_limits["elastic-load-balancing-v2"] == (10.0, 40)
     monkeypatch.setenv("AWSGW_AWS_RATE_LIMITS", '{"ec2": [2.5, 5]}')
     assert Settings().aws_rate_limits == {"ec2": (2.5, 5)}
+
+
+def test_a_write_that_waited_for_a_token_is_refused_if_leadership_went_meanwhile(
+    aws_env: MotoVpc,
+) -> None:
+    leading = [True]
+    t = FakeTime()
+
+    def sleep(seconds: float) -> None:  # the lease lapses while the write waits
+        t.sleep(seconds)
+        leading[0] = False
+
+    limits = RateLimits({"elastic-load-balancing-v2": (1.0, 1)}, clock=t.clock, sleep=sleep)
+    aws = Aws.create(max_attempts=1)
+    aws.guard_writes(lambda: leading[0], lambda op: PermissionError(op))
+    aws.limit_rate(limits)
+    elbv2 = aws.client("elbv2")
+    kwargs = {"Protocol": "HTTP", "Port": 80, "VpcId": aws_env.vpc_id, "TargetType": "ip"}
+    elbv2.create_target_group(Name="first", **kwargs)
+    with pytest.raises(PermissionError, match="CreateTargetGroup"):
+        elbv2.create_target_group(Name="second", **kwargs)
+    names = [tg["TargetGroupName"] for tg in elbv2.describe_target_groups()["TargetGroups"]]
+    assert names == ["first"]
