@@ -226,7 +226,11 @@ def resolve_policies(
     policies.sort(key=age_order)
     states: dict[str, PolicyState] = {}
     applied: dict[tuple[str, str, str], tuple[str, TargetGroupParameters]] = {}
-    uses = {key: _services_of(routes) for key, (_, _, routes) in gateway_routes.items()}
+    uses = (
+        {key: _services_of(routes) for key, (_, _, routes) in gateway_routes.items()}
+        if policies
+        else {}
+    )
     for policy in policies:
         name = f"{TARGET_GROUP_POLICY} {policy.key}"
         settings = _settings(policy)
