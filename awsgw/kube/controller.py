@@ -1,4 +1,5 @@
-"""The controller: reflectors → cache → work queue → worker, under a leader Lease.
+"""The controller: reflectors → cache → work queue → workers, under a leader Lease (or,
+with ``--shards``, the shard Leases of ``kube/shards.py``).
 
 Threads: one reflector per watched kind, the lease renewer, ``workers`` workers (the queue
 never hands one key to two of them; ``PassLocks`` keeps a full pass alone and VPC Lattice's

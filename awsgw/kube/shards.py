@@ -117,7 +117,9 @@ class Shards:
         """Does a live replica hold fewer than its floor share, as the last round saw the
         other shards' holders? (N=4 over 3 replicas: 2, 2 and 0 would last for ever; the
         ceil holders each give one up, and the empty one takes them.)"""
-        floor = self.count // max(live, 1)
+        if live < 1:  # membership unreadable this round: nothing to judge by
+            return False
+        floor = self.count // live
         if floor == 0 or self.count % live == 0:  # then the share is the floor: no one gives
             return False
         counts: dict[str, int] = {}

@@ -94,3 +94,11 @@ def test_four_shards_over_three_replicas_leave_none_idle() -> None:
     assert set().union(a.held(), b.held(), c.held()) == set(range(4))
     rounds(clock, a, b, c, n=4)
     assert sorted(len(r.held()) for r in (a, b, c)) == [1, 1, 2], "and it stays so"
+
+
+def test_a_round_without_readable_membership_gives_nothing_up() -> None:
+    api, clock = MemoryApi(), Clock()
+    a = replica(api, clock, "a")
+    a.step()
+    assert not a._starving(0)
+    assert a.held() == set(range(COUNT))
