@@ -102,7 +102,7 @@ class Controller:
             cloud.providers,
             self.queue.add_after,
             settings.requeue_pending,
-            owns=self.owns,
+            owns=self.owns if self.shards is not None else None,
         )
         self.server = HealthServer(
             settings.metrics_address, self.healthy, self.ready, self.metrics.registry.render
@@ -172,6 +172,8 @@ class Controller:
         depth.set(len(self.queue))
         delayed = Family("awsgw_workqueue_delayed", "Keys waiting for a retry or requeue.", "gauge")
         delayed.set(self.queue.delayed)
+        in_flight = Family("awsgw_workqueue_in_flight", "Keys the workers process now.", "gauge")
+        in_flight.set(self.queue.in_flight)
         adds = Family("awsgw_workqueue_adds_total", "Keys added to the work queue.", "counter")
         adds.set(self.queue.adds)
         retries = Family("awsgw_workqueue_retries_total", "Keys retried after backoff.", "counter")
@@ -207,7 +209,7 @@ class Controller:
             waited.set(seconds, service=service)
         workers = Family("awsgw_workers", "Workers taking keys from the queue.", "gauge")
         workers.set(float(self.settings.workers))
-        return [aws_calls(self.cloud.outcomes()), depth, delayed, adds, retries, leader,
+        return [aws_calls(self.cloud.outcomes()), depth, delayed, in_flight, adds, retries, leader,
                 synced, lists, waits, waited, workers, held, members]  # fmt: skip
 
     # ------------------------------------------------------------------ threads

@@ -148,6 +148,12 @@ class WorkQueue:
         with self._cond:
             return len(self._waiting)
 
+    @property
+    def in_flight(self) -> int:
+        """Keys being processed now (by the workers)."""
+        with self._cond:
+            return len(self._processing)
+
     def shutdown(self) -> None:
         with self._cond:
             self._shutdown = True

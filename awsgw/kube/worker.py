@@ -75,13 +75,14 @@ class GatewayWorker:
         requeue_pending: float = 15.0,
         now: Callable[[], str] = utc_now,
         locks: PassLocks | None = None,
-        owns: Callable[[str], bool] = lambda key: True,
+        owns: Callable[[str], bool] | None = None,
     ) -> None:
         self.locks = locks or PassLocks(PLANNED_TOGETHER)
         """Shared by the workers of one process: which passes may run at once."""
         self.owns = owns
-        """Is a Gateway key (or ``SHARED``) this replica's? Not all of them when sharded: a
-        full pass then applies, collects and reports this replica's Gateways only."""
+        """Is a Gateway key (or ``SHARED``) this replica's? None: every key is (one leader).
+        When sharded, a full pass applies, collects and reports this replica's Gateways
+        only."""
         self.cache = cache
         self.writer = writer
         self.recorder = recorder
@@ -193,7 +194,7 @@ class GatewayWorker:
             return Outcome()
         conflicts = False
         for gw in self.cache.snapshot().gateways():
-            if not self.owns(gw.key):
+            if self.owns is not None and not self.owns(gw.key):
                 continue
             if gw.metadata.deletion_timestamp is None and self._controller(gw) in MANAGED:
                 try:
@@ -219,7 +220,7 @@ class GatewayWorker:
 
     def classes(self) -> Outcome:
         """GatewayClass statuses: pure, no AWS (the ``SHARED`` owner's, when sharded)."""
-        if not self.owns(SHARED):
+        if self.owns is not None and not self.owns(SHARED):
             return Outcome()
         store = self.cache.snapshot()
         conflicts = False

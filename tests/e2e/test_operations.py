@@ -34,7 +34,8 @@ def move_canary(cluster: Cluster, path: str) -> None:
 
 def quiet(ctl: Controller) -> bool:
     m = ctl.metrics()
-    return m.get("awsgw_workqueue_depth") == 0 and m.get("awsgw_workqueue_delayed") == 0
+    idle = ("awsgw_workqueue_depth", "awsgw_workqueue_delayed", "awsgw_workqueue_in_flight")
+    return all(m.get(name) == 0 for name in idle)
 
 
 def test_kill_9_mid_reconcile_then_restart_converges_without_duplicates_or_orphans(

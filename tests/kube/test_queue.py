@@ -45,6 +45,19 @@ def test_add_during_processing_runs_once_more_afterwards() -> None:
     assert q.get(timeout=0) is None
 
 
+def test_keys_being_processed_count_as_in_flight_until_done() -> None:
+    q = WorkQueue(clock=Clock())
+    q.add("a/gw")
+    q.add("b/gw")
+    first, second = q.get(timeout=0), q.get(timeout=0)
+    assert (len(q), q.in_flight) == (0, 2), "two workers busy, nothing waiting"
+    assert first is not None and second is not None
+    q.done(first)
+    assert q.in_flight == 1
+    q.done(second)
+    assert q.in_flight == 0
+
+
 def test_per_key_backoff_doubles_caps_and_resets_on_forget() -> None:
     clock = Clock()
     q = WorkQueue(backoff_base=1.0, backoff_max=5.0, clock=clock)
