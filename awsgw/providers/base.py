@@ -67,6 +67,9 @@ class PassScope:
     partial: bool = False
     """A full pass over some of the Gateways only (one replica's shards): what the others
     use must be read from the cloud before shared leftovers are collected."""
+    shared_work: bool = True
+    """This pass does what spans Gateways (exports, collecting shared leftovers); a
+    replica's full pass does it only when the shared work is its own."""
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,8 @@ def _reconcile(
         if gws.controller in providers and gws.usable
     }
     partial = only is None and owns is not _everything
-    passes = _begin(store, attachment, models, providers, only, partial, result)
+    shared = only is not None or owns(SHARED)
+    passes = _begin(store, attachment, models, providers, only, partial, shared, result)
     seen = _apply(attachment, models, passes, only, owns, progress, result)
     _collect(attachment, passes, only, owns, progress, result)
     problems = [p for provider_pass in passes.values() for p in provider_pass.problems]
@@ -163,16 +164,18 @@ def _begin(
     providers: Mapping[str, Provider],
     only: str | None,
     partial: bool,
+    shared: bool,
     result: PassResult,
 ) -> dict[str, ProviderPass]:
-    """Each provider reads the cloud once and plans the pass."""
+    """Each provider reads the cloud once and plans the pass (``partial``: of a replica's
+    own Gateways only; ``shared``: it does the work that spans Gateways)."""
     exports = build_exports(store)
     classes = {c.gateway_class.spec.controller_name for c in attachment.classes.values()}
     passes = {}
     for controller, provider in providers.items():
         known = controller_gateways(store, controller)
         mine = {k: m for k, m in models.items() if k in known}
-        scope = PassScope(mine, known, exports, controller in classes, only, partial)
+        scope = PassScope(mine, known, exports, controller in classes, only, partial, shared)
         provider_pass = provider.begin(scope)
         result.failed += provider_pass.failures
         passes[controller] = provider_pass

@@ -110,8 +110,9 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
         self.readable = False
         self.in_use = False
         self.shares = True
-        """This pass applies what spans Gateways (exports): not on one of another data
-        plane's Gateways."""
+        """This pass applies and collects what spans Gateways (exports, unused services and
+        target groups): not on one of another data plane's Gateways, nor in a replica's full
+        pass when the shared work is another replica's."""
         self.services = Services(self.client, self.cluster, self.inv)
         self.groups = TargetGroups(self.client, self.cluster, self.inv)
         self.groups_done: set[str] = set()
@@ -137,7 +138,7 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
         self._forget()
         other = scope.only is not None and scope.only not in scope.known
         self.in_use = not other and (scope.has_class or bool(scope.gateways))
-        self.shares = not other
+        self.shares = not other and scope.shared_work
         try:
             if other and not owns_lattice_resources(self.aws, self.cluster, scope.only):
                 return []
