@@ -108,10 +108,13 @@ class GatewayWorker:
     def gateway(self, key: str) -> Outcome:
         gw = self.cache.get("Gateway", key)
         unreadable = self.cache.invalid("Gateway").get(key)
-        known = isinstance(gw, Gateway) and unreadable is None
-        with self.locks.gateway(
-            self._controller(gw) if isinstance(gw, Gateway) and known else None
-        ):
+        # a Gateway gone, unreadable or being deleted may have resources in any data plane
+        live = (
+            isinstance(gw, Gateway)
+            and unreadable is None
+            and gw.metadata.deletion_timestamp is None
+        )
+        with self.locks.gateway(self._controller(gw) if isinstance(gw, Gateway) and live else None):
             if unreadable is not None:
                 return self._unreadable(key, unreadable)
             if not isinstance(gw, Gateway):  # gone from the API: whatever it left in AWS goes

@@ -70,6 +70,9 @@ class PassScope:
     shared_work: bool = True
     """This pass does what spans Gateways (exports, collecting shared leftovers); a
     replica's full pass does it only when the shared work is its own."""
+    only_gone: bool = False
+    """``only`` is absent from the API or being deleted: its resources go, whichever data
+    plane holds them."""
 
 
 @dataclass(frozen=True)

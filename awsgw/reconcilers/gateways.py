@@ -25,7 +25,7 @@ from awsgw.core.status import class_statuses, gateway_status, listener_set_statu
 from awsgw.core.store import Store
 from awsgw.core.translate import build_model
 from awsgw.core.verdicts import judge
-from awsgw.objects import TARGET_GROUP_POLICY, Route, RouteRef
+from awsgw.objects import TARGET_GROUP_POLICY, Gateway, Route, RouteRef
 from awsgw.providers.base import PassScope, Provider, ProviderPass
 from awsgw.providers.registry import CATALOG
 from awsgw.reconcilers.heap import frozen_heap
@@ -169,13 +169,15 @@ def _begin(
 ) -> dict[str, ProviderPass]:
     """Each provider reads the cloud once and plans the pass (``partial``: of a replica's
     own Gateways only; ``shared``: it does the work that spans Gateways)."""
+    gateway = store.get("Gateway", only, Gateway) if only is not None else None
+    gone = only is not None and (gateway is None or gateway.metadata.deletion_timestamp is not None)
     exports = build_exports(store)
     classes = {c.gateway_class.spec.controller_name for c in attachment.classes.values()}
     passes = {}
     for controller, provider in providers.items():
         known = controller_gateways(store, controller)
         mine = {k: m for k, m in models.items() if k in known}
-        scope = PassScope(mine, known, exports, controller in classes, only, partial, shared)
+        scope = PassScope(mine, known, exports, controller in classes, only, partial, shared, gone)
         provider_pass = provider.begin(scope)
         result.failed += provider_pass.failures
         passes[controller] = provider_pass

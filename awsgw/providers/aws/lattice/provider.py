@@ -136,7 +136,9 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
         finds resources of that Gateway here (its class moved): they are deleted, nothing
         else is written (exports are the Lattice Gateways' and the full pass's)."""
         self._forget()
-        other = scope.only is not None and scope.only not in scope.known
+        # a live Gateway of another data plane (one being deleted is read as before: any
+        # data plane may hold its resources, and what they share is re-planned)
+        other = scope.only is not None and scope.only not in scope.known and not scope.only_gone
         self.in_use = not other and (scope.has_class or bool(scope.gateways))
         self.shares = not other and scope.shared_work
         try:
