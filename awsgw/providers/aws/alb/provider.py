@@ -221,14 +221,14 @@ class AlbProvider(DataPlane[AlbSpec, None]):
         self.lbs.delete(gateway, wait=self.wait_active)
 
     def collect(self, plan: AlbPlan) -> None:
-        """After a full pass: delete imported certificates no listener uses any more (as
-        the listeners of every owned load balancer say, after a partial pass)."""
+        """After a full pass: delete imported certificates no listener uses any more."""
+        self.collect_certificates()
+
+    def collect_certificates(self) -> None:
+        """Delete imported certificates no listener uses any more: the pass's listeners say
+        which, and after a partial pass the listeners of every owned load balancer too."""
         in_use = self.listeners.in_use
         if self.partial:
-            owned = [
-                a
-                for lb in self.inventory.lbs.values()
-                if self.inventory.mine(a := lb["LoadBalancerArn"], self.cluster)
-            ]
+            owned = self.inventory.owned_load_balancers(self.cluster)
             in_use = in_use | self.listeners.certificates_of(owned)
         self.certificates.delete_unused(in_use)

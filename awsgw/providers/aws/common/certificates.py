@@ -105,10 +105,13 @@ class Certificates:
                 tags = self._tags_of(arn)
             except ClientError:  # deleted meanwhile, or not readable: the listing decides
                 continue
-            ours = tags.get(CLUSTER_TAG) == self.cluster and tags.get(PURPOSE_TAG) == self.purpose
-            if ours and tags.get(FINGERPRINT_TAG) == fp:
+            if self._ours(tags) and tags.get(FINGERPRINT_TAG) == fp:
                 return arn
         return None
+
+    def _ours(self, tags: dict[str, str]) -> bool:
+        """Imported by this cluster for this purpose?"""
+        return tags.get(CLUSTER_TAG) == self.cluster and tags.get(PURPOSE_TAG) == self.purpose
 
     def _tags_of(self, arn: str) -> dict[str, str]:
         if arn not in self._tags:
@@ -125,9 +128,7 @@ class Certificates:
                 for summary in page["CertificateSummaryList"]:
                     arn = summary["CertificateArn"]
                     tags = self._tags_of(arn)
-                    if tags.get(CLUSTER_TAG) == self.cluster and tags.get(PURPOSE_TAG) == (
-                        self.purpose
-                    ):
+                    if self._ours(tags):
                         found[arn] = tags
             self._owned = found
         return self._owned

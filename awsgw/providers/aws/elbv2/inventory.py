@@ -15,6 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from awsgw.providers.aws.common.session import error_code
 from awsgw.providers.aws.common.tags import GATEWAY_TAG, owned_by
 from awsgw.providers.aws.elbv2.describe import tags_of
 
@@ -37,6 +38,10 @@ class ElbInventory:
 
     def gateway_of(self, arn: str) -> str | None:
         return self.tags.get(arn, {}).get(GATEWAY_TAG)
+
+    def owned_load_balancers(self, cluster: str) -> list[str]:
+        """ARNs of the load balancers here this cluster owns."""
+        return [a for lb in self.lbs.values() if self.mine(a := lb["LoadBalancerArn"], cluster)]
 
     def owned_gateways(self, cluster: str) -> set[str]:
         """Gateway keys owning a load balancer or target group here."""
@@ -82,13 +87,13 @@ def _named(elbv2: Any, operation: str, key: str, names: list[str]) -> list[dict[
             found += call(Names=batch)[key]
             continue
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") not in NOT_FOUND:
+            if error_code(exc) not in NOT_FOUND:
                 raise
         for name in batch if len(batch) > 1 else ():
             try:
                 found += call(Names=[name])[key]
             except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") not in NOT_FOUND:
+                if error_code(exc) not in NOT_FOUND:
                     raise
     return found
 
@@ -101,7 +106,7 @@ def _used_by(elbv2: Any, lb_arn: str) -> list[dict[str, Any]]:
         for page in elbv2.get_paginator("describe_target_groups").paginate(LoadBalancerArn=lb_arn):
             found += page["TargetGroups"]
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "TargetGroupNotFound":
+        if error_code(exc) != "TargetGroupNotFound":
             raise
     return found
 

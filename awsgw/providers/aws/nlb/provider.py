@@ -66,8 +66,6 @@ class NlbProvider(DataPlane[NlbSpec, None]):
         self.alb = AlbProvider(aws, cluster, vpc_id, self.alb_limits, wait_active, NLB_PLANE)
         """The chained ALBs: the ALB data plane's code, this data plane's resources."""
         self.addresses = StaticAddresses(aws)
-        self.partial = False
-        """This pass (a full one) programs some of the Gateways only (``PassScope.partial``)."""
 
     @property
     def capabilities(self) -> Capabilities:
@@ -79,7 +77,7 @@ class NlbProvider(DataPlane[NlbSpec, None]):
         and target group on a full pass, the Gateway's NLB and chained ALB on a pass over
         one Gateway."""
         types = ("network", "application")
-        self.partial = scope.partial
+        self.alb.partial = scope.partial
         try:
             if scope.only is None:
                 inventory = read_inventory(self.elbv2, types, NLB_PLANE)
@@ -266,18 +264,9 @@ class NlbProvider(DataPlane[NlbSpec, None]):
         self.alb.groups.delete(gateway, wait=self.wait_active)
 
     def collect(self, plan: NlbPlan) -> None:
-        """After a full pass: delete imported certificates no listener uses any more (as
-        the listeners of every owned load balancer say, after a partial pass)."""
-        in_use = self.alb.listeners.in_use
-        if self.partial:
-            inventory = self.alb.inventory
-            owned = [
-                a
-                for lb in inventory.lbs.values()
-                if inventory.mine(a := lb["LoadBalancerArn"], self.cluster)
-            ]
-            in_use = in_use | self.alb.listeners.certificates_of(owned)
-        self.alb.certificates.delete_unused(in_use)
+        """After a full pass: delete imported certificates no listener uses any more (the
+        NLBs' TLS listeners and the chained ALBs' share the ALB code's set)."""
+        self.alb.collect_certificates()
 
 
 def _same_forward(
