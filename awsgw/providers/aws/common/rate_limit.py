@@ -4,9 +4,8 @@ the process, taken right before each HTTP attempt is sent.
 AWS throttles each account and Region with token buckets of its own (the ELB user guide's
 "Request throttling": reads 40, refilled at 10 per second; EC2's: reads 100 at 20 per
 second). Staying below them keeps awsgw from throttling itself and from starving every other
-tool of the account. botocore's
-retries still own throttling: a throttled call is retried by botocore, and each retry waits
-for a token here too (``before-send`` fires per attempt).
+tool of the account. botocore's retries still own throttling: a throttled call is retried by
+botocore, and each retry waits for a token here too (``before-send`` fires per attempt).
 """
 
 from __future__ import annotations
