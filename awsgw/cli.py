@@ -1,4 +1,4 @@
-"""Command line: ``awsgw reconcile | run | version``.
+"""Command line: ``awsgw reconcile | run | sandbox | explain | version``.
 
 ``awsgw reconcile -f PATH ... [-o yaml|json] [--aws embedded]`` reads manifests (the whole
 desired state of this cluster), reconciles AWS once with every provider of the registry
@@ -8,7 +8,8 @@ DNS name). Exit codes: 0 done (routes may still be rejected: their status says w
 AWS call failed, 2 bad input or settings.
 
 ``awsgw run`` is the controller in a cluster (``awsgw.kube``): it watches the API and keeps
-AWS and statuses in step until SIGTERM.
+AWS and statuses in step until SIGTERM. ``awsgw sandbox`` runs it against an embedded API
+server and AWS on loopback, for kubectl (``awsgw.sandbox``).
 """
 
 from __future__ import annotations
@@ -194,6 +195,9 @@ def parser() -> argparse.ArgumentParser:
     from awsgw.kube.run import add_parser
 
     add_parser(sub)
+    from awsgw.sandbox import add_parser as add_sandbox_parser
+
+    add_sandbox_parser(sub)
     e = sub.add_parser(
         "explain",
         help="which rule and backends a request (or, on an NLB, a connection) reaches on a "

@@ -126,8 +126,14 @@ class KubeApi:
         user_agent: str,
         timeouts: tuple[float, float],
         context: str | None = None,
+        pool_size: int = 10,
     ) -> KubeApi:
-        api_client = client.ApiClient(load_configuration(kubeconfig, context))
+        """``pool_size``: connections kept for reuse; at least the requests in flight at once
+        (a watch per kind, one per worker, leases), else each one beyond it is dropped and
+        reconnected."""
+        cfg = load_configuration(kubeconfig, context)
+        cfg.connection_pool_maxsize = pool_size
+        api_client = client.ApiClient(cfg)
         api_client.user_agent = user_agent
         return cls(api_client, timeouts)
 

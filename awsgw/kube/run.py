@@ -9,13 +9,17 @@ import signal
 import socket
 import sys
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from awsgw import __version__
 from awsgw.kube import logs
 from awsgw.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from awsgw.kube.controller import Controller
 
 log = logging.getLogger("awsgw.kube.run")
 FLAGS = (
@@ -36,33 +40,34 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
-def run(args: argparse.Namespace) -> int:
-    try:
-        settings = settings_from(args)
-        settings.require_cluster()
-    except (ValidationError, SettingsError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    logs.configure(settings.log_level)
+def build_controller(
+    settings: Settings, kubeconfig: str | None, context: str | None = None
+) -> Controller:
+    """The controller of ``settings`` over the API server of ``kubeconfig`` (None: in-cluster,
+    else $KUBECONFIG or ~/.kube/config). Raises when it cannot connect or bind."""
     from awsgw.kube.api import KubeApi, default_namespace
     from awsgw.kube.controller import Controller
+    from awsgw.kube.resources import WATCHED
     from awsgw.providers.registry import Cloud
 
     identity = settings.identity or f"{socket.gethostname()}_{secrets.token_hex(4)}"
-    try:
-        api = KubeApi.connect(
-            args.kubeconfig,
-            f"awsgw/{__version__} ({identity})",
-            (settings.kube_connect_timeout, settings.kube_read_timeout),
-            args.context,
-        )
-        cloud = Cloud(settings, settings.require_cluster())
-        controller = Controller(
-            settings, api, cloud, identity, settings.lease_namespace or default_namespace()
-        )
-    except Exception as exc:  # kubeconfig unreadable, address in use, ...
-        log.error("cannot start: %s", exc)
-        return 2
+    api = KubeApi.connect(
+        kubeconfig,
+        f"awsgw/{__version__} ({identity})",
+        (settings.kube_connect_timeout, settings.kube_read_timeout),
+        context,
+        # a watch per kind, a request per worker, leases and Events
+        pool_size=len(WATCHED) + settings.workers + 4,
+    )
+    cloud = Cloud(settings, settings.require_cluster())
+    return Controller(
+        settings, api, cloud, identity, settings.lease_namespace or default_namespace()
+    )
+
+
+def serve(controller: Controller, started: Callable[[], None] = lambda: None) -> None:
+    """Run ``controller`` until SIGTERM/SIGINT (or its own stop), then shut it down;
+    ``started`` is called once its caches are synced."""
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("signal received, stopping", extra={"signal": signal.Signals(signum).name})
@@ -72,13 +77,36 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, stop)
     log.info(
         "starting",
-        extra={"version": __version__, "identity": identity, "cluster": settings.cluster_name},
+        extra={
+            "version": __version__,
+            "identity": controller.identity,
+            "cluster": controller.cluster,
+        },
     )
     runner = threading.Thread(target=controller.run, name="controller", daemon=True)
     runner.start()
-    while runner.is_alive() and not controller.stop.wait(0.5):
-        pass
+    announced = False
+    while runner.is_alive() and not controller.stop.wait(0.2):
+        if not announced and controller.ready():
+            announced = True
+            started()
     controller.shutdown()
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = settings_from(args)
+        settings.require_cluster()
+    except (ValidationError, SettingsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    logs.configure(settings.log_level)
+    try:
+        controller = build_controller(settings, args.kubeconfig, args.context)
+    except Exception as exc:  # kubeconfig unreadable, address in use, ...
+        log.error("cannot start: %s", exc)
+        return 2
+    serve(controller)
     return 0
 
 

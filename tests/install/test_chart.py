@@ -4,6 +4,7 @@ rejects unknown values, and the templates follow the EKS add-on rules."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from awsgw.sandbox import gateway_classes
 from awsgw.settings import Settings
 from tests.install.chart import CHART, NAMESPACE, ROOT, of_kind, render, render_files
 
@@ -235,6 +237,18 @@ def test_gateway_classes_alb_by_default_the_others_when_enabled() -> None:
     assert "Network Load Balancers" in described["awsgw.io/nlb"]
     none = {**MINIMAL, "gatewayClasses": {"alb": {"create": False}, "nlb": {"create": False}}}
     assert of_kind(render(none), "GatewayClass") == []
+
+
+def test_the_sandbox_serves_the_chart_gateway_classes() -> None:
+    every = {**MINIMAL, "gatewayClasses": {"nlb": {"create": True}, "lattice": {"create": True}}}
+    chart = {
+        (gc["metadata"]["name"], json.dumps(gc["spec"], sort_keys=True))
+        for gc in of_kind(render(every), "GatewayClass")
+    }
+    sandbox = {
+        (gc["metadata"]["name"], json.dumps(gc["spec"], sort_keys=True)) for gc in gateway_classes()
+    }
+    assert sandbox == chart
 
 
 def test_metrics_service_and_optional_service_monitor() -> None:

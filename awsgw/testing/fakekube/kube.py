@@ -31,18 +31,18 @@ def _resource(api_version: str, kind: str) -> tuple[Resource, str]:
 
 
 class FakeKube:
-    """A stateful Kubernetes API server on 127.0.0.1 (random port), serving from construction
-    until ``close`` (or the end of a ``with`` block).
+    """A stateful Kubernetes API server on 127.0.0.1 (``port``; 0: a free one), serving from
+    construction until ``close`` (or the end of a ``with`` block).
 
     ``history`` bounds the changes kept for watches and paginated lists; ``bookmark_interval``
     is the period of BOOKMARK events on watches that allow them. The namespaces default,
     kube-system, kube-public and kube-node-lease exist from the start.
     """
 
-    def __init__(self, history: int = 1000, bookmark_interval: float = 1.0) -> None:
+    def __init__(self, history: int = 1000, bookmark_interval: float = 1.0, port: int = 0) -> None:
         self._store = Store(history)
         self._recorder = Recorder()
-        self._server = Server(App(Api(self._store), self._recorder, bookmark_interval))
+        self._server = Server(App(Api(self._store), self._recorder, bookmark_interval), port)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
