@@ -15,6 +15,7 @@ from awsgw.testing.fakekube import FakeKube
 
 TIMEOUT = (2, 5)  # (connect, read) for every client call
 GW = "gateway.networking.k8s.io"
+HTTP_LISTENER = {"name": "http", "port": 80, "protocol": "HTTP"}  # a Gateway needs one
 
 
 @pytest.fixture
@@ -44,7 +45,18 @@ def gateway(name: str, namespace: str = "default", **spec: Any) -> dict[str, Any
         "apiVersion": f"{GW}/v1",
         "kind": "Gateway",
         "metadata": {"name": name, "namespace": namespace},
-        "spec": {"gatewayClassName": "awsgw", "listeners": [], **spec},
+        "spec": {"gatewayClassName": "awsgw", "listeners": [HTTP_LISTENER], **spec},
+    }
+
+
+def condition(type_: str, status: str = "True") -> dict[str, Any]:
+    """A condition the Gateway API schemas accept (every required field set)."""
+    return {
+        "type": type_,
+        "status": status,
+        "reason": type_,
+        "message": "",
+        "lastTransitionTime": "2025-01-01T00:00:00Z",
     }
 
 
