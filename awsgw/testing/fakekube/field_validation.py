@@ -127,18 +127,16 @@ class _Pruner:
         embedded = embedded or bool(schema.get("x-kubernetes-embedded-resource"))
         for key in list(value):
             child_path = f"{path}.{key}" if path else key
-            child = props.get(key)
+            child = props.get(key, extra if isinstance(extra, dict) else None)
             if embedded and key in ("apiVersion", "kind"):
                 continue
             if embedded and key == "metadata":
                 self.prune(value[key], {"$ref": OBJECT_META}, child_path, structural=False)
-            elif child is not None or isinstance(extra, dict):
-                sub = child if child is not None else extra
-                assert isinstance(sub, dict)
-                if structural and value[key] is None and not self.resolve(sub).get("nullable"):
-                    del value[key]
+            elif child is not None:
+                if structural and value[key] is None and not self.resolve(child).get("nullable"):
+                    del value[key]  # as the API server drops a null it cannot store
                     continue
-                self.prune(value[key], sub, child_path, structural)
+                self.prune(value[key], child, child_path, structural)
             elif not (preserve or extra is True):
                 self.unknown.append(child_path)
                 del value[key]

@@ -116,12 +116,11 @@ class _Operations:
         responses: Schema,
         body: Schema | None = None,
         suffix: str = "",
-        kind: str | None = None,
     ) -> Schema:
         out: Schema = {
             "tags": [_camel(self.res, self.version)],
             "description": summary,
-            "operationId": f"{verb}{self.prefix}{kind or self.res.kind}{suffix}",
+            "operationId": f"{verb}{self.prefix}{self.res.kind}{suffix}",
             "parameters": _query(params),
         }
         if body is not None:
@@ -156,7 +155,6 @@ class _Operations:
                 (*_LIST, *_DELETE),
                 _responses(("200",), STATUS),
                 {"content": {"*/*": {"schema": {"$ref": _REF + DELETE_OPTIONS}}}},
-                kind=kind,
             ),
         }
 

@@ -17,7 +17,7 @@ Obj = dict[str, Any]
 Encoder = Callable[[Obj], Obj]
 
 
-def _conversion(info: RequestInfo, accept: str | None, single: bool) -> Conversion | None:
+def _conversion(accept: str | None, single: bool) -> Conversion | None:
     partial = "PartialObjectMetadata" if single else "PartialObjectMetadataList"
     return negotiate(accept, (*table_conversions(), *partial_conversions(partial)))
 
@@ -49,7 +49,7 @@ def convert_response(
         or payload.get("kind") == "Status"
     ):
         return payload
-    conversion = _conversion(info, accept, single=info.verb == "get")
+    conversion = _conversion(accept, single=info.verb == "get")
     if conversion is None:
         return payload
     options = table_options(query) if conversion.kind == "Table" else TableOptions()
@@ -60,7 +60,7 @@ def watch_encoder(info: RequestInfo, query: dict[str, str], accept: str | None) 
     """What each watch event becomes before it is sent (itself, when nothing is asked for).
     Raises 400 for invalid table options before the watch starts."""
     res = by_path(info.group, info.version, info.resource)
-    conversion = _conversion(info, accept, single=True)
+    conversion = _conversion(accept, single=True)
     if res is None or conversion is None:
         return lambda event: event
     options = table_options(query) if conversion.kind == "Table" else TableOptions()

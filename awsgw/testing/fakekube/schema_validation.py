@@ -87,7 +87,8 @@ def type_name(value: Any) -> str:
 
 def _type_ok(schema: Schema, value: Any) -> bool:
     if value is None:
-        return bool(schema.get("nullable"))
+        typed = schema.get("type") or schema.get("x-kubernetes-int-or-string")
+        return bool(schema.get("nullable")) or not typed
     if schema.get("x-kubernetes-int-or-string"):
         return type_name(value) in ("integer", "string") or (
             isinstance(value, float) and value.is_integer()

@@ -52,7 +52,7 @@ def table_options(query: dict[str, str]) -> TableOptions:
 def cell_for(column_type: str, value: Any) -> Any:
     """A non-string printer column's cell, as the API server types it (None when the value
     does not have the column's type)."""
-    if value is None or isinstance(value, bool) and column_type in ("integer", "number"):
+    if value is None or (isinstance(value, bool) and column_type in ("integer", "number")):
         return None
     if column_type == "integer" and isinstance(value, (int, float)):
         return int(value)
