@@ -38,6 +38,7 @@ def test_a_gateway_list_as_a_table_has_the_crd_printer_columns(kube: FakeKube) -
     kube.apply(gateway("idle"))
     reply = request(kube, "GET", GATEWAYS, headers={"Accept": KUBECTL})
     table = reply.body
+    assert reply.headers["Content-Type"] == "application/json;g=meta.k8s.io;v=v1;as=Table"
     assert (table["kind"], table["apiVersion"]) == ("Table", "meta.k8s.io/v1")
     assert table["metadata"]["resourceVersion"] == kube.resource_version
     columns = table["columnDefinitions"]

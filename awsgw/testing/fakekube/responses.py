@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .negotiation import Conversion, negotiate, partial_conversions, table_conversions
+from .negotiation import JSON, Conversion, negotiate, partial_conversions, table_conversions
 from .resources import Resource, by_path
 from .routing import RequestInfo
 from .tables import TableOptions, partial_metadata, table, table_options
@@ -39,8 +39,9 @@ def _convert(
 
 def convert_response(
     info: RequestInfo, query: dict[str, str], accept: str | None, payload: Any
-) -> Any:
-    """The body of a successful get or list as the client asked for it."""
+) -> tuple[Any, str]:
+    """The body of a successful get or list as the client asked for it, and its Content-Type
+    (naming the conversion, as the API server's does)."""
     res = by_path(info.group, info.version, info.resource)
     if (
         res is None
@@ -48,12 +49,12 @@ def convert_response(
         or not isinstance(payload, dict)
         or payload.get("kind") == "Status"
     ):
-        return payload
+        return payload, JSON
     conversion = _conversion(accept, single=info.verb == "get")
     if conversion is None:
-        return payload
+        return payload, JSON
     options = table_options(query) if conversion.kind == "Table" else TableOptions()
-    return _convert(res, info.version, payload, conversion, options)
+    return _convert(res, info.version, payload, conversion, options), conversion.content_type
 
 
 def watch_encoder(info: RequestInfo, query: dict[str, str], accept: str | None) -> Encoder:

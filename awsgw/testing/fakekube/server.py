@@ -130,8 +130,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._watch(request)
                 return
             status, payload = app.api.handle(request)
-            payload = convert_response(info, query, self.headers.get("Accept"), payload)
-            self._send_json(info, status, payload, warnings=request.warnings)
+            body, content_type = convert_response(info, query, self.headers.get("Accept"), payload)
+            data = json.dumps(body, separators=(",", ":")).encode()
+            self._send(info, status, data, content_type, warnings=request.warnings)
         except errors.ApiError as exc:
             self._send_json(info, exc.code, exc.status(), exc.headers)
         except (BrokenPipeError, ConnectionResetError):
@@ -163,10 +164,9 @@ class Handler(BaseHTTPRequestHandler):
         status: int,
         payload: Any,
         headers: dict[str, str] | None = None,
-        warnings: list[str] | None = None,
     ) -> None:
         data = json.dumps(payload, separators=(",", ":")).encode()
-        self._send(info, status, data, "application/json", headers, warnings)
+        self._send(info, status, data, "application/json", headers)
 
     def _send(
         self,
