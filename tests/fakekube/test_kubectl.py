@@ -217,6 +217,25 @@ def test_an_unknown_field_is_refused_with_kubectls_usual_message(
     assert warned.stdout.strip() == f"gateway.{GW}/extra created"
 
 
+def test_a_list_is_validated_client_side_with_the_openapi_v2_document(
+    kubectl: Kubectl, tmp_path: Path
+) -> None:
+    kubectl("apply", "-f", str(QUICKSTART))
+    listed = kubectl("get", "gateways,httproutes", "-n", "shop", "-o", "yaml").stdout
+    backup = tmp_path / "backup.yaml"
+    backup.write_text(listed)
+    kubectl("apply", "-f", str(backup))  # a List: field validation does not cover its items
+    line = "gatewayClassName: awsgw-alb"
+    backup.write_text(listed.replace(line, f"{line}\n    colour: blue"))
+    refused = kubectl("apply", "-f", str(backup), ok=False)
+    assert refused.stderr.strip() == (
+        f'error: error validating "{backup}": error validating data: '
+        'ValidationError(Gateway.spec): unknown field "colour" in '
+        "io.k8s.networking.gateway.v1.Gateway.spec; if you choose to ignore these errors, "
+        "turn validation off with --validate=false"
+    )
+
+
 def test_explain_reads_the_openapi_v3_schemas(kubectl: Kubectl) -> None:
     listeners = kubectl("explain", "gateway.spec.listeners").stdout
     assert "KIND:       Gateway" in listeners and "FIELD: listeners <[]Object>" in listeners

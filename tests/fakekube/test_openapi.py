@@ -3,7 +3,9 @@ operations are what kubectl reads (field validation support, patch types, explai
 
 from __future__ import annotations
 
+import http.client
 from typing import Any
+from urllib.parse import urlsplit
 
 from awsgw.testing.fakekube import FakeKube
 
@@ -87,11 +89,67 @@ def test_built_in_kinds_carry_their_definitions_and_strategic_merge_patch(kube: 
     assert "fieldValidation" in {p["name"] for p in patch["parameters"]}
 
 
-def test_an_out_of_date_hash_redirects_and_v2_is_not_served(kube: FakeKube) -> None:
+def test_an_out_of_date_hash_redirects_and_v3_is_json_only(kube: FakeKube) -> None:
     reply = request(kube, "GET", f"/openapi/v3/apis/{GW}/v1?hash=0")
     assert reply.status == 301
     assert reply.headers["Location"].startswith(f"/openapi/v3/apis/{GW}/v1?hash=")
     assert request(kube, "GET", "/openapi/v3/apis/apps/v1").status == 404
-    assert request(kube, "GET", "/openapi/v2").status == 404
     protobuf = {"Accept": "application/com.github.proto-openapi.spec.v3@v1.0+protobuf"}
     assert request(kube, "GET", "/openapi/v3/api/v1", headers=protobuf).status == 406
+
+
+def _fields(data: bytes) -> dict[int, list[bytes | int]]:
+    """The top-level fields of a protobuf message (varints and length-delimited only)."""
+    out: dict[int, list[bytes | int]] = {}
+    pos = 0
+
+    def varint() -> int:
+        nonlocal pos
+        value = shift = 0
+        while True:
+            byte = data[pos]
+            pos += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                return value
+
+    while pos < len(data):
+        key = varint()
+        if key & 7 == 0:
+            out.setdefault(key >> 3, []).append(varint())
+        else:
+            assert key & 7 == 2, key
+            size = varint()
+            out.setdefault(key >> 3, []).append(data[pos : pos + size])
+            pos += size
+    return out
+
+
+def test_v2_is_one_document_in_json_or_the_protobuf_kubectl_asks_for(kube: FakeKube) -> None:
+    doc = request(kube, "GET", "/openapi/v2", headers={"Accept": "application/json"}).body
+    assert doc["swagger"] == "2.0"
+    gateway = doc["definitions"]["io.k8s.networking.gateway.v1.Gateway"]
+    assert gateway["properties"]["metadata"]["$ref"] == (
+        "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+    )
+    patch = doc["paths"][f"/apis/{GW}/v1/namespaces/{{namespace}}/gateways/{{name}}"]["patch"]
+    assert "application/strategic-merge-patch+json" not in patch["consumes"]
+    url = urlsplit(kube.url)
+    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=5)
+    conn.request(
+        "GET",
+        "/openapi/v2",
+        headers={"Accept": "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"},
+    )
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    assert resp.headers["Content-Type"] == (
+        "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+    )
+    top = _fields(body)
+    assert top[1] == [b"2.0"] and len(top[9]) == 1, "swagger, one Definitions"
+    names = [_fields(bytes(named))[1][0] for named in _fields(bytes(top[9][0]))[1]]
+    assert b"io.k8s.networking.gateway.v1.Gateway" in names
+    assert b"io.k8s.api.core.v1.Service" in names

@@ -1,6 +1,6 @@
 """GET requests outside the resource paths: health, /version, discovery (legacy and
-aggregated, with ETags) and OpenAPI v3 (the index and one document per group-version, which
-an out-of-date ``?hash=`` redirects to the current one)."""
+aggregated, with ETags), OpenAPI v3 (the index and one document per group-version, which
+an out-of-date ``?hash=`` redirects to the current one) and OpenAPI v2 (protobuf or JSON)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import errors, openapi
+from . import errors, openapi, openapi_v2
 from .aggregated_discovery import aggregated
 from .discovery import document
 from .negotiation import JSON, discovery_conversions, negotiate, parse_accept
@@ -54,6 +54,22 @@ def _openapi(path: str, query: dict[str, str], accept: str | None) -> Response:
     return Response(200, doc.body, JSON, headers)
 
 
+def _openapi_v2(accept: str | None, if_none_match: str | None) -> Response:
+    doc = openapi_v2.document()
+    for clause in parse_accept(accept or "*/*"):
+        if clause.media_type in openapi_v2.PROTOBUF_ACCEPTED:
+            body, content_type = doc.protobuf, openapi_v2.PROTOBUF
+        elif clause.media_type in (JSON, "application/*", "*/*"):
+            body, content_type = doc.json, JSON
+        else:
+            continue
+        headers = {"ETag": doc.etag(body), "Vary": "Accept"}
+        if if_none_match == headers["ETag"]:
+            return Response(304, b"", content_type, headers)
+        return Response(200, body, content_type, headers)
+    return Response(406, b"", "text/plain")
+
+
 def serve(
     path: str,
     query: dict[str, str],
@@ -67,6 +83,8 @@ def serve(
         return Response(200, b"ok", "text/plain; charset=utf-8")
     if clean == "/openapi/v3" or clean.startswith("/openapi/v3/"):
         return _openapi(clean, query, accept)
+    if clean == "/openapi/v2":
+        return _openapi_v2(accept, if_none_match)
     if clean in ("/api", "/apis"):
         conversion = negotiate(accept, discovery_conversions())
         if conversion is not None:

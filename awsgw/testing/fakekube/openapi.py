@@ -6,8 +6,7 @@ Built-in kinds come with every definition they reference; custom resources are p
 under the reverse-DNS name of their group (``io.k8s.networking.gateway.v1.Gateway``) with
 metadata as ObjectMeta and a List kind, as the apiextensions server builds them. A ``$ref``
 with sibling keywords is written as ``allOf: [{$ref}]``, as the API server's v3 documents do.
-There is no ``/openapi/v2``: clients that find v3 use it (kubectl asks v2 only as a fallback,
-in protobuf).
+``openapi_v2`` serves the same schemas as the one v2 document.
 """
 
 from __future__ import annotations
@@ -47,19 +46,20 @@ def definition_name(res: Resource, version: str, kind: str | None = None) -> str
     return ".".join([*reversed(res.group.split(".")), version, kind or res.kind])
 
 
-def _refs(node: Any, out: set[str]) -> None:
+def references(node: Any, out: set[str]) -> None:
+    """Add the definition names ``node`` refers to (at any depth) to ``out``."""
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str):
             out.add(ref.removeprefix(REF_PREFIX))
         for value in node.values():
-            _refs(value, out)
+            references(value, out)
     elif isinstance(node, list):
         for value in node:
-            _refs(value, out)
+            references(value, out)
 
 
-def _closure(names: set[str]) -> dict[str, Schema]:
+def closure(names: set[str]) -> dict[str, Schema]:
     """The named built-in definitions with every definition they reference."""
     defs, out, todo = core_definitions(), {}, sorted(names)
     while todo:
@@ -68,7 +68,7 @@ def _closure(names: set[str]) -> dict[str, Schema]:
             continue
         out[name] = defs[name]
         found: set[str] = set()
-        _refs(defs[name], found)
+        references(defs[name], found)
         todo.extend(sorted(found - set(out)))
     return out
 
@@ -94,12 +94,13 @@ def _published(node: Any, top: bool = True) -> Any:
     return out
 
 
-def _custom_schemas(res: Resource, version: str) -> dict[str, Schema]:
+def custom_schemas(res: Resource, version: str) -> dict[str, Schema]:
+    """A custom resource's kind and List kind as published (by definition name)."""
     ks = kind_schema(res, version)
     root: Schema = copy.deepcopy(ks.root) if ks else {"type": "object"}
     if ks is None:
         root["x-kubernetes-preserve-unknown-fields"] = True
-    meta_doc = core_definitions()[OBJECT_META]
+    standard_meta = core_definitions()["io.k8s.api.core.v1.Service"]["properties"]["metadata"]
     props: dict[str, Schema] = root.setdefault("properties", {})
     for key in ("apiVersion", "kind"):
         standard = core_definitions()[DELETE_OPTIONS]["properties"][key]
@@ -110,7 +111,7 @@ def _custom_schemas(res: Resource, version: str) -> dict[str, Schema]:
         }
     props["metadata"] = {
         "$ref": REF_PREFIX + OBJECT_META,
-        "description": meta_doc.get("description", "Standard object's metadata."),
+        "description": standard_meta.get("description", "Standard object's metadata."),
     }
     gvk = {"group": res.group, "kind": res.kind, "version": version}
     root["x-kubernetes-group-version-kind"] = [gvk]
@@ -142,13 +143,13 @@ def _build(group: str, version: str) -> dict[str, Any]:
             name = ks.definition_name
             builtin.update({name, name + "List"})
         else:
-            custom = _custom_schemas(res, version)
+            custom = custom_schemas(res, version)
             schemas.update(custom)
             name = definition_name(res, version)
         paths.update(resource_paths(res, version, name, name + "List"))
     for schema in list(schemas.values()):
-        _refs(schema, builtin)
-    schemas.update(_closure(builtin - set(schemas)))
+        references(schema, builtin)
+    schemas.update(closure(builtin - set(schemas)))
     return {
         "openapi": "3.0.0",
         "info": {"title": "Kubernetes", "version": VERSION_INFO["gitVersion"]},
