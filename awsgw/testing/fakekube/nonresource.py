@@ -63,7 +63,7 @@ def _openapi_v2(accept: str | None, if_none_match: str | None) -> Response:
             body, content_type = doc.json, JSON
         else:
             continue
-        headers = {"ETag": doc.etag(body), "Vary": "Accept"}
+        headers = {"ETag": doc.etags[body], "Vary": "Accept"}
         if if_none_match == headers["ETag"]:
             return Response(304, b"", content_type, headers)
         return Response(200, body, content_type, headers)

@@ -36,13 +36,17 @@ _PATCH_TYPES = (
 
 @dataclass(frozen=True)
 class Document:
-    """The v2 document in JSON and protobuf, with the ETag of each."""
+    """The v2 document in JSON and protobuf."""
 
     json: bytes
     protobuf: bytes
 
-    def etag(self, body: bytes) -> str:
-        return '"' + hashlib.sha512(body).hexdigest().upper() + '"'
+    @functools.cached_property
+    def etags(self) -> dict[bytes, str]:
+        """Each form's ETag (a hash of its bytes)."""
+        return {
+            b: '"' + hashlib.sha512(b).hexdigest().upper() + '"' for b in (self.json, self.protobuf)
+        }
 
 
 def _v2(node: Any, top: bool = False) -> Any:
