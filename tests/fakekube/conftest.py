@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ from awsgw.testing.fakekube import FakeKube
 
 TIMEOUT = (2, 5)  # (connect, read) for every client call
 GW = "gateway.networking.k8s.io"
+HTTP_LISTENER = {"name": "http", "port": 80, "protocol": "HTTP"}  # a Gateway needs one
 
 
 @pytest.fixture
@@ -44,7 +46,18 @@ def gateway(name: str, namespace: str = "default", **spec: Any) -> dict[str, Any
         "apiVersion": f"{GW}/v1",
         "kind": "Gateway",
         "metadata": {"name": name, "namespace": namespace},
-        "spec": {"gatewayClassName": "awsgw", "listeners": [], **spec},
+        "spec": {"gatewayClassName": "awsgw", "listeners": [dict(HTTP_LISTENER)], **spec},
+    }
+
+
+def condition(type_: str, status: str = "True") -> dict[str, Any]:
+    """A condition the Gateway API schemas accept (every required field set)."""
+    return {
+        "type": type_,
+        "status": status,
+        "reason": type_,
+        "message": "",
+        "lastTransitionTime": "2025-01-01T00:00:00Z",
     }
 
 
@@ -62,15 +75,22 @@ def route(
     }
 
 
-def raw(
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: http.client.HTTPMessage
+    body: Any  # decoded JSON, or text
+
+
+def request(
     kube: FakeKube,
     method: str,
     path: str,
     body: Any = None,
     content_type: str = "application/json",
     headers: dict[str, str] | None = None,
-) -> tuple[int, Any]:
-    """One plain HTTP request: (status, decoded JSON body or text)."""
+) -> Reply:
+    """One plain HTTP request, with the response's headers."""
     url = urlsplit(kube.url)
     conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=5)
     try:
@@ -85,22 +105,39 @@ def raw(
         resp = conn.getresponse()
         text = resp.read().decode()
         try:
-            return resp.status, json.loads(text)
+            return Reply(resp.status, resp.headers, json.loads(text))
         except ValueError:
-            return resp.status, text
+            return Reply(resp.status, resp.headers, text)
     finally:
         conn.close()
 
 
+def raw(
+    kube: FakeKube,
+    method: str,
+    path: str,
+    body: Any = None,
+    content_type: str = "application/json",
+    headers: dict[str, str] | None = None,
+) -> tuple[int, Any]:
+    """One plain HTTP request: (status, decoded JSON body or text)."""
+    reply = request(kube, method, path, body, content_type, headers)
+    return reply.status, reply.body
+
+
 def watch_events(
-    kube: FakeKube, path: str, count: int | None = None, read_timeout: float = 5.0
+    kube: FakeKube,
+    path: str,
+    count: int | None = None,
+    read_timeout: float = 5.0,
+    headers: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Read watch events from ``path`` until ``count`` arrived or the server ends the stream."""
     url = urlsplit(kube.url)
     conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=read_timeout)
     events: list[dict[str, Any]] = []
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         resp = conn.getresponse()
         assert resp.status == 200, resp.read()
         if count == 0:

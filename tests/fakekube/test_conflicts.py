@@ -12,7 +12,7 @@ from kubernetes.utils import retry_on_conflict
 
 from awsgw.testing.fakekube import FakeKube
 
-from .conftest import GW, TIMEOUT, gateway
+from .conftest import GW, TIMEOUT, condition, gateway
 
 
 def test_a_replace_with_a_stale_resource_version_is_409_conflict(
@@ -119,7 +119,7 @@ def test_retry_on_conflict_rereads_and_wins_after_a_concurrent_write(
         attempts.append(current["metadata"]["resourceVersion"])
         if len(attempts) == 1:  # someone else writes between our read and our write
             kube.apply(gateway("gw", addresses=[{"value": "10.0.0.1"}]))
-        current["status"] = {"conditions": [{"type": "Accepted", "status": "True"}]}
+        current["status"] = {"conditions": [condition("Accepted")]}
         return custom.replace_namespaced_custom_object_status(
             GW, "v1", "default", "gateways", "gw", current, _request_timeout=TIMEOUT
         )

@@ -8,7 +8,7 @@ from kubernetes import client
 
 from awsgw.testing.fakekube import FakeKube
 
-from .conftest import GW, TIMEOUT, gateway
+from .conftest import GW, TIMEOUT, condition, gateway
 
 
 def _create(custom: client.CustomObjectsApi) -> dict[str, Any]:
@@ -59,7 +59,7 @@ def test_the_status_endpoint_ignores_everything_but_status(custom: client.Custom
     body = {
         "metadata": {"labels": {"x": "y"}},
         "spec": {"gatewayClassName": "other"},
-        "status": {"conditions": [{"type": "Accepted", "status": "True"}]},
+        "status": {"conditions": [condition("Accepted")]},
     }
     patched = custom.patch_namespaced_custom_object_status(
         GW, "v1", "default", "gateways", "gw", body, _request_timeout=TIMEOUT

@@ -5,6 +5,12 @@ awsgw.io resources over HTTP on 127.0.0.1 with the API server's semantics: resou
 generation, status subresources, finalizers, patches, paginated lists, watches with history,
 bookmarks and 410 Gone. Tests drive it through any Kubernetes client and inspect it with
 ``requests``, ``inject``, ``compact`` and ``close_watches``.
+
+What ``kubectl`` reads is served as kube-apiserver serves it: legacy and aggregated discovery,
+OpenAPI v3 and v2, Tables for ``kubectl get`` (and partial object metadata), and server-side
+field validation of what it writes (unknown fields dropped, warned about or refused; custom
+resources validated against their CRD schema, CEL rules excepted). Objects written from Python
+with ``apply``/``apply_status`` skip that validation.
 """
 
 from .errors import ApiError

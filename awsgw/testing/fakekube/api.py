@@ -9,13 +9,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from . import errors
 from .conversion import check_type, from_storage, to_storage
+from .field_validation import Admission, directive
 from .patching import APPLY, JSON_PATCH, STRATEGIC, apply_patch
 from .resources import Resource, by_path
 from .routing import RequestInfo
@@ -30,6 +31,7 @@ class Request:
     query: dict[str, str]
     content_type: str  # media type only, lower case
     body: bytes
+    warnings: list[str] = field(default_factory=list)  # sent back as Warning headers
 
 
 def decode_body(content_type: str, body: bytes) -> Any:
@@ -105,10 +107,12 @@ class Api:
         if info.verb in ("list", "deletecollection"):
             return 200, self.list_objects(res, info, req.query)
         if info.verb == "create":
-            obj = to_storage(res, check_type(res, version, self.body(req)))
+            obj = to_storage(res, self.admitted(res, req, self.body(req)))
             return 201, self.serve(res, version, self.store.create(res, ns, obj, dry_run))
         if info.verb == "update":
-            obj = to_storage(res, check_type(res, version, self.body(req)))
+            current = self.store.find(res, ns, info.name)
+            old = None if current is None else self.serve(res, version, current)
+            obj = to_storage(res, self.admitted(res, req, self.body(req), old))
             stored, created = self.store.update(res, ns, info.name, obj, info.subresource, dry_run)
             return (201 if created else 200), self.serve(res, version, stored)
         if info.verb == "patch":
@@ -120,6 +124,18 @@ class Api:
             f"the server does not allow this method on the requested resource ({info.verb})",
             "MethodNotAllowed",
         )
+
+    @staticmethod
+    def admitted(res: Resource, req: Request, body: Any, old: Obj | None = None) -> Obj:
+        """A written object after type and field validation (see ``field_validation``):
+        unknown fields dropped, warnings added to ``req``."""
+        obj = check_type(res, req.info.version, body)
+        admission = Admission(
+            res, req.info.version, req.info.verb, directive(req.query, req.info.verb)
+        )
+        admission.admit(obj, req.body, req.content_type, old)
+        req.warnings.extend(admission.warnings)
+        return obj
 
     def body(self, req: Request) -> Any:
         if req.content_type not in ("application/json", "application/yaml", ""):
@@ -147,7 +163,7 @@ class Api:
         def mutate(current: Obj) -> Obj:
             served = json.loads(json.dumps(from_storage(res, version, current)))
             patched = apply_patch(ctype, served, patch_body)
-            return to_storage(res, check_type(res, version, patched))
+            return to_storage(res, self.admitted(res, req, patched, served))
 
         return self.store.patch(
             res, self.namespace(res, req.info), req.info.name, mutate, req.info.subresource, dry_run

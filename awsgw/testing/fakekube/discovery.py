@@ -1,10 +1,14 @@
-"""Discovery documents: /version, /api, /apis, /apis/{group}, and each APIResourceList."""
+"""Discovery documents: /version, /api, /apis, /apis/{group}, and each APIResourceList, with
+the verbs, short names, categories and storage version hash the API server lists."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any
 
-from .resources import group_versions, in_group_version
+from .resources import Resource, group_versions, in_group_version
+from .schemas import crd_categories
 
 VERSION_INFO: dict[str, Any] = {
     "major": "1",
@@ -18,6 +22,33 @@ VERSION_INFO: dict[str, Any] = {
     "platform": "linux/amd64",
 }
 _VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+# custom resources list them in the apiextensions server's order
+_CUSTOM_VERBS = ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"]
+STATUS_VERBS = ["get", "patch", "update"]
+_BUILTIN_CATEGORIES = {("", "services"): ("all",)}
+
+
+def verbs(res: Resource) -> list[str]:
+    """The verbs of a resource (Namespaces have no deletecollection)."""
+    if not res.builtin:
+        return list(_CUSTOM_VERBS)
+    if res.plural == "namespaces" and not res.group:
+        return [v for v in _VERBS if v != "deletecollection"]
+    return list(_VERBS)
+
+
+def categories(res: Resource) -> tuple[str, ...]:
+    """The categories (``kubectl get <category>``) a resource belongs to."""
+    if res.builtin:
+        return _BUILTIN_CATEGORIES.get((res.group, res.plural), ())
+    return crd_categories(res)
+
+
+def storage_version_hash(res: Resource) -> str:
+    """The API server's hash of the stored group/version/kind (8 bytes of SHA-256)."""
+    stored = "/v1/Event" if res.storage == "events" else f"{res.group}/{res.versions[0]}/{res.kind}"
+    digest = hashlib.sha256(stored.encode()).digest()
+    return base64.b64encode(digest[:8]).decode()
 
 
 def _group(name: str, versions: list[str]) -> dict[str, Any]:
@@ -55,6 +86,7 @@ def document(path: str, server_address: str) -> dict[str, Any] | None:
 
 
 def resource_list(group: str, version: str) -> dict[str, Any]:
+    """The APIResourceList of a group-version."""
     resources: list[dict[str, Any]] = []
     for r in in_group_version(group, version):
         entry: dict[str, Any] = {
@@ -62,10 +94,13 @@ def resource_list(group: str, version: str) -> dict[str, Any]:
             "singularName": r.singular,
             "namespaced": r.namespaced,
             "kind": r.kind,
-            "verbs": _VERBS,
+            "verbs": verbs(r),
         }
         if r.short_names:
             entry["shortNames"] = list(r.short_names)
+        if categories(r):
+            entry["categories"] = list(categories(r))
+        entry["storageVersionHash"] = storage_version_hash(r)
         resources.append(entry)
         if r.status:
             resources.append(
@@ -74,7 +109,7 @@ def resource_list(group: str, version: str) -> dict[str, Any]:
                     "singularName": "",
                     "namespaced": r.namespaced,
                     "kind": r.kind,
-                    "verbs": ["get", "patch", "update"],
+                    "verbs": list(STATUS_VERBS),
                 }
             )
     return {

@@ -105,7 +105,9 @@ STALE = (
 def invalid(group: str, kind: str, name: str, causes: list[tuple[str, str, str]]) -> ApiError:
     """422 Invalid; each cause is (field, cause reason, message)."""
     qualified_kind = f"{kind}.{group}" if group else kind
-    text = ", ".join(f"{field}: {message}" for field, _, message in causes)
+    # an aggregate of several distinct errors is bracketed, as apimachinery prints it
+    messages = list(dict.fromkeys(f"{field}: {message}" for field, _, message in causes))
+    text = messages[0] if len(messages) == 1 else "[" + ", ".join(messages) + "]"
     details: dict[str, Any] = {"name": name}
     if group:
         details["group"] = group

@@ -128,3 +128,9 @@ def kind_schema(res: Resource, version: str) -> KindSchema | None:
     entry = versions.get(version) or next(v for v in crd["versions"] if v["storage"])
     columns = tuple(_column(c) for c in entry["additionalPrinterColumns"])
     return KindSchema(entry["schema"], columns=columns)
+
+
+def crd_categories(res: Resource) -> tuple[str, ...]:
+    """The categories a custom resource's CRD puts it in (``gateway-api``), for discovery."""
+    crd = _crds().get((res.group, res.plural))
+    return tuple(crd["names"].get("categories", ())) if crd else ()

@@ -20,13 +20,19 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import errors
 from .api import Api, Request
-from .discovery import document
+from .nonresource import serve
 from .records import Recorder, RequestRecord
+from .responses import Encoder, convert_response, watch_encoder
 from .routing import RequestInfo, parse_bool, parse_request
 from .watch import Event
 
 log = logging.getLogger(__name__)
 _POLL = 0.25  # how often an idle watch checks whether its client is still there
+
+
+def _quote(text: str) -> str:
+    """A warning's text as the Warning header quotes it."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class App:
@@ -124,7 +130,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._watch(request)
                 return
             status, payload = app.api.handle(request)
-            self._send_json(info, status, payload)
+            body, content_type = convert_response(info, query, self.headers.get("Accept"), payload)
+            data = json.dumps(body, separators=(",", ":")).encode()
+            self._send(info, status, data, content_type, warnings=request.warnings)
         except errors.ApiError as exc:
             self._send_json(info, exc.code, exc.status(), exc.headers)
         except (BrokenPipeError, ConnectionResetError):
@@ -151,15 +159,32 @@ class Handler(BaseHTTPRequestHandler):
         )
 
     def _send_json(
-        self, info: RequestInfo, status: int, payload: Any, headers: dict[str, str] | None = None
+        self,
+        info: RequestInfo,
+        status: int,
+        payload: Any,
+        headers: dict[str, str] | None = None,
     ) -> None:
         data = json.dumps(payload, separators=(",", ":")).encode()
+        self._send(info, status, data, "application/json", headers)
+
+    def _send(
+        self,
+        info: RequestInfo,
+        status: int,
+        data: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        warnings: list[str] | None = None,
+    ) -> None:
         self._record(info, status)
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for key, value in (headers or {}).items():
             self.send_header(key, value)
+        for text in dict.fromkeys(warnings or []):
+            self.send_header("Warning", f"299 - {_quote(text)}")
         self.end_headers()
         self.wfile.write(data)
 
@@ -168,21 +193,19 @@ class Handler(BaseHTTPRequestHandler):
             raise errors.ApiError(
                 405, f"{self.command} is not allowed on {path}", "MethodNotAllowed"
             )
-        if path.rstrip("/") in ("/healthz", "/livez", "/readyz"):
-            data = b"ok"
-            self._record(info, 200)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            return
-        doc = document(path, f"127.0.0.1:{self.server.server_address[1]}")
-        if doc is None:
-            raise errors.page_not_found()
-        self._send_json(info, 200, doc)
+        query = {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        response = serve(
+            path,
+            query,
+            self.headers.get("Accept"),
+            self.headers.get("If-None-Match"),
+            f"127.0.0.1:{self.server.server_address[1]}",
+        )
+        self._send(info, response.status, response.body, response.content_type, response.headers)
 
-    def _chunk(self, events: list[Event]) -> None:
+    def _chunk(self, events: list[Event], encode: Encoder | None = None) -> None:
+        if encode is not None:
+            events = [encode(e) for e in events]
         data = b"".join(json.dumps(e, separators=(",", ":")).encode() + b"\n" for e in events)
         if data:
             self.wfile.write(b"%X\r\n%s\r\n" % (len(data), data))
@@ -204,6 +227,7 @@ class Handler(BaseHTTPRequestHandler):
             except ValueError:
                 raise errors.bad_request("invalid timeoutSeconds") from None
         bookmarks = parse_bool(request.query.get("allowWatchBookmarks"))
+        encode = watch_encoder(request.info, request.query, self.headers.get("Accept"))
         watch, initial = app.api.open_watch(request)
         try:
             self._record(request.info, 200)
@@ -211,9 +235,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "application/json")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            self._chunk(initial)
+            self._chunk(initial, encode)
             if not (initial and initial[-1]["type"] == "ERROR"):
-                self._stream(watch, timeout, bookmarks, app.bookmark_interval)
+                self._stream(watch, timeout, bookmarks, app.bookmark_interval, encode)
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
         except OSError:
@@ -221,7 +245,14 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             watch.close()
 
-    def _stream(self, watch: Any, timeout: float | None, bookmarks: bool, interval: float) -> None:
+    def _stream(
+        self,
+        watch: Any,
+        timeout: float | None,
+        bookmarks: bool,
+        interval: float,
+        encode: Encoder | None = None,
+    ) -> None:
         start = time.monotonic()
         deadline = None if timeout is None else start + timeout
         next_bookmark = start + interval if bookmarks else None
@@ -233,7 +264,7 @@ class Handler(BaseHTTPRequestHandler):
             kind, events = watch.poll(wait, next_bookmark)
             if kind == "end":
                 return
-            self._chunk(events)
+            self._chunk(events, encode)
             if kind == "expired":
                 return
             if kind == "bookmark":
