@@ -16,12 +16,15 @@ import yaml
 
 from . import errors
 from .conversion import check_type, from_storage, to_storage
+from .field_manager import UpdateTracker
 from .patching import APPLY, JSON_PATCH, STRATEGIC, apply_patch
 from .resources import Resource, by_path
 from .routing import RequestInfo
 from .selectors import Selector, make_selector
+from .server_side_apply import apply
 from .store import Key, Obj, Store, parse_rv
 from .watch import Event, Watch, open_watch
+from .write_options import check_write_options, field_manager
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,12 @@ class Request:
     query: dict[str, str]
     content_type: str  # media type only, lower case
     body: bytes
+    user_agent: str = ""
+
+    def tracker(self) -> UpdateTracker:
+        """Records this write's manager in managedFields."""
+        manager = field_manager(self.query, self.user_agent)
+        return UpdateTracker(manager, self.info.version, self.info.subresource)
 
 
 def decode_body(content_type: str, body: bytes) -> Any:
@@ -104,13 +113,21 @@ class Api:
             return 200, self.serve(res, version, self.store.get(res, ns, info.name))
         if info.verb in ("list", "deletecollection"):
             return 200, self.list_objects(res, info, req.query)
+        if info.verb in ("create", "update", "patch"):
+            check_write_options(info.verb, req.query, req.content_type == APPLY)
         if info.verb == "create":
             obj = to_storage(res, check_type(res, version, self.body(req)))
-            return 201, self.serve(res, version, self.store.create(res, ns, obj, dry_run))
+            stored = self.store.create(res, ns, obj, dry_run, req.tracker())
+            return 201, self.serve(res, version, stored)
         if info.verb == "update":
             obj = to_storage(res, check_type(res, version, self.body(req)))
-            stored, created = self.store.update(res, ns, info.name, obj, info.subresource, dry_run)
+            stored, created = self.store.update(
+                res, ns, info.name, obj, info.subresource, dry_run, req.tracker()
+            )
             return (201 if created else 200), self.serve(res, version, stored)
+        if info.verb == "patch" and req.content_type == APPLY:
+            code, stored = apply(self.store, res, req, dry_run)
+            return code, self.serve(res, version, stored)
         if info.verb == "patch":
             return 200, self.serve(res, version, self.patch(res, req, dry_run))
         if info.verb == "delete":
@@ -134,11 +151,11 @@ class Api:
 
     def patch(self, res: Resource, req: Request, dry_run: bool) -> Obj:
         ctype = req.content_type
-        if ctype == APPLY or (ctype == STRATEGIC and not res.builtin):
+        if ctype == STRATEGIC and not res.builtin:
             raise errors.ApiError(
                 415,
                 f"the body of the request was in an unknown format - accepted media types "
-                f"include: {JSON_PATCH}, application/merge-patch+json",
+                f"include: {JSON_PATCH}, application/merge-patch+json, {APPLY}",
                 "UnsupportedMediaType",
             )
         patch_body = decode_body(ctype, req.body)
@@ -150,7 +167,13 @@ class Api:
             return to_storage(res, check_type(res, version, patched))
 
         return self.store.patch(
-            res, self.namespace(res, req.info), req.info.name, mutate, req.info.subresource, dry_run
+            res,
+            self.namespace(res, req.info),
+            req.info.name,
+            mutate,
+            req.info.subresource,
+            dry_run,
+            req.tracker(),
         )
 
     def delete(self, res: Resource, req: Request, dry_run: bool) -> Obj:

@@ -119,7 +119,7 @@ class Handler(BaseHTTPRequestHandler):
             if not info.is_resource:
                 self._non_resource(info, url.path)
                 return
-            request = Request(info, query, content_type, body)
+            request = Request(info, query, content_type, body, self.headers.get("User-Agent", ""))
             if info.verb == "watch":
                 self._watch(request)
                 return

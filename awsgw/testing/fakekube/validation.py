@@ -109,10 +109,13 @@ def _allocate_ip(taken: set[str], name: str, namespace: str) -> str:
 def default(
     res: Resource, obj: dict[str, Any], old: dict[str, Any] | None, taken_ips: set[str]
 ) -> None:
-    """Fill defaults in place (stored shape): Namespace finalizers and phase; Service type,
-    cluster IP (kept from ``old`` on update), port protocol and targetPort."""
+    """Fill defaults in place (stored shape): Namespace finalizers, phase and name label;
+    Service type, cluster IP (kept from ``old`` on update), port protocol and targetPort."""
     if res.plural == "namespaces" and not res.group:
         obj.setdefault("spec", {}).setdefault("finalizers", ["kubernetes"])
+        meta = obj["metadata"]
+        labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
+        meta["labels"] = {**labels, "kubernetes.io/metadata.name": meta.get("name", "")}
         if old is None:
             obj["status"] = {"phase": "Active"}
     elif res.plural == "services" and not res.group:
