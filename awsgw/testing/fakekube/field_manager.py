@@ -247,7 +247,7 @@ class UpdateTracker:
             )
         except StructureError:
             managed = _decode_or_empty(live_entries)
-        _set_entries(old, new, encode(managed))
+        _set_entries(new, encode(managed))
 
 
 class AppliedTracker:
@@ -257,23 +257,26 @@ class AppliedTracker:
         self.entries: list[dict[str, Any]] | None = None
 
     def record(self, res: Resource, old: Obj | None, new: Obj, requested: Any) -> None:
-        _set_entries(old, new, copy.deepcopy(self.entries))
+        _set_entries(new, copy.deepcopy(self.entries))
 
 
-def _set_entries(old: Obj | None, new: Obj, entries: list[dict[str, Any]] | None) -> None:
+def _set_entries(new: Obj, entries: list[dict[str, Any]] | None) -> None:
     meta = new["metadata"]
     if entries:
         meta["managedFields"] = entries
     else:
         meta.pop("managedFields", None)
-    if old is None:
-        return
+
+
+def keep_unchanged(old: Obj, new: Obj) -> None:
+    """A write that changed nothing but managedFields times keeps the old managedFields
+    (and so is no write at all), as kube-apiserver ignores such changes."""
     before = old["metadata"].get("managedFields")
-    if before and without_times(before) == without_times(entries):
-        # a change of times alone (the object is otherwise the same) is not a change
-        trial = {**new, "metadata": {**meta, "managedFields": before}}
-        if trial == old:
-            meta["managedFields"] = before
+    after = new["metadata"].get("managedFields")
+    if not before or after == before or without_times(before) != without_times(after):
+        return
+    if {**new, "metadata": {**new["metadata"], "managedFields": before}} == old:
+        new["metadata"]["managedFields"] = before
 
 
 def _decode_or_empty(entries: Any) -> Managed:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from . import errors
+from .field_manager import keep_unchanged
 from .lifecycle import (
     check_finalizers,
     check_preconditions,
@@ -61,6 +62,15 @@ class Tracker(Protocol):
 def _requested(obj: Obj) -> Any:
     meta = obj.get("metadata")
     return meta.get("managedFields", ABSENT) if isinstance(meta, dict) else ABSENT
+
+
+def _recorder(
+    track: Tracker, res: Resource, old: Obj | None, requested: Any
+) -> Callable[[Obj], None]:
+    def record(new: Obj) -> None:
+        track.record(res, old, new, requested)
+
+    return record
 
 
 def parse_rv(text: str) -> int:
@@ -204,9 +214,8 @@ class Store:
             name = meta.get("name") if isinstance(meta, dict) else ""
             self.namespaces.admit_create(res, namespace, str(name or ""))
             requested = _requested(obj)
-            prepare_create(res, obj, namespace, self._taken_ips(res))
-            if track is not None:
-                track.record(res, None, obj, requested)
+            decoded = None if track is None else _recorder(track, res, None, requested)
+            prepare_create(res, obj, namespace, self._taken_ips(res), decoded)
             validate(res, obj, namespace)
             key = (obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
             if key in self.bucket(res):
@@ -225,11 +234,12 @@ class Store:
         track: Tracker | None,
     ) -> Obj:
         requested = _requested(new)
-        out = prepare_update(res, old, new, subresource, self._taken_ips(res))
-        if track is not None:
-            track.record(res, old, out, requested)
-        elif "managedFields" in old["metadata"]:
+        decoded = None if track is None else _recorder(track, res, old, requested)
+        out = prepare_update(res, old, new, subresource, self._taken_ips(res), decoded)
+        if track is None and "managedFields" in old["metadata"]:
             out["metadata"]["managedFields"] = old["metadata"]["managedFields"]
+        elif track is not None:
+            keep_unchanged(old, out)
         check_finalizers(res, old, out)
         key = (old["metadata"].get("namespace", ""), old["metadata"]["name"])
         validate(res, out, key[0])
