@@ -218,3 +218,21 @@ def test_describe_shows_the_events_awsgw_records(
     assert "Endpoints:" in service and "10.0.1.10:8080" in service
     namespace = ok(kubectl("describe", "namespace", "shop"))
     assert "Status:       Active" in namespace
+
+
+def test_kubectl_create_sends_protobuf_and_the_fake_reads_it(
+    kube: FakeKube, kubectl: Kubectl
+) -> None:
+    ok(kubectl("create", "namespace", "shop"))
+    ok(kubectl("create", "configmap", "settings", "-n", "shop", "--from-literal=mode=fast"))
+    ok(kubectl("create", "secret", "generic", "token", "-n", "shop", "--from-literal=t=s3cret"))
+    ok(kubectl("create", "service", "clusterip", "store", "-n", "shop", "--tcp=80:8080"))
+    shop = kube.get("v1", "Namespace", None, "shop")
+    assert shop is not None
+    assert [e["manager"] for e in shop["metadata"]["managedFields"]] == ["kubectl-create"]
+    settings = kube.get("v1", "ConfigMap", "shop", "settings")
+    assert settings is not None and settings["data"] == {"mode": "fast"}
+    token = kube.get("v1", "Secret", "shop", "token")
+    assert token is not None and token["data"] == {"t": "czNjcmV0"}
+    store = kube.get("v1", "Service", "shop", "store")
+    assert store is not None and store["spec"]["ports"][0]["targetPort"] == 8080

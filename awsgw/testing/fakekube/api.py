@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from . import errors
+from . import errors, protobuf
 from .conversion import check_type, from_storage, to_storage
 from .field_manager import UpdateTracker
 from .patching import APPLY, JSON_PATCH, STRATEGIC, apply_patch
@@ -48,6 +48,21 @@ def decode_body(content_type: str, body: bytes) -> Any:
             return yaml.safe_load(body.decode("utf-8"))
         return json.loads(body.decode("utf-8"))
     except (ValueError, yaml.YAMLError) as exc:
+        raise errors.bad_request(f"error decoding request body: {exc}") from None
+
+
+def _protobuf_body(body: bytes) -> Any:
+    try:
+        return protobuf.decode(body)
+    except protobuf.UnreadableKind as exc:
+        raise errors.ApiError(
+            415,
+            f"the body of the request was in an unknown format - accepted media types include: "
+            f"application/json, application/yaml, {protobuf.MEDIA_TYPE} (fakekube reads "
+            f"protobuf for {protobuf.supported()} only, not {exc})",
+            "UnsupportedMediaType",
+        ) from None
+    except protobuf.ProtobufError as exc:
         raise errors.bad_request(f"error decoding request body: {exc}") from None
 
 
@@ -139,6 +154,8 @@ class Api:
         )
 
     def body(self, req: Request) -> Any:
+        if req.content_type == protobuf.MEDIA_TYPE:
+            return _protobuf_body(req.body)
         if req.content_type not in ("application/json", "application/yaml", ""):
             raise errors.ApiError(
                 415,
