@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from awsgw.kube.api import KubeApi
 from awsgw.kube.events import EventRecorder
@@ -32,6 +33,7 @@ if KUBECTL is None:
         "kubectl is not on PATH (these tests drive the real binary)", allow_module_level=True
     )
 
+ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration"
 QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
 FINALIZER = "gateway-exists-finalizer.gateway.networking.k8s.io"
 Kubectl = Callable[..., subprocess.CompletedProcess[str]]
@@ -236,3 +238,22 @@ def test_kubectl_create_sends_protobuf_and_the_fake_reads_it(
     assert token is not None and token["data"] == {"t": "czNjcmV0"}
     store = kube.get("v1", "Service", "shop", "store")
     assert store is not None and store["spec"]["ports"][0]["targetPort"] == 8080
+
+
+def test_moving_from_client_side_to_server_side_apply_takes_kubectls_fields_over(
+    kube: FakeKube, kubectl: Kubectl, tmp_path: Path
+) -> None:
+    docs = yaml.safe_load_all((QUICKSTART / "gateway.yaml").read_text())
+    kept = [d for d in docs if d["kind"] in ("Namespace", "Gateway")]
+    applied, moved = tmp_path / "applied.yaml", tmp_path / "moved.yaml"
+    applied.write_text(yaml.safe_dump_all(kept))
+    moved.write_text(applied.read_text().replace("port: 80\n", "port: 81\n"))
+    ok(kubectl("apply", "--validate=false", "-f", str(moved)))
+    ok(kubectl("apply", "--server-side", "--validate=false", "-f", str(applied)))
+    gateway = kube.get(f"{GW}/v1", "Gateway", "shop", "web")
+    assert gateway is not None and gateway["spec"]["listeners"][0]["port"] == 80
+    last = json.loads(gateway["metadata"]["annotations"][ANNOTATION])
+    assert last["spec"]["listeners"][0]["port"] == 80
+    assert ("kubectl", "Apply") in {
+        (e["manager"], e["operation"]) for e in gateway["metadata"]["managedFields"]
+    }

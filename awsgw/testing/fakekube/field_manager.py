@@ -27,7 +27,6 @@ from .managed_fields import (
     Managed,
     ManagerId,
     Owned,
-    conflict_error,
     decode,
     encode,
     is_reset,
@@ -60,6 +59,14 @@ _STRIPPED_META = frozenset(
         "resourceVersion",
     }
 )
+
+
+class ApplyConflict(Exception):
+    """An apply would change fields other managers own: the fields by manager."""
+
+    def __init__(self, conflicts: dict[ManagerId, FieldSet]) -> None:
+        super().__init__(f"{sum(map(len, conflicts.values()))} conflicts")
+        self.conflicts = conflicts
 
 
 def reset_filter(res: Resource, subresource: str) -> Keep:
@@ -117,7 +124,7 @@ def _update(
         if mid != workflow and owned.fields & changed
     }
     if conflicts and not force:
-        raise conflict_error(conflicts)
+        raise ApplyConflict(conflicts)
     out: Managed = {}
     for mid, owned in managed.items():
         fields = owned.fields

@@ -10,21 +10,25 @@ and is required; ``force=true`` takes over fields other managers own instead of 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import errors
+from . import errors, last_applied
 from .conversion import check_type, from_storage, to_storage
 from .field_manager import (
+    Applied,
     AppliedTracker,
+    ApplyConflict,
+    Keep,
     apply_config,
     decode_live,
     empty_object,
     reset_filter,
 )
-from .fieldtypes import kind_types
-from .managed_fields import APPLY, ManagerId, encode
+from .fieldtypes import TypeTree, kind_types
+from .managed_fields import APPLY, Managed, ManagerId, conflict_error, encode
 from .resources import Resource
 from .routing import parse_bool
 from .structured import StructureError
@@ -77,6 +81,49 @@ def _structure_error(req: Request, res: Resource, exc: StructureError) -> errors
     return errors.internal(f"failed to create typed patch object ({where}): {exc}")
 
 
+@dataclass(frozen=True)
+class _Applier:
+    """One apply request's parameters."""
+
+    tree: TypeTree
+    blank: Obj
+    config: Obj
+    mid: ManagerId
+    api_version: str
+    force: bool
+    keep: Keep
+
+    def run(self, live: Obj, managed: Managed) -> Applied:
+        """Apply over ``live``; a conflict is 409, unless kubectl takes over what it had
+        applied client-side (see ``last_applied``)."""
+        try:
+            return self._apply(live, managed, self.force)
+        except ApplyConflict as conflict:
+            conflicts = conflict.conflicts
+            if self.mid.manager == last_applied.KUBECTL:
+                allowed = last_applied.allowed_conflicts(self.tree, live, self.api_version)
+                conflicts = last_applied.remaining(conflicts, allowed)
+            if conflicts:
+                raise conflict_error(conflicts) from None
+            return self._apply(live, managed, True)
+
+    def _apply(self, live: Obj, managed: Managed, force: bool) -> Applied:
+        result = apply_config(
+            self.tree,
+            self.blank,
+            live,
+            self.config,
+            managed,
+            self.mid,
+            self.api_version,
+            force,
+            self.keep,
+        )
+        if self.mid.manager == last_applied.KUBECTL:
+            last_applied.follow(live, result.obj, self.config)
+        return result
+
+
 def apply(store: Store, res: Resource, req: Request, dry_run: bool) -> tuple[int, Obj]:
     """Serve an apply patch: (201 created or 200, the stored object)."""
     info = req.info
@@ -85,18 +132,22 @@ def apply(store: Store, res: Resource, req: Request, dry_run: bool) -> tuple[int
     _check_config(res, version, config)
     namespace = info.namespace if res.namespaced else ""
     tree = kind_types(res, version)
-    keep = reset_filter(res, info.subresource)
-    force = parse_bool(req.query.get("force"))
-    mid = ManagerId.of(req.query.get("fieldManager", ""), APPLY, "", info.subresource)
-    blank = empty_object(res, version, tree)
-    api_version = res.api_version(version)
+    applier = _Applier(
+        tree,
+        empty_object(res, version, tree),
+        config,
+        ManagerId.of(req.query.get("fieldManager", ""), APPLY, "", info.subresource),
+        res.api_version(version),
+        parse_bool(req.query.get("force")),
+        reset_filter(res, info.subresource),
+    )
     tracker = AppliedTracker()
     with store.cond:
         if store.find(res, namespace, info.name) is None:
             if info.subresource:
                 raise errors.not_found(res.group, res.plural, info.name)
             try:
-                result = apply_config(tree, blank, blank, config, {}, mid, api_version, force, keep)
+                result = applier.run(applier.blank, {})
             except StructureError as exc:
                 raise _structure_error(req, res, exc) from None
             tracker.entries = encode(result.managed)
@@ -107,9 +158,7 @@ def apply(store: Store, res: Resource, req: Request, dry_run: bool) -> tuple[int
             live = json.loads(json.dumps(from_storage(res, version, current)))
             entries = live["metadata"].pop("managedFields", None)
             try:
-                result = apply_config(
-                    tree, blank, live, config, decode_live(entries), mid, api_version, force, keep
-                )
+                result = applier.run(live, decode_live(entries))
             except StructureError as exc:
                 raise _structure_error(req, res, exc) from None
             tracker.entries = encode(result.managed)
