@@ -168,3 +168,17 @@ def test_the_system_namespaces_are_the_api_servers(kube: FakeKube) -> None:
     assert entry["fieldsV1"]["f:metadata"] == {
         "f:labels": {".": {}, "f:kubernetes.io/metadata.name": {}}
     }
+
+
+def test_the_oldest_of_more_than_ten_updaters_become_ancient_changes(kube: FakeKube) -> None:
+    raw(kube, "POST", f"{CONFIGMAPS}?fieldManager=m00", configmap(k00="0"))
+    for n in range(1, 11):
+        patch = {"data": {f"k{n:02}": str(n)}}
+        status, updated = raw(kube, "PATCH", f"{CONFIGMAPS}/c?fieldManager=m{n:02}", patch, MERGE)
+        assert status == 200
+    owned = entries(updated)
+    assert len(owned) == 10
+    assert owned[("ancient-changes", "Update")]["fieldsV1"] == {
+        "f:data": {".": {}, "f:k00": {}, "f:k01": {}}
+    }
+    assert ("m00", "Update") not in owned and ("m02", "Update") in owned

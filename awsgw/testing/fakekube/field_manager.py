@@ -46,6 +46,8 @@ from .structured import (
 
 Obj = dict[str, Any]
 Keep = Callable[[Path], bool]
+MAX_UPDATERS = 10
+ANCIENT = "ancient-changes"
 _STRIPPED_META = frozenset(
     {
         "name",
@@ -154,6 +156,32 @@ def record_update(
     return out
 
 
+def cap_updaters(managed: Managed) -> Managed:
+    """At most ten updaters: the oldest ones' fields go to ``ancient-changes`` (one per API
+    version), as kube-apiserver keeps managedFields from growing without end."""
+    updaters = sorted(
+        (mid for mid in managed if mid.operation == UPDATE),
+        key=lambda mid: (managed[mid].time or "", mid.identity()),
+    )
+    out = dict(managed)
+    count = len(updaters)
+    first: dict[str, ManagerId] = {}
+    for mid in updaters:
+        if count <= MAX_UPDATERS:
+            break
+        owned = out[mid]
+        bucket = ManagerId(ANCIENT, UPDATE, owned.api_version)
+        if owned.api_version not in first:
+            first[owned.api_version] = mid
+            continue
+        if bucket not in out:
+            out[bucket] = out.pop(first[owned.api_version])
+        out[bucket] = Owned(owned.fields | out[bucket].fields, owned.api_version, owned.time)
+        del out[mid]
+        count -= 1
+    return out
+
+
 def _prune(tree: TypeTree, merged: Any, managed: Managed, last: FieldSet) -> Any:
     """Remove what the applier applied last time and not now, unless someone owns it."""
     if not last:
@@ -254,7 +282,7 @@ class UpdateTracker:
             )
         except StructureError:
             managed = _decode_or_empty(live_entries)
-        _set_entries(new, encode(managed))
+        _set_entries(new, encode(cap_updaters(managed)))
 
 
 class AppliedTracker:
