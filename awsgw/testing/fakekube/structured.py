@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .fieldpaths import EMPTY, FieldSet, Path, PathElement, path_string
+from .fieldpaths import EMPTY, ElementKind, FieldSet, Path, PathElement, path_string
 from .fieldtypes import ATOMIC_LIST, SCALAR, UNTYPED_MAP, Node, Shape, TypeTree
 
 
@@ -375,7 +375,7 @@ def with_named_parents(tree: TypeTree, fields: FieldSet) -> FieldSet:
     for path in fields:
         node = tree.root
         for i, pe in enumerate(path[:-1]):
-            if node.shape == Shape.MAP and pe.text in node.fields and pe.kind == 0:
+            if node.shape == Shape.MAP and pe.text in node.fields and pe.kind == ElementKind.FIELD:
                 out.add(path[: i + 1])
-            node = tree.field(node, pe.text)[0] if pe.kind == 0 else tree.item(node)
+            node = tree.field(node, pe.text)[0] if pe.kind == ElementKind.FIELD else tree.item(node)
     return frozenset(out)
