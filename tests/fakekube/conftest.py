@@ -41,6 +41,11 @@ def custom(api_client: client.ApiClient) -> client.CustomObjectsApi:
     return client.CustomObjectsApi(api_client)
 
 
+def namespace(name: str) -> dict[str, Any]:
+    """A Namespace manifest: namespaced objects need theirs to exist."""
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+
+
 def gateway(name: str, namespace: str = "default", **spec: Any) -> dict[str, Any]:
     return {
         "apiVersion": f"{GW}/v1",

@@ -8,7 +8,7 @@ from kubernetes.client.exceptions import ApiException
 
 from awsgw.testing.fakekube import FakeKube
 
-from .conftest import GW, TIMEOUT, raw, route
+from .conftest import GW, TIMEOUT, namespace, raw, route
 
 
 def _names(listed: dict[str, object]) -> list[str]:
@@ -19,6 +19,7 @@ def _names(listed: dict[str, object]) -> list[str]:
 
 @pytest.fixture
 def routes(kube: FakeKube) -> None:
+    kube.apply(namespace("apps"))
     for name, ns, labels in [
         ("r1", "default", {"app": "web", "tier": "front"}),
         ("r2", "default", {"app": "api"}),

@@ -12,7 +12,7 @@ from kubernetes.client.exceptions import ApiException
 
 from awsgw.testing.fakekube import FakeKube
 
-from .conftest import GW, TIMEOUT, gateway, route, watch_events
+from .conftest import GW, TIMEOUT, gateway, namespace, route, watch_events
 
 GATEWAYS = f"/apis/{GW}/v1/namespaces/default/gateways"
 ROUTES = f"/apis/{GW}/v1/httproutes"
@@ -58,6 +58,7 @@ def test_a_watch_from_a_resource_version_replays_only_later_changes(kube: FakeKu
 def test_a_watch_without_a_resource_version_starts_with_the_existing_objects(
     kube: FakeKube, resource_version: str
 ) -> None:
+    kube.apply(namespace("other"))
     kube.apply(gateway("b"))
     kube.apply(gateway("a"))
     kube.apply(gateway("c", namespace="other"))

@@ -2,8 +2,10 @@
 
 ``FakeKube`` serves core, discovery, coordination, events, Gateway API, multicluster and
 awsgw.io resources over HTTP on 127.0.0.1 with the API server's semantics: resourceVersion,
-generation, status subresources, finalizers, patches, paginated lists, watches with history,
-bookmarks and 410 Gone. Tests drive it through any Kubernetes client and inspect it with
+generation, status subresources, finalizers, patches, server-side apply and managedFields
+(``field_manager``), namespace admission and deletion (``namespaces``), paginated lists,
+watches with history, bookmarks and 410 Gone. Tests drive it through any Kubernetes client
+(kubectl included: ``protobuf`` reads what ``kubectl create`` sends) and inspect it with
 ``requests``, ``inject``, ``compact`` and ``close_watches``.
 
 What ``kubectl`` reads is served as kube-apiserver serves it: legacy and aggregated discovery,

@@ -14,15 +14,18 @@ from typing import Any
 
 import yaml
 
-from . import errors
+from . import errors, protobuf
 from .conversion import check_type, from_storage, to_storage
+from .field_manager import UpdateTracker
 from .field_validation import Admission, directive
 from .patching import APPLY, JSON_PATCH, STRATEGIC, apply_patch
 from .resources import Resource, by_path
 from .routing import RequestInfo
 from .selectors import Selector, make_selector
+from .server_side_apply import apply
 from .store import Key, Obj, Store, parse_rv
 from .watch import Event, Watch, open_watch
+from .write_options import check_write_options, field_manager
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,12 @@ class Request:
     content_type: str  # media type only, lower case
     body: bytes
     warnings: list[str] = field(default_factory=list)  # sent back as Warning headers
+    user_agent: str = ""
+
+    def tracker(self) -> UpdateTracker:
+        """Records this write's manager in managedFields."""
+        manager = field_manager(self.query, self.user_agent)
+        return UpdateTracker(manager, self.info.version, self.info.subresource)
 
 
 def decode_body(content_type: str, body: bytes) -> Any:
@@ -41,6 +50,21 @@ def decode_body(content_type: str, body: bytes) -> Any:
             return yaml.safe_load(body.decode("utf-8"))
         return json.loads(body.decode("utf-8"))
     except (ValueError, yaml.YAMLError) as exc:
+        raise errors.bad_request(f"error decoding request body: {exc}") from None
+
+
+def _protobuf_body(body: bytes) -> Any:
+    try:
+        return protobuf.decode(body)
+    except protobuf.UnreadableKind as exc:
+        raise errors.ApiError(
+            415,
+            f"the body of the request was in an unknown format - accepted media types include: "
+            f"application/json, application/yaml, {protobuf.MEDIA_TYPE} (fakekube reads "
+            f"protobuf for {protobuf.supported()} only, not {exc})",
+            "UnsupportedMediaType",
+        ) from None
+    except protobuf.ProtobufError as exc:
         raise errors.bad_request(f"error decoding request body: {exc}") from None
 
 
@@ -106,15 +130,23 @@ class Api:
             return 200, self.serve(res, version, self.store.get(res, ns, info.name))
         if info.verb in ("list", "deletecollection"):
             return 200, self.list_objects(res, info, req.query)
+        if info.verb in ("create", "update", "patch"):
+            check_write_options(info.verb, req.query, req.content_type == APPLY)
         if info.verb == "create":
             obj = to_storage(res, self.admitted(res, req, self.body(req)))
-            return 201, self.serve(res, version, self.store.create(res, ns, obj, dry_run))
+            stored = self.store.create(res, ns, obj, dry_run, req.tracker())
+            return 201, self.serve(res, version, stored)
         if info.verb == "update":
             current = self.store.find(res, ns, info.name)
             old = None if current is None else self.serve(res, version, current)
             obj = to_storage(res, self.admitted(res, req, self.body(req), old))
-            stored, created = self.store.update(res, ns, info.name, obj, info.subresource, dry_run)
+            stored, created = self.store.update(
+                res, ns, info.name, obj, info.subresource, dry_run, req.tracker()
+            )
             return (201 if created else 200), self.serve(res, version, stored)
+        if info.verb == "patch" and req.content_type == APPLY:
+            code, stored = apply(self.store, res, req, dry_run)
+            return code, self.serve(res, version, stored)
         if info.verb == "patch":
             return 200, self.serve(res, version, self.patch(res, req, dry_run))
         if info.verb == "delete":
@@ -138,6 +170,8 @@ class Api:
         return obj
 
     def body(self, req: Request) -> Any:
+        if req.content_type == protobuf.MEDIA_TYPE:
+            return _protobuf_body(req.body)
         if req.content_type not in ("application/json", "application/yaml", ""):
             raise errors.ApiError(
                 415,
@@ -150,11 +184,11 @@ class Api:
 
     def patch(self, res: Resource, req: Request, dry_run: bool) -> Obj:
         ctype = req.content_type
-        if ctype == APPLY or (ctype == STRATEGIC and not res.builtin):
+        if ctype == STRATEGIC and not res.builtin:
             raise errors.ApiError(
                 415,
                 f"the body of the request was in an unknown format - accepted media types "
-                f"include: {JSON_PATCH}, application/merge-patch+json",
+                f"include: {JSON_PATCH}, application/merge-patch+json, {APPLY}",
                 "UnsupportedMediaType",
             )
         patch_body = decode_body(ctype, req.body)
@@ -166,7 +200,13 @@ class Api:
             return to_storage(res, self.admitted(res, req, patched, served))
 
         return self.store.patch(
-            res, self.namespace(res, req.info), req.info.name, mutate, req.info.subresource, dry_run
+            res,
+            self.namespace(res, req.info),
+            req.info.name,
+            mutate,
+            req.info.subresource,
+            dry_run,
+            req.tracker(),
         )
 
     def delete(self, res: Resource, req: Request, dry_run: bool) -> Obj:

@@ -97,6 +97,13 @@ def conflict(group: str, plural: str, name: str, why: str) -> ApiError:
     )
 
 
+def forbidden(group: str, plural: str, name: str, why: str) -> ApiError:
+    """403 Forbidden as ``NewForbidden`` words it (``services "x" is forbidden: why``)."""
+    what = qualified(group, plural)
+    message = f'{what} "{name}" is forbidden: {why}' if name else f"{what} is forbidden: {why}"
+    return ApiError(403, message, "Forbidden", _details(group, plural, name))
+
+
 STALE = (
     "the object has been modified; please apply your changes to the latest version and try again"
 )

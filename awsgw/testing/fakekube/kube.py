@@ -13,6 +13,7 @@ import yaml
 
 from .api import Api
 from .conversion import check_type, from_storage, to_storage
+from .field_manager import UpdateTracker
 from .records import Injection, Recorder, RequestRecord
 from .resources import Resource, by_kind, split_api_version
 from .selectors import Selector
@@ -51,7 +52,8 @@ class FakeKube:
         )
         self._closed = False
         for name in SYSTEM_NAMESPACES:
-            self.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+            namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+            self.apply(namespace, field_manager="kube-apiserver")
         self._thread.start()
 
     # lifecycle
@@ -105,12 +107,14 @@ class FakeKube:
 
     # objects
 
-    def apply(self, obj: dict[str, Any]) -> dict[str, Any]:
+    def apply(self, obj: dict[str, Any], field_manager: str = "fakekube") -> dict[str, Any]:
         """Create or update like ``kubectl apply``: on update, the given top-level fields
         (spec, data, ...) replace the stored ones, labels/annotations/finalizers/ownerReferences
         given replace the stored ones, other metadata is kept; status is ignored for kinds with
-        a status subresource (use ``apply_status``). Returns the stored object."""
+        a status subresource (use ``apply_status``). The write is recorded in managedFields
+        as an update by ``field_manager``. Returns the stored object."""
         res, version = _resource(obj.get("apiVersion", ""), obj.get("kind", ""))
+        track = UpdateTracker(field_manager, version)
         given = copy.deepcopy(obj)
         meta = given.setdefault("metadata", {})
         ns = (meta.get("namespace") or "default") if res.namespaced else ""
@@ -119,7 +123,7 @@ class FakeKube:
             if current is None:
                 meta.pop("resourceVersion", None)
                 stored = self._store.create(
-                    res, ns, to_storage(res, check_type(res, version, given))
+                    res, ns, to_storage(res, check_type(res, version, given)), track=track
                 )
                 return self._served(res, version, stored)
             served = self._served(res, version, current)
@@ -133,12 +137,17 @@ class FakeKube:
             if not res.status and "status" in given:
                 new["status"] = given["status"]
             stored, _ = self._store.update(
-                res, ns, served["metadata"]["name"], to_storage(res, check_type(res, version, new))
+                res,
+                ns,
+                served["metadata"]["name"],
+                to_storage(res, check_type(res, version, new)),
+                track=track,
             )
             return self._served(res, version, stored)
 
-    def apply_status(self, obj: dict[str, Any]) -> dict[str, Any]:
-        """Replace the status of an existing object (as a write to /status would)."""
+    def apply_status(self, obj: dict[str, Any], field_manager: str = "fakekube") -> dict[str, Any]:
+        """Replace the status of an existing object (as a write to /status would, recorded
+        as an update by ``field_manager``)."""
         res, version = _resource(obj.get("apiVersion", ""), obj.get("kind", ""))
         meta = obj.get("metadata") or {}
         ns = (meta.get("namespace") or "default") if res.namespaced else ""
@@ -153,6 +162,7 @@ class FakeKube:
                 served["metadata"]["name"],
                 to_storage(res, served),
                 "status" if res.status else "",
+                track=UpdateTracker(field_manager, version, "status" if res.status else ""),
             )
             return self._served(res, version, stored)
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import copy
 import random
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from . import errors
 from .conversion import now_time
 from .resources import Resource
-from .validation import default
+from .validation import scheme_defaults, server_fills
 
 Obj = dict[str, Any]
+Decoded = Callable[[Obj], None]  # sees the object as decoded, before the server fills it in
 _SUFFIX = "bcdfghjklmnpqrstvwxz2456789"
 _SYSTEM_META = (
     "uid",
@@ -53,8 +55,11 @@ def check_target(res: Resource, obj: Obj, namespace: str, name: str | None) -> N
         raise _mismatched_namespace()
 
 
-def prepare_create(res: Resource, obj: Obj, namespace: str, taken_ips: set[str]) -> None:
-    """Fill a new object's system metadata and defaults in place (name from generateName)."""
+def prepare_create(
+    res: Resource, obj: Obj, namespace: str, taken_ips: set[str], decoded: Decoded | None = None
+) -> None:
+    """Fill a new object's system metadata and defaults in place (name from generateName);
+    ``decoded`` is called between the scheme's defaults and what the server fills in."""
     check_target(res, obj, namespace, None)
     meta = obj["metadata"]
     if res.namespaced:
@@ -85,17 +90,30 @@ def prepare_create(res: Resource, obj: Obj, namespace: str, taken_ips: set[str])
     meta["generation"] = 1
     if res.status:
         obj.pop("status", None)
-    default(res, obj, None, taken_ips)
+    scheme_defaults(res, obj)
+    if decoded is not None:
+        decoded(obj)
+    server_fills(res, obj, None, taken_ips)
 
 
-def prepare_update(res: Resource, old: Obj, new: Obj, subresource: str, taken_ips: set[str]) -> Obj:
-    """The object an update of ``old`` with ``new`` stores (``new`` may be reused)."""
+def prepare_update(
+    res: Resource,
+    old: Obj,
+    new: Obj,
+    subresource: str,
+    taken_ips: set[str],
+    decoded: Decoded | None = None,
+) -> Obj:
+    """The object an update of ``old`` with ``new`` stores (``new`` may be reused);
+    ``decoded`` as for ``prepare_create``."""
     if subresource == "status":
         out = copy.deepcopy(old)
         if "status" in new:
             out["status"] = new["status"]
         else:
             out.pop("status", None)
+        if decoded is not None:
+            decoded(out)
         return out
     meta = new.setdefault("metadata", {})
     for field in _SYSTEM_META:
@@ -110,7 +128,10 @@ def prepare_update(res: Resource, old: Obj, new: Obj, subresource: str, taken_ip
             new["status"] = old["status"]
         else:
             new.pop("status", None)
-    default(res, new, old, taken_ips)
+    scheme_defaults(res, new)
+    if decoded is not None:
+        decoded(new)
+    server_fills(res, new, old, taken_ips)
     if spec_part(new) != spec_part(old):
         meta["generation"] = old["metadata"].get("generation", 1) + 1
     meta["resourceVersion"] = old["metadata"]["resourceVersion"]

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from . import protobuf as pb
+from . import protobuf_writer as pb
 from .discovery import VERSION_INFO
 from .openapi import LIST_META, OBJECT_META, closure, custom_schemas, references
 from .openapi_paths import DELETE_OPTIONS, PATCH, STATUS

@@ -125,7 +125,9 @@ class Handler(BaseHTTPRequestHandler):
             if not info.is_resource:
                 self._non_resource(info, url.path)
                 return
-            request = Request(info, query, content_type, body)
+            request = Request(
+                info, query, content_type, body, user_agent=self.headers.get("User-Agent") or ""
+            )
             if info.verb == "watch":
                 self._watch(request)
                 return

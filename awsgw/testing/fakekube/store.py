@@ -13,9 +13,10 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from . import errors
+from .field_manager import keep_unchanged
 from .lifecycle import (
     check_finalizers,
     check_preconditions,
@@ -24,8 +25,10 @@ from .lifecycle import (
     prepare_create,
     prepare_update,
 )
+from .namespaces import NamespaceLifecycle, held, is_namespace
 from .resources import Resource
 from .selectors import Selector
+from .structured import ABSENT
 from .validation import validate
 
 Obj = dict[str, Any]
@@ -48,6 +51,26 @@ class ListPage:
     rv: int
     next_key: Key | None  # where the next page starts after, when there is one
     remaining: int
+
+
+class Tracker(Protocol):
+    """Sets the managedFields of a write (see ``field_manager``)."""
+
+    def record(self, res: Resource, old: Obj | None, new: Obj, requested: Any) -> None: ...
+
+
+def _requested(obj: Obj) -> Any:
+    meta = obj.get("metadata")
+    return meta.get("managedFields", ABSENT) if isinstance(meta, dict) else ABSENT
+
+
+def _recorder(
+    track: Tracker, res: Resource, old: Obj | None, requested: Any
+) -> Callable[[Obj], None]:
+    def record(new: Obj) -> None:
+        track.record(res, old, new, requested)
+
+    return record
 
 
 def parse_rv(text: str) -> int:
@@ -74,6 +97,7 @@ class Store:
         self._trimmed = 0  # highest rv whose change has left the history
         self._compacted = 0  # a request from an older rv is 410 Gone
         self.watch_cursors: dict[int, int] = {}  # watch id -> rv it has seen up to
+        self.namespaces = NamespaceLifecycle(self)
 
     # reads
 
@@ -154,7 +178,8 @@ class Store:
 
     # writes
 
-    def _commit(self, res: Resource, key: Key, kind: str, obj: Obj, prev: Obj | None) -> Obj:
+    def commit(self, res: Resource, key: Key, kind: str, obj: Obj, prev: Obj | None) -> Obj:
+        """Store a change with the next resourceVersion (no checks: callers make them)."""
         self.rv += 1
         obj["metadata"]["resourceVersion"] = str(self.rv)
         bucket = self.bucket(res)
@@ -166,6 +191,7 @@ class Store:
         while len(self._changes) > self._history:
             self._trimmed = self._changes.popleft().rv
         self.cond.notify_all()
+        self.namespaces.changed(res, key[0])
         return obj
 
     def _taken_ips(self, res: Resource) -> set[str]:
@@ -173,20 +199,47 @@ class Store:
             return set()
         return {o.get("spec", {}).get("clusterIP", "") for o in self.bucket(res).values()}
 
-    def create(self, res: Resource, namespace: str, obj: Obj, dry_run: bool = False) -> Obj:
-        """POST: a new object (stored shape, owned by the store from now on)."""
+    def create(
+        self,
+        res: Resource,
+        namespace: str,
+        obj: Obj,
+        dry_run: bool = False,
+        track: Tracker | None = None,
+    ) -> Obj:
+        """POST: a new object (stored shape, owned by the store from now on); ``track`` sets
+        its managedFields."""
         with self.cond:
-            prepare_create(res, obj, namespace, self._taken_ips(res))
+            meta = obj.get("metadata")
+            name = meta.get("name") if isinstance(meta, dict) else ""
+            self.namespaces.admit_create(res, namespace, str(name or ""))
+            requested = _requested(obj)
+            decoded = None if track is None else _recorder(track, res, None, requested)
+            prepare_create(res, obj, namespace, self._taken_ips(res), decoded)
             validate(res, obj, namespace)
             key = (obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
             if key in self.bucket(res):
                 raise errors.already_exists(res.group, res.plural, key[1])
             if dry_run:
                 return obj
-            return self._commit(res, key, "ADDED", obj, None)
+            return self.commit(res, key, "ADDED", obj, None)
 
-    def _write(self, res: Resource, old: Obj, new: Obj, subresource: str, dry_run: bool) -> Obj:
-        out = prepare_update(res, old, new, subresource, self._taken_ips(res))
+    def _write(
+        self,
+        res: Resource,
+        old: Obj,
+        new: Obj,
+        subresource: str,
+        dry_run: bool,
+        track: Tracker | None,
+    ) -> Obj:
+        requested = _requested(new)
+        decoded = None if track is None else _recorder(track, res, old, requested)
+        out = prepare_update(res, old, new, subresource, self._taken_ips(res), decoded)
+        if track is None and "managedFields" in old["metadata"]:
+            out["metadata"]["managedFields"] = old["metadata"]["managedFields"]
+        elif track is not None:
+            keep_unchanged(old, out)
         check_finalizers(res, old, out)
         key = (old["metadata"].get("namespace", ""), old["metadata"]["name"])
         validate(res, out, key[0])
@@ -194,9 +247,10 @@ class Store:
             return old
         if dry_run:
             return out
-        if old["metadata"].get("deletionTimestamp") and not out["metadata"].get("finalizers"):
-            return self._commit(res, key, "DELETED", out, old)
-        return self._commit(res, key, "MODIFIED", out, old)
+        gone = old["metadata"].get("deletionTimestamp") and not out["metadata"].get("finalizers")
+        if gone and not (is_namespace(res) and held(out)):
+            return self.commit(res, key, "DELETED", out, old)
+        return self.commit(res, key, "MODIFIED", out, old)
 
     def update(
         self,
@@ -206,6 +260,7 @@ class Store:
         obj: Obj,
         subresource: str = "",
         dry_run: bool = False,
+        track: Tracker | None = None,
     ) -> tuple[Obj, bool]:
         """PUT (stored shape): the stored object and whether it was created."""
         with self.cond:
@@ -215,7 +270,7 @@ class Store:
                 if res.create_on_update and not subresource:
                     obj["metadata"]["name"] = name
                     obj["metadata"].pop("resourceVersion", None)
-                    return self.create(res, namespace, obj, dry_run), True
+                    return self.create(res, namespace, obj, dry_run, track), True
                 raise errors.not_found(res.group, res.plural, name)
             rv = obj["metadata"].get("resourceVersion")
             if not rv and not res.allow_unconditional_update:
@@ -227,7 +282,7 @@ class Store:
                 raise errors.invalid(res.group, res.kind, name, [cause])
             if rv and rv != old["metadata"]["resourceVersion"]:
                 raise errors.conflict(res.group, res.plural, name, errors.STALE)
-            return self._write(res, old, obj, subresource, dry_run), False
+            return self._write(res, old, obj, subresource, dry_run, track), False
 
     def patch(
         self,
@@ -237,6 +292,7 @@ class Store:
         mutate: Callable[[Obj], Obj],
         subresource: str = "",
         dry_run: bool = False,
+        track: Tracker | None = None,
     ) -> Obj:
         """PATCH: ``mutate`` maps the current stored object to the patched one."""
         with self.cond:
@@ -249,7 +305,7 @@ class Store:
                 raise errors.bad_request("metadata.name may not be removed by a patch")
             if new["metadata"].get("resourceVersion") != old["metadata"]["resourceVersion"]:
                 raise errors.conflict(res.group, res.plural, name, errors.STALE)
-            return self._write(res, old, new, subresource, dry_run)
+            return self._write(res, old, new, subresource, dry_run, track)
 
     def delete(
         self,
@@ -262,16 +318,31 @@ class Store:
     ) -> tuple[Obj, bool]:
         """DELETE: the object and whether it is gone (False while finalizers hold it)."""
         with self.cond:
+            if is_namespace(res):
+                return self.namespaces.delete(name, uid, rv, dry_run)
+            return self.remove(res, namespace, name, uid, rv, dry_run)
+
+    def remove(
+        self,
+        res: Resource,
+        namespace: str,
+        name: str,
+        uid: str | None = None,
+        rv: str | None = None,
+        dry_run: bool = False,
+    ) -> tuple[Obj, bool]:
+        """The generic DELETE: gone now, or marked while metadata.finalizers hold it."""
+        with self.cond:
             old = self.get(res, namespace, name)
             check_preconditions(res, old, uid, rv)
             key = (old["metadata"].get("namespace", ""), name)
             if old["metadata"].get("finalizers"):
                 if old["metadata"].get("deletionTimestamp") or dry_run:
                     return old, False
-                return self._commit(res, key, "MODIFIED", mark_deleting(old), old), False
+                return self.commit(res, key, "MODIFIED", mark_deleting(old), old), False
             if dry_run:
                 return old, True
-            return self._commit(res, key, "DELETED", copy.deepcopy(old), old), True
+            return self.commit(res, key, "DELETED", copy.deepcopy(old), old), True
 
     def compact(self) -> None:
         """Forget the history: requests from an older resourceVersion get 410 Gone. Changes

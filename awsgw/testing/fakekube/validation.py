@@ -109,8 +109,41 @@ def _allocate_ip(taken: set[str], name: str, namespace: str) -> str:
 def default(
     res: Resource, obj: dict[str, Any], old: dict[str, Any] | None, taken_ips: set[str]
 ) -> None:
-    """Fill defaults in place (stored shape): Namespace finalizers and phase; Service type,
-    cluster IP (kept from ``old`` on update), port protocol and targetPort."""
+    """Fill every default in place (stored shape): ``scheme_defaults`` then ``server_fills``."""
+    scheme_defaults(res, obj)
+    server_fills(res, obj, old, taken_ips)
+
+
+def scheme_defaults(res: Resource, obj: dict[str, Any]) -> None:
+    """The defaults a request body gets as it is decoded (its writer owns them): Namespace
+    name label; Service type, session affinity, traffic policy, port protocol and targetPort;
+    EndpointSlice port protocol."""
+    if res.plural == "namespaces" and not res.group:
+        meta = obj["metadata"]
+        labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
+        meta["labels"] = {**labels, "kubernetes.io/metadata.name": meta.get("name", "")}
+    elif res.plural == "services" and not res.group:
+        spec = obj.setdefault("spec", {})
+        spec.setdefault("type", "ClusterIP")
+        spec.setdefault("sessionAffinity", "None")
+        if spec["type"] != "ExternalName":
+            spec.setdefault("internalTrafficPolicy", "Cluster")
+        for port in spec.get("ports") or []:
+            if isinstance(port, dict):
+                port.setdefault("protocol", "TCP")
+                if "port" in port:
+                    port.setdefault("targetPort", port["port"])
+    elif res.plural == "endpointslices":
+        for port in obj.get("ports") or []:
+            if isinstance(port, dict):
+                port.setdefault("protocol", "TCP")
+
+
+def server_fills(
+    res: Resource, obj: dict[str, Any], old: dict[str, Any] | None, taken_ips: set[str]
+) -> None:
+    """What the API server itself fills in (owned by nobody): Namespace finalizers and phase;
+    Service cluster IPs (kept from ``old`` on update), IP families and status."""
     if res.plural == "namespaces" and not res.group:
         obj.setdefault("spec", {}).setdefault("finalizers", ["kubernetes"])
         if old is None:
@@ -118,9 +151,7 @@ def default(
     elif res.plural == "services" and not res.group:
         spec = obj.setdefault("spec", {})
         old_spec = (old or {}).get("spec") or {}
-        spec.setdefault("type", "ClusterIP")
-        spec.setdefault("sessionAffinity", "None")
-        if spec["type"] != "ExternalName":
+        if spec.get("type") != "ExternalName":
             if not spec.get("clusterIP"):
                 meta = obj["metadata"]
                 spec["clusterIP"] = old_spec.get("clusterIP") or _allocate_ip(
@@ -129,15 +160,5 @@ def default(
             spec.setdefault("clusterIPs", [spec["clusterIP"]])
             spec.setdefault("ipFamilies", ["IPv4"])
             spec.setdefault("ipFamilyPolicy", "SingleStack")
-            spec.setdefault("internalTrafficPolicy", "Cluster")
-        for port in spec.get("ports") or []:
-            if isinstance(port, dict):
-                port.setdefault("protocol", "TCP")
-                if "port" in port:
-                    port.setdefault("targetPort", port["port"])
         if old is None:
             obj["status"] = {"loadBalancer": {}}
-    elif res.plural == "endpointslices":
-        for port in obj.get("ports") or []:
-            if isinstance(port, dict):
-                port.setdefault("protocol", "TCP")
