@@ -130,7 +130,7 @@ def test_the_chart_gateway_classes_exist_from_the_start(sandbox: Sandbox) -> Non
 
 
 def test_the_quickstart_applies_and_its_gateway_becomes_programmed(sandbox: Sandbox) -> None:
-    out = sandbox.kubectl("apply", "--validate=false", "-f", str(QUICKSTART))
+    out = sandbox.kubectl("apply", "-f", str(QUICKSTART))
     assert "namespace/shop created" in out
     assert "gateway.gateway.networking.k8s.io/web created" in out
     sandbox.kubectl(
@@ -139,6 +139,43 @@ def test_the_quickstart_applies_and_its_gateway_becomes_programmed(sandbox: Sand
     gateway = json.loads(sandbox.kubectl("get", "gateway", "web", "-n", "shop", "-o", "json"))
     [address] = gateway["status"]["addresses"]
     assert address["value"].endswith(".elb.amazonaws.com")
+
+
+def test_get_prints_the_printer_columns_of_the_crds(sandbox: Sandbox) -> None:
+    gateways = sandbox.kubectl("get", "gateway", "-n", "shop").splitlines()
+    assert gateways[0].split() == ["NAME", "CLASS", "ADDRESS", "PROGRAMMED", "AGE"]
+    name, cls, address, programmed, _age = gateways[1].split()
+    assert (name, cls, programmed) == ("web", "awsgw-alb", "True")
+    assert address.endswith(".elb.amazonaws.com")
+    classes = sandbox.kubectl("get", "gatewayclass", "awsgw-alb").splitlines()
+    assert classes[0].split() == ["NAME", "CONTROLLER", "ACCEPTED", "AGE"]
+    assert classes[1].split()[:3] == ["awsgw-alb", "awsgw.io/alb", "True"]
+    routes = sandbox.kubectl("get", "httproute", "store", "-n", "shop").splitlines()
+    assert routes[0].split() == ["NAME", "HOSTNAMES", "AGE"]
+    assert routes[1].split()[:2] == ["store", '["store.example.com"]']
+
+
+def test_a_server_side_reapply_takes_the_fields_over_and_changes_nothing(
+    sandbox: Sandbox,
+) -> None:
+    def versions() -> dict[str, str]:
+        listed = json.loads(sandbox.kubectl("get", "gateway,httproute", "-n", "shop", "-o", "json"))
+        return {i["metadata"]["name"]: i["metadata"]["resourceVersion"] for i in listed["items"]}
+
+    before = versions()
+    out = sandbox.kubectl("apply", "--server-side", "-f", str(QUICKSTART))
+    assert "gateway.gateway.networking.k8s.io/web serverside-applied" in out
+    shown = sandbox.kubectl(
+        "get", "gateway", "web", "-n", "shop", "-o", "json", "--show-managed-fields"
+    )
+    managers = {
+        m["manager"]: m["operation"] for m in json.loads(shown)["metadata"]["managedFields"]
+    }
+    assert managers["kubectl"] == "Apply"
+    taken_over = versions()
+    assert set(taken_over) == set(before)
+    sandbox.kubectl("apply", "--server-side", "-f", str(QUICKSTART))
+    assert versions() == taken_over  # the same configuration again writes nothing
 
 
 def test_describe_shows_the_controller_events(sandbox: Sandbox) -> None:
