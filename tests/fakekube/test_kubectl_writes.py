@@ -1,6 +1,6 @@
 """The real kubectl writing to the fake: server-side apply, conflicts, namespaces, describe.
 
-kubectl runs with ``--validate=false`` (client-side validation needs the server's OpenAPI).
+kubectl runs with its default validation (the server's OpenAPI and field validation).
 Without a kubectl on PATH the module is skipped, except on CI (``CI=true``), which has one.
 """
 
@@ -69,7 +69,7 @@ def ok(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def apply_quickstart(kubectl: Kubectl, *flags: str) -> subprocess.CompletedProcess[str]:
-    return kubectl("apply", "--server-side", "--validate=false", *flags, "-f", str(QUICKSTART))
+    return kubectl("apply", "--server-side", *flags, "-f", str(QUICKSTART))
 
 
 def wait_for(check: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
@@ -138,7 +138,7 @@ def test_a_conflicting_apply_fails_until_forced(kube: FakeKube, kubectl: Kubectl
 
 def test_a_create_in_a_missing_namespace_is_refused(kube: FakeKube, kubectl: Kubectl) -> None:
     routes = QUICKSTART / "routes.yaml"
-    refused = kubectl("create", "--validate=false", "-f", str(routes))
+    refused = kubectl("create", "-f", str(routes))
     assert refused.returncode != 0
     assert (
         f'Error from server (NotFound): error when creating "{routes}": namespaces "shop" not found'
@@ -248,8 +248,8 @@ def test_moving_from_client_side_to_server_side_apply_takes_kubectls_fields_over
     applied, moved = tmp_path / "applied.yaml", tmp_path / "moved.yaml"
     applied.write_text(yaml.safe_dump_all(kept))
     moved.write_text(applied.read_text().replace("port: 80\n", "port: 81\n"))
-    ok(kubectl("apply", "--validate=false", "-f", str(moved)))
-    ok(kubectl("apply", "--server-side", "--validate=false", "-f", str(applied)))
+    ok(kubectl("apply", "-f", str(moved)))
+    ok(kubectl("apply", "--server-side", "-f", str(applied)))
     gateway = kube.get(f"{GW}/v1", "Gateway", "shop", "web")
     assert gateway is not None and gateway["spec"]["listeners"][0]["port"] == 80
     last = json.loads(gateway["metadata"]["annotations"][ANNOTATION])
