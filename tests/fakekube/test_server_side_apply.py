@@ -271,3 +271,10 @@ def test_a_dry_run_apply_stores_nothing(kube: FakeKube) -> None:
     status, body = apply(kube, web(), dryRun="All")
     assert status == 201 and body["metadata"]["managedFields"]
     assert kube.get(f"{GW}/v1", "Gateway", "shop", "web") is None
+
+
+def test_an_applied_configuration_is_validated_against_the_schema(kube: FakeKube) -> None:
+    status, body = apply(kube, web(port=0))
+    assert status == 422
+    assert "spec.listeners[0].port" in body["message"]
+    assert kube.get("gateway.networking.k8s.io/v1", "Gateway", "web", "shop") is None

@@ -145,7 +145,9 @@ class Api:
             )
             return (201 if created else 200), self.serve(res, version, stored)
         if info.verb == "patch" and req.content_type == APPLY:
-            code, stored = apply(self.store, res, req, dry_run)
+            code, stored = apply(
+                self.store, res, req, dry_run, lambda obj, old: self.admitted(res, req, obj, old)
+            )
             return code, self.serve(res, version, stored)
         if info.verb == "patch":
             return 200, self.serve(res, version, self.patch(res, req, dry_run))

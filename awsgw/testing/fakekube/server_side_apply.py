@@ -10,6 +10,7 @@ and is required; ``force=true`` takes over fields other managers own instead of 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from .store import Store
 
 Obj = dict[str, Any]
+Admit = Callable[[Obj, Obj | None], Obj]
+"""Validates a merged object (over the live one, if any) and returns what is stored."""
 
 
 def _decode(body: bytes) -> Obj:
@@ -124,8 +127,11 @@ class _Applier:
         return result
 
 
-def apply(store: Store, res: Resource, req: Request, dry_run: bool) -> tuple[int, Obj]:
-    """Serve an apply patch: (201 created or 200, the stored object)."""
+def apply(
+    store: Store, res: Resource, req: Request, dry_run: bool, admit: Admit
+) -> tuple[int, Obj]:
+    """Serve an apply patch: (201 created or 200, the stored object). ``admit`` validates the
+    merged object (over the live one, if any) as every other write is validated."""
     info = req.info
     version = info.version
     config = _decode(req.body)
@@ -151,7 +157,7 @@ def apply(store: Store, res: Resource, req: Request, dry_run: bool) -> tuple[int
             except StructureError as exc:
                 raise _structure_error(req, res, exc) from None
             tracker.entries = encode(result.managed)
-            obj = _stored(res, version, result.obj, info.name)
+            obj = _stored(res, version, admit(result.obj, None), info.name)
             return 201, store.create(res, namespace, obj, dry_run, tracker)
 
         def mutate(current: Obj) -> Obj:
@@ -162,7 +168,7 @@ def apply(store: Store, res: Resource, req: Request, dry_run: bool) -> tuple[int
             except StructureError as exc:
                 raise _structure_error(req, res, exc) from None
             tracker.entries = encode(result.managed)
-            return _stored(res, version, result.obj, info.name)
+            return _stored(res, version, admit(result.obj, live), info.name)
 
         return 200, store.patch(
             res, namespace, info.name, mutate, info.subresource, dry_run, tracker
