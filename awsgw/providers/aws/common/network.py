@@ -12,7 +12,12 @@ from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponenti
 
 from awsgw.providers.aws.common.session import Aws, error_code
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG, PLANE_TAG, owner_tags
+from awsgw.providers.aws.common.writes import Write
+from awsgw.providers.changes import Resource, creating, deleting, pending
 
+EC2 = "ec2"
+SECURITY_GROUP = "security group"
+SECURITY_GROUP_RULE = "security group rule"
 ROLE_TAGS = {
     "internet-facing": "kubernetes.io/role/elb",
     "internal": "kubernetes.io/role/internal-elb",
@@ -89,6 +94,13 @@ class Ingress:
     """``tcp`` or ``udp`` (EC2's names)."""
     port: int
 
+    def of(self, group: Resource) -> Resource:
+        """The rule as change records name it."""
+        return group.child(SECURITY_GROUP_RULE, f"ingress {self.protocol}/{self.port} from {ANY}")
+
+
+ANY = "0.0.0.0/0"
+
 
 @dataclass
 class SecurityGroups:
@@ -124,18 +136,23 @@ class SecurityGroups:
     ) -> str:
         """Create or update the group so it opens exactly ``ports`` (any source); a new one
         also carries ``user_tags``."""
-        ec2 = self.aws.client("ec2")
         group = self.find(gateway)
+        resource = Resource(SECURITY_GROUP, name if group is None else group["GroupName"])
         if group is None:
             extra = {PLANE_TAG: self.plane} if self.plane else {}
             owner = {**(user_tags or {}), **owner_tags(self.cluster, gateway, **extra)}
             tags = [{"Key": k, "Value": v} for k, v in owner.items()]
-            group_id = ec2.create_security_group(
-                GroupName=name,
-                Description=f"awsgw load balancer for Gateway {gateway}",
-                VpcId=vpc,
-                TagSpecifications=[{"ResourceType": "security-group", "Tags": tags}],
-            )["GroupId"]
+            description = f"awsgw load balancer for Gateway {gateway}"
+            params = {
+                "GroupName": name,
+                "Description": description,
+                "VpcId": vpc,
+                "TagSpecifications": [{"ResourceType": "security-group", "Tags": tags}],
+            }
+            change = creating(resource, {"Description": description, "VpcId": vpc, "Tags": owner})
+            planned = {"GroupId": pending(f"GroupId of {resource}")}
+            write = Write(EC2, "create_security_group", params, (change,), planned=planned)
+            group_id = self.aws.write(write)["GroupId"]
             have: set[Ingress] = set()
         else:
             group_id = group["GroupId"]
@@ -160,9 +177,15 @@ class SecurityGroups:
             ]
 
         if want - have:
-            ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=perms(want - have))
+            add = want - have
+            changes = tuple(creating(p.of(resource), {}) for p in sorted(add))
+            params = {"GroupId": group_id, "IpPermissions": perms(add)}
+            self.aws.write(Write(EC2, "authorize_security_group_ingress", params, changes))
         if have - want:
-            ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=perms(have - want))
+            gone = have - want
+            changes = tuple(deleting(p.of(resource)) for p in sorted(gone))
+            params = {"GroupId": group_id, "IpPermissions": perms(gone)}
+            self.aws.write(Write(EC2, "revoke_security_group_ingress", params, changes))
         return str(group_id)
 
     def delete(self, gateway: str, wait: float = 0.0) -> None:
@@ -172,7 +195,10 @@ class SecurityGroups:
         group = self.find(gateway)
         if group is None:
             return
-        ec2 = self.aws.client("ec2")
+        change = deleting(
+            Resource(SECURITY_GROUP, group["GroupName"]), {"GroupId": group["GroupId"]}
+        )
+        write = Write(EC2, "delete_security_group", {"GroupId": group["GroupId"]}, (change,))
 
         @retry(
             retry=retry_if_exception(_in_use),
@@ -182,7 +208,7 @@ class SecurityGroups:
             reraise=True,
         )
         def delete() -> None:
-            ec2.delete_security_group(GroupId=group["GroupId"])
+            self.aws.write(write)
 
         delete()
 
