@@ -115,7 +115,7 @@ class Change:
     resource: Resource
     fields: tuple[FieldDiff, ...] = ()
     operation: str = ""
-    """The API call that makes it (``elbv2:CreateLoadBalancer``)."""
+    """The API call that makes it (``elasticloadbalancing:CreateLoadBalancer``)."""
     gateway: str | None = None
     """The Gateway key whose pass made it (None: work that spans Gateways)."""
     controller: str | None = None
@@ -148,6 +148,8 @@ class ChangeLog:
     Gateway (and controller) whose pass made it."""
 
     changes: list[Change] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+    """The write calls that would make them, in order (one may change several)."""
     _gateway: str | None = None
     _controller: str | None = None
 

@@ -68,6 +68,7 @@ class AlbProvider(DataPlane[AlbSpec, None]):
         """Start a pass on what was read of ELBv2."""
         self.inventory = inventory
         self.certificates.new_pass()
+        self.groups.new_pass()
         self.lbs = LoadBalancers(self.aws, self.cluster, inventory, self.groups, self.vpc)
         self.listeners = Listeners(self.aws, self.cluster, self.certificates, inventory)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -111,6 +111,12 @@ class SecurityGroups:
     sleep: Callable[[float], None] = time.sleep
     plane: str | None = None
     """``PLANE_TAG`` of the groups this data plane owns (None: the ALB's, untagged)."""
+    written: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Gateway → its group as this pass's writes left it: what a later step of the pass
+    sees, also before AWS lists it (and in a plan, which sends none)."""
+
+    def new_pass(self) -> None:
+        self.written = {}
 
     def _mine(self, group: dict[str, Any]) -> bool:
         tags = _tags(group)
@@ -124,7 +130,11 @@ class SecurityGroups:
             ]
         )["SecurityGroups"]
         mine = [g for g in found if self._mine(g)]
-        return mine[0] if mine else None
+        group = mine[0] if mine else None
+        ours = self.written.get(gateway)
+        if ours is not None and (group is None or group["GroupId"] == ours["GroupId"]):
+            return {**(group or {}), **ours}
+        return group
 
     def ensure(
         self,
@@ -138,6 +148,7 @@ class SecurityGroups:
         also carries ``user_tags``."""
         group = self.find(gateway)
         resource = Resource(SECURITY_GROUP, name if group is None else group["GroupName"])
+        made: dict[str, Any] = {}
         if group is None:
             extra = {PLANE_TAG: self.plane} if self.plane else {}
             owner = {**(user_tags or {}), **owner_tags(self.cluster, gateway, **extra)}
@@ -153,6 +164,7 @@ class SecurityGroups:
             planned = {"GroupId": pending(f"GroupId of {resource}")}
             write = Write(EC2, "create_security_group", params, (change,), planned=planned)
             group_id = self.aws.write(write)["GroupId"]
+            made = {"GroupName": name, "Tags": tags}
             have: set[Ingress] = set()
         else:
             group_id = group["GroupId"]
@@ -186,6 +198,8 @@ class SecurityGroups:
             changes = tuple(deleting(p.of(resource)) for p in sorted(gone))
             params = {"GroupId": group_id, "IpPermissions": perms(gone)}
             self.aws.write(Write(EC2, "revoke_security_group_ingress", params, changes))
+        if made or want != have:
+            self.written[gateway] = {**made, "GroupId": group_id, "IpPermissions": perms(want)}
         return str(group_id)
 
     def delete(self, gateway: str, wait: float = 0.0) -> None:

@@ -69,6 +69,7 @@ class Writer:
     def __call__(self, write: Write) -> dict[str, Any]:
         if self._log is not None:
             operation = self.operation(write)
+            self._log.calls.append(operation)
             for change in write.changes:
                 self._log.add(replace(change, operation=operation))
             self.removed.update(write.removes)
@@ -80,7 +81,8 @@ class Writer:
         return result
 
     def operation(self, write: Write) -> str:
-        """``<service>:<Operation>`` of a write (its API name, from botocore's model)."""
-        client = self._client(write.service)
-        api = client.meta.method_to_api_mapping.get(write.method, write.method)
-        return f"{write.service}:{api}"
+        """The IAM action of a write, ``<service prefix>:<Operation>`` (from botocore's
+        model: ``elasticloadbalancing:CreateLoadBalancer``)."""
+        meta = self._client(write.service).meta
+        api = meta.method_to_api_mapping.get(write.method, write.method)
+        return f"{meta.service_model.signing_name}:{api}"

@@ -6,7 +6,7 @@ ACM reported on the Gateway listeners of that certificate only."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -113,15 +113,18 @@ class Listeners:
         self.refused = []
 
     def live(self, lb_arn: str) -> LiveListeners:
-        """A load balancer's listeners (none on one a plan would create)."""
+        """A load balancer's listeners (none on one a plan would create; not those a plan
+        deleted)."""
         if not exists(lb_arn):
             return LiveListeners({}, {})
+        gone = self.aws.writer.removed
         found = {
             ls["Port"]: ls
             for page in self.elbv2.get_paginator("describe_listeners").paginate(
                 LoadBalancerArn=lb_arn
             )
             for ls in page["Listeners"]
+            if ls["ListenerArn"] not in gone
         }
         self.certificates.hint(
             c["CertificateArn"] for ls in found.values() for c in ls.get("Certificates", [])
@@ -290,7 +293,8 @@ class Listeners:
             if port not in kept and live.owned(stale, self.cluster):
                 arn = stale["ListenerArn"]
                 change = deleting(self.inv.resource(arn), {"Protocol": stale.get("Protocol")})
-                self._send("delete_listener", {"ListenerArn": arn}, change)
+                write = Write(ELBV2, "delete_listener", {"ListenerArn": arn}, (change,))
+                self.aws.write(replace(write, removes=(arn,)))
 
     def _sync_sni(self, listener: Resource, arn: str, certs: list[str]) -> None:
         """The listener's SNI certificates (none yet on one a plan would create)."""

@@ -165,10 +165,12 @@ class LoadBalancers(TargetGroups):
             self.send("delete_load_balancer", {"LoadBalancerArn": lb["LoadBalancerArn"]}, change)
 
     def wait_active(self, arn: str, seconds: float) -> dict[str, Any]:
-        """Poll until the load balancer leaves ``provisioning`` (for at most ``seconds``);
-        one a plan only would create is as the create left it."""
+        """Poll until the load balancer leaves ``provisioning`` (for at most ``seconds``).
+        One a plan would create is not polled: it is as the pass would report it once ELBv2
+        made it active, what the wait is for (its DNS name still known after apply)."""
         if not exists(arn):
-            return next(lb for lb in self.inv.lbs.values() if lb["LoadBalancerArn"] == arn)
+            lb = next(lb for lb in self.inv.lbs.values() if lb["LoadBalancerArn"] == arn)
+            return {**lb, "State": {"Code": "active"}}
 
         @retry(
             retry=retry_if_result(lambda lb: lb.get("State", {}).get("Code") == "provisioning"),

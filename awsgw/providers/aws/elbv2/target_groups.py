@@ -186,15 +186,21 @@ class TargetGroups:
         if want - have:
             add = sorted(want - have)
             targets = [{"Id": i, "Port": p} for i, p in add]
-            changes = [creating(resource.child(TARGET, f"{i}:{p}"), {}) for i, p in add]
+            changes = [creating(self._target(resource, i, p), {}) for i, p in add]
             params = {"TargetGroupArn": arn, "Targets": targets}
             self.send("register_targets", params, *changes)
         if have - want:
             gone = sorted(have - want)
             targets = [{"Id": i, "Port": p} for i, p in gone]
-            changes = [deleting(resource.child(TARGET, f"{i}:{p}")) for i, p in gone]
+            changes = [deleting(self._target(resource, i, p)) for i, p in gone]
             params = {"TargetGroupArn": arn, "Targets": targets}
             self.send("deregister_targets", params, *changes)
+
+    def _target(self, group: Resource, target: str, port: int) -> Resource:
+        """A target as change records name it: an IP or instance, or (an NLB's target
+        group of its chained ALB) the load balancer by name."""
+        shown = self.inv.resource(target).name if not exists(target) or ":" in target else target
+        return group.child(TARGET, f"{shown}:{port}")
 
     def delete_target_groups(
         self, gateway: str, keep: set[str], target_type: str | None = None

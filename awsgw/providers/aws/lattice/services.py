@@ -323,9 +323,9 @@ class Services:
                 self.disassociate(link["id"])
         if self.inv.service_links(live["id"]):
             return False
-        change = deleting(
-            Resource(SERVICE, name), {"CustomDomainName": live.get("customDomainName")}
-        )
-        self._send("delete_service", {"serviceIdentifier": live["id"]}, change)
+        domain = live.get("customDomainName") or None
+        change = deleting(Resource(SERVICE, name), {"CustomDomainName": domain})
+        params = {"serviceIdentifier": live["id"]}
+        self._send("delete_service", params, change, removes=(live["arn"],))
         del self.inv.services[name]
         return True

@@ -44,6 +44,16 @@ BATCH = 100
 HEALTH_CHECK = "health-check"
 
 
+def _field(key: str) -> str:
+    """A VPC Lattice API field as change records name it (``vpcIdentifier``:
+    ``VpcIdentifier``)."""
+    return key[:1].upper() + key[1:]
+
+
+def _target_id(group_id: str, target: dict[str, Any]) -> str:
+    return f"{group_id}/{target['id']}:{target['port']}"
+
+
 def group_tags(cluster: str, spec: LatticeTargetGroup) -> dict[str, str]:
     tags = {CLUSTER_TAG: cluster, BACKEND_TAG: spec.backend}
     if spec.export is not None:
@@ -98,7 +108,8 @@ class TargetGroups:
                 "arn": pending(f"arn of {resource}"),
                 "name": spec.name,
             }
-            change = creating(resource, {"Type": "IP", **config, "Tags": tags})
+            shown = {_field(k): v for k, v in config.items()}
+            change = creating(resource, {"Type": "IP", **shown, "Tags": tags})
             have = self._send("create_target_group", params, change, planned=planned)
             self.inv.groups[spec.name] = {**have, "serviceArns": []}
             self.inv.tags[have["arn"]] = tags
@@ -126,7 +137,7 @@ class TargetGroups:
         found = self.client.get_target_group(targetGroupIdentifier=have["id"])
         health = (found.get("config") or {}).get("healthCheck") or {}
         if differs(health, want):
-            diffs = {f"healthCheck.{k}": (health.get(k), v) for k, v in want.items()}
+            diffs = {f"HealthCheck.{_field(k)}": (health.get(k), v) for k, v in want.items()}
             change = modifying(
                 Resource(TARGET_GROUP, spec.name),
                 {k: d for k, d in diffs.items() if d[0] != d[1]},
@@ -139,10 +150,16 @@ class TargetGroups:
             tags[MANAGED_TAG] = marker
 
     def _live(self, group_id: str) -> tuple[set[tuple[str, int]], bool]:
-        """Registered (not draining) targets, and whether any is still draining."""
+        """Registered (not draining) targets, and whether any is still draining (as one a
+        plan deregistered would be: AWS lists it as registered still)."""
         found = list(pages(self.client, "list_targets", targetGroupIdentifier=group_id))
-        live = {(t["id"], int(t["port"])) for t in found if t.get("status") != "DRAINING"}
-        return live, any(t.get("status") == "DRAINING" for t in found)
+        gone = self.aws.writer.removed
+
+        def draining(t: dict[str, Any]) -> bool:
+            return t.get("status") == "DRAINING" or _target_id(group_id, t) in gone
+
+        live = {(t["id"], int(t["port"])) for t in found if not draining(t)}
+        return live, any(draining(t) for t in found)
 
     def _sync(self, name: str, group_id: str, want: set[tuple[str, int]], created: bool) -> None:
         have = set() if created else self._live(group_id)[0]
@@ -157,7 +174,8 @@ class TargetGroups:
                 chunk = [{"id": ip, "port": port} for ip, port in batch]
                 changes = [record(group.child(TARGET, f"{ip}:{port}"), {}) for ip, port in batch]
                 params = {"targetGroupIdentifier": group_id, "targets": chunk}
-                self._send(method, params, *changes)
+                gone = tuple(_target_id(group_id, t) for t in chunk)
+                self._send(method, params, *changes, removes=gone if record is deleting else ())
 
     def withdraw(self, name: str) -> None:
         """Stop publishing an exported group (importers stop using it on their next pass)."""
@@ -173,7 +191,8 @@ class TargetGroups:
         if not self.inv.mine(tg, self.cluster):
             return False
         fresh = self.client.get_target_group(targetGroupIdentifier=tg["id"])
-        if fresh.get("serviceArns"):
+        gone = self.aws.writer.removed  # services a plan deleted: AWS still names them
+        if any(arn not in gone for arn in fresh.get("serviceArns") or []):
             return False
         live, draining = self._live(tg["id"])
         if live:
@@ -181,7 +200,7 @@ class TargetGroups:
             live, draining = self._live(tg["id"])
         if live or draining:
             return False
-        change = deleting(Resource(TARGET_GROUP, name), {"port": tg.get("port")})
+        change = deleting(Resource(TARGET_GROUP, name), {"Port": tg.get("port")})
         self._send("delete_target_group", {"targetGroupIdentifier": tg["id"]}, change)
         del self.inv.groups[name]
         return True
