@@ -1,4 +1,4 @@
-"""Command line: ``awsgw reconcile | run | version``.
+"""Command line: ``awsgw reconcile | plan | run | explain | version``.
 
 ``awsgw reconcile -f PATH ... [-o yaml|json] [--aws embedded]`` reads manifests (the whole
 desired state of this cluster), reconciles AWS once with every provider of the registry
@@ -191,6 +191,9 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     r.set_defaults(run=reconcile)
+    from awsgw.preview.command import add_parser as add_plan
+
+    add_plan(sub)
     from awsgw.kube.run import add_parser
 
     add_parser(sub)
