@@ -20,10 +20,12 @@ from awsgw.cli import main
 from awsgw.embedded import make_vpc, moto_server
 from awsgw.providers.aws.common.session import READ_PREFIXES, RECORD_CALLS_ENV
 from awsgw.testing.faults import FaultPlan, faulty_moto_server
-from tests.cli.test_reconcile import QUICKSTART, awsgw, clean_env
+from tests.cli.test_reconcile import QUICKSTART, ROOT, awsgw, clean_env
 from tests.e2e.conftest import reset_moto
+from tests.install.iam import operation_name
 
 CLUSTER = "prod"
+EXAMPLES = ROOT / "examples"
 
 
 @dataclass(frozen=True)
@@ -216,3 +218,31 @@ def test_plan_help_names_the_exit_codes() -> None:
     for line in ("0  no changes", "1  an AWS call failed", "2  bad input", "3  changes pending"):
         assert line in done.stdout
     assert "(known after apply)" in done.stdout
+
+
+def read_statements() -> set[str]:
+    """The actions of the read-only statements of awsgw's IAM policies."""
+    actions: set[str] = set()
+    for policy, sid in (
+        ("policy.json", "Read"),
+        ("policy-configuration.json", "ReadConfiguration"),
+    ):
+        doc = json.loads((ROOT / "iam" / policy).read_text())
+        [statement] = [s for s in doc["Statement"] if s.get("Sid") == sid]
+        assert "Condition" not in statement
+        actions.update(statement["Action"])
+    return actions
+
+
+def test_read_only_credentials_are_enough_for_a_plan(account: Path) -> None:
+    """Against an account where every example is reconciled, a plan of each (and of their
+    removal) calls only actions of the ``Read`` statements of iam/policy.json and
+    iam/policy-configuration.json."""
+    examples = [EXAMPLES / n for n in ("quickstart", "production", "nlb", "lattice")]
+    args = [a for path in examples for a in ("-f", str(path))]
+    assert run(account, "reconcile", *args, "--wait", "5", "-q").code == 0
+    made = run(account, "plan", *args).calls
+    made += run(account, "plan", "-f", str(EXAMPLES / "quickstart" / "routes.yaml")).calls
+    allowed = read_statements()
+    actions = {operation_name(*call.split(":", 1)) for call in made}
+    assert actions and actions <= allowed, actions - allowed
