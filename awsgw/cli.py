@@ -1,4 +1,4 @@
-"""Command line: ``awsgw reconcile | plan | run | explain | version``.
+"""Command line: ``awsgw reconcile | run | version``.
 
 ``awsgw reconcile -f PATH ... [-o yaml|json] [--aws embedded]`` reads manifests (the whole
 desired state of this cluster), reconciles AWS once with every provider of the registry
