@@ -66,10 +66,15 @@ class World:
     """One cluster's manifests against one moto account: plans and reconciles of them."""
 
     env: MotoVpc
+    lattice_security_groups: tuple[str, ...] = ()
 
     @property
     def settings(self) -> Settings:
-        return Settings(cluster_name=self.env.cluster, vpc_id=self.env.vpc_id)
+        return Settings(
+            cluster_name=self.env.cluster,
+            vpc_id=self.env.vpc_id,
+            lattice_security_groups=list(self.lattice_security_groups),
+        )
 
     def plan(self, objects: list[KubeObject]) -> tuple[Planned, Calls]:
         calls = Calls()
@@ -108,7 +113,7 @@ def plan_then_reconcile(world: World, objects: list[KubeObject]) -> int:
         if e.controller == LATTICE and e.resource.kind == "target" and e.action is Action.DELETE
     }
     waits = sent[LATTICE_DELETE] - Counter(planned.writes)[LATTICE_DELETE]
-    assert 0 <= waits <= len(draining)
+    assert 0 <= waits <= len(draining), f"plan {planned.writes}; sent {sent}"
     sent[LATTICE_DELETE] -= waits
     listed = Counter(planned.writes)
     assert listed == +sent, f"only planned: {listed - sent}; only sent: {sent - listed}"

@@ -7,6 +7,7 @@ removed, Elastic IP addresses, VPC Lattice exports, withdrawals and services).""
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import yaml
 
@@ -21,6 +22,11 @@ from tests.providers.aws.elbv2.test_configuration import configuration as lb_con
 from tests.providers.aws.elbv2.test_configuration import gateway as config_gateway
 from tests.providers.aws.elbv2.test_target_group_policy import HEALTH, policy
 from tests.providers.aws.lattice.support import LATTICE_CLASS, export, gateway
+from tests.providers.aws.lattice.test_grpc_tls import BACKENDS as GRPC_BACKENDS
+from tests.providers.aws.lattice.test_grpc_tls import GRPC_ROUTE, HTTP, HTTPS, SECRET
+from tests.providers.aws.lattice.test_target_group_policy import policy as lattice_policy
+from tests.providers.aws.lattice.test_tls_routes import BACKENDS as TLS_BACKENDS
+from tests.providers.aws.lattice.test_tls_routes import TLS, tls_route
 from tests.providers.aws.nlb.test_provider import BACKENDS, HTTP_GATEWAY, TCP_ROUTE
 from tests.providers.aws.nlb.test_provider import _with_addresses as with_addresses
 from tests.support import GATEWAY_CLASS, NLB_CLASS, objects, service
@@ -171,3 +177,139 @@ def test_elastic_ips_and_their_change_are_planned_as_reconcile_makes_them(
     changed = NLB_CLASS + with_addresses(second["PublicIp"]) + TCP_ROUTE + BACKENDS
     writes = steps(World(aws_env), state, changed, changed, changed)
     assert writes[0] and writes[1] and writes[2] and writes[3] == 0
+
+
+RANKED = """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: ranked, namespace: shop}
+spec:
+  parentRefs: [{name: web}]
+  hostnames: [shop.example.com]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /aaa}}]
+    backendRefs: [{name: app, port: 80}]
+  - matches: [{path: {type: PathPrefix, value: /bb}}]
+    backendRefs: [{name: app, port: 80}]
+  - matches: [{path: {type: PathPrefix, value: /c}}]
+    backendRefs: [{name: app, port: 80}]
+"""
+
+
+def test_rules_reordered_removed_and_targets_gone_are_planned_as_reconcile_makes_them(
+    aws_env: MotoVpc,
+) -> None:
+    gateway_ = HTTP_GATEWAY_ALB.replace("SCHEME", "internal").split(
+        "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute"
+    )[0]
+    base = GATEWAY_CLASS + gateway_.replace(
+        "  infrastructure: {parametersRef: {group: awsgw.io, kind: LoadBalancerConfiguration, "
+        "name: lb}}\n",
+        "",
+    )
+    app = service("shop", "app", 80, ["10.0.1.1", "10.0.1.2", "10.0.1.3"])
+    fewer = service("shop", "app", 80, ["10.0.1.1"])
+    writes = steps(
+        World(aws_env),
+        base + RANKED + app,
+        base + RANKED.replace("/c}", "/cccc}") + fewer,  # a rule rewritten, one moved
+        base
+        + RANKED.replace(
+            "  - matches: [{path: {type: PathPrefix, value: /bb}}]\n"
+            "    backendRefs: [{name: app, port: 80}]\n",
+            "",
+        )
+        + fewer,
+        base + fewer,
+    )
+    assert all(writes)
+
+
+def web_policy(spec: dict[str, Any]) -> str:
+    """A TargetGroupPolicy on the Service ``web``."""
+    return lattice_policy(spec).replace("name: v1", "name: web")
+
+
+def test_lattice_tls_policies_tags_and_security_groups_are_planned_as_reconcile_makes_them(
+    aws_env: MotoVpc,
+) -> None:
+    spec = {"healthCheck": {"path": "/healthz", "intervalSeconds": 10}}
+    mesh = gateway(listeners=HTTPS + HTTP).replace(
+        "  gatewayClassName: lattice\n",
+        "  gatewayClassName: lattice\n  infrastructure: {parametersRef: {group: awsgw.io, "
+        "kind: LoadBalancerConfiguration, name: prod}}\n",
+    )
+
+    def tagged(team: str) -> str:
+        return lb_configuration({"tags": {"team": team}}).replace(
+            "namespace: shop", "namespace: infra"
+        )
+
+    route = GRPC_ROUTE.replace("  parentRefs:", "  hostnames: [echo.example.com]\n  parentRefs:")
+    state = LATTICE_CLASS + mesh + SECRET + GRPC_BACKENDS + route
+    rotated = "---\n" + yaml.safe_dump(
+        self_signed_secret("infra", "site", ["*.example.com", "example.com"])
+    )
+    world = World(aws_env, ("sg-11111111",))
+    writes = steps(world, state + tagged("mesh"))
+    world.lattice_security_groups = ("sg-22222222",)
+    policy_changed = web_policy({"healthCheck": {"path": "/ready"}})
+    writes += steps(
+        world,
+        state + tagged("platform") + web_policy(spec),
+        state.replace(SECRET, rotated) + tagged("platform") + policy_changed,
+        LATTICE_CLASS,
+    )
+    assert all(writes)
+
+
+def test_lattice_listeners_rules_groups_and_tags_going_are_planned_as_reconcile_makes_them(
+    aws_env: MotoVpc,
+) -> None:
+    """A TLS passthrough service's weights (its listener's default action), rules and a
+    listener removed, a target group without targets retired, an export withdrawn and
+    published again, a configuration's tags removed."""
+    vault = tls_route(
+        "vault",
+        "[vault.example.com]",
+        "[{name: vault, port: 8200, weight: 3}, {name: vault-canary, port: 8200, weight: 1}]",
+    )
+    both = """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web, namespace: shop}
+spec:
+  parentRefs: [{name: mesh, namespace: infra}]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /a}}]
+    backendRefs: [{name: web, port: 80}]
+  - matches: [{path: {type: PathPrefix, value: /b}}]
+    backendRefs: [{name: empty, port: 80}]
+"""
+    one = both.split("  - matches: [{path: {type: PathPrefix, value: /b}}]")[0].replace(
+        "[{name: mesh, namespace: infra}]", "[{name: mesh, namespace: infra, sectionName: http}]"
+    )  # a rule and the HTTPS listener of its service go
+    listeners = TLS.replace("port: 443", "port: 8443") + HTTPS + HTTP
+    mesh = gateway(listeners=listeners).replace(
+        "  gatewayClassName: lattice\n",
+        "  gatewayClassName: lattice\n  infrastructure: {parametersRef: {group: awsgw.io, "
+        "kind: LoadBalancerConfiguration, name: prod}}\n",
+    )
+    tags = lb_configuration({"tags": {"team": "mesh", "tier": "1"}})
+    fewer_tags = lb_configuration({"tags": {"team": "mesh"}})
+    backends = TLS_BACKENDS + service("shop", "web", 80, ["10.0.5.1"])
+    backends += service("shop", "empty", 80, [])
+    base = LATTICE_CLASS + mesh + SECRET + backends
+    writes = steps(
+        World(aws_env),
+        base + tags.replace("namespace: shop", "namespace: infra") + vault + both
+        + export("shop", "web"),
+        base + fewer_tags.replace("namespace: shop", "namespace: infra")
+        + vault.replace("weight: 3", "weight: 1") + one,
+        base + fewer_tags.replace("namespace: shop", "namespace: infra") + vault + one
+        + export("shop", "web"),
+        LATTICE_CLASS,
+    )  # fmt: skip
+    assert all(writes)

@@ -57,6 +57,14 @@ class Writer:
         self._log: ChangeLog | None = None
         self.removed: set[str] = set()
         """Ids a plan deleted that AWS still lists (empty when applying: AWS is current)."""
+        self.settled: set[str] = set()
+        """Resources a plan made as planned whose references AWS still lists as they were
+        (empty when applying)."""
+
+    def settle(self, identifier: str) -> None:
+        """In a plan: the resource is as planned now, whatever AWS still lists of it."""
+        if self._log is not None:
+            self.settled.add(identifier)
 
     @property
     def planning(self) -> bool:

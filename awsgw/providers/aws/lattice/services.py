@@ -89,6 +89,7 @@ class Services:
                 self._send("update_service", params, change)
         self.certificates[live["id"]] = certificate
         self._listeners(live["id"], spec, new)
+        self.aws.writer.settle(live["arn"])  # it forwards to planned target groups only
         self.done.add(spec.name)
         return live
 

@@ -191,7 +191,8 @@ class TargetGroups:
         if not self.inv.mine(tg, self.cluster):
             return False
         fresh = self.client.get_target_group(targetGroupIdentifier=tg["id"])
-        gone = self.aws.writer.removed  # services a plan deleted: AWS still names them
+        # services a plan deleted, or made use only planned groups: AWS still names them
+        gone = self.aws.writer.removed | self.aws.writer.settled
         if any(arn not in gone for arn in fresh.get("serviceArns") or []):
             return False
         live, draining = self._live(tg["id"])
