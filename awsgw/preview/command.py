@@ -61,6 +61,7 @@ def controllers(objects: list[KubeObject]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``awsgw plan``: print the plan; its exit code."""
     progress = Progress(args.quiet)
     try:
         objects = load(args.filename)

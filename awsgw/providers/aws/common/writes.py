@@ -66,10 +66,6 @@ class Writer:
         if self._log is not None:
             self.settled.add(identifier)
 
-    @property
-    def planning(self) -> bool:
-        return self._log is not None
-
     def plan_into(self, log: ChangeLog) -> None:
         """From now on collect every write's changes into ``log`` and send nothing."""
         self._log = log
