@@ -192,6 +192,9 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     r.set_defaults(run=reconcile)
+    from awsgw.preview.command import add_parser as add_plan
+
+    add_plan(sub)
     from awsgw.kube.run import add_parser
 
     add_parser(sub)

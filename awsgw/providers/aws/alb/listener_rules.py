@@ -20,8 +20,14 @@ from awsgw.providers.aws.alb.plan.shapes import (
     transforms_api,
     transforms_canon,
 )
+from awsgw.providers.aws.alb.plan.text import actions_text, conditions_text, transforms_text
+from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, owned_by, tag_list
+from awsgw.providers.aws.common.writes import Write
 from awsgw.providers.aws.elbv2.describe import all_rules, tags_of
+from awsgw.providers.aws.elbv2.resources import RULE
+from awsgw.providers.aws.elbv2.target_groups import ELBV2
+from awsgw.providers.changes import Change, Resource, Value, creating, deleting, modifying
 
 
 def live_rules(
@@ -44,8 +50,9 @@ def live_rules(
 
 
 def apply_rules(
-    elbv2: Any,
+    aws: Aws,
     cluster: str,
+    listener: Resource,
     listener_arn: str,
     current: list[ExistingRule],
     want: AlbListener,
@@ -56,35 +63,73 @@ def apply_rules(
     owner tag and ``user_tags``."""
     desired = [DesiredRule(r.conditions, r.actions, r.transforms) for r in want.rules]
     plan = plan_alb_rules(current, desired)
-    tags = tag_list({**(user_tags or {}), CLUSTER_TAG: cluster})
-    for arn, rule, with_conditions in plan.modify:
-        kwargs: dict[str, Any] = {"RuleArn": arn, "Actions": actions_api(rule.actions, tg_arns)}
+    owner = {**(user_tags or {}), CLUSTER_TAG: cluster}
+    tags = tag_list(owner)
+    live = {r.arn: r for r in current}
+
+    def rule(arn: str) -> Resource:
+        return listener.child(RULE, str(live[arn].priority))
+
+    def send(method: str, params: dict[str, Any], *changes: Change) -> None:
+        aws.write(Write(ELBV2, method, params, changes))
+
+    for arn, new, with_conditions in plan.modify:
+        kwargs: dict[str, Any] = {"RuleArn": arn, "Actions": actions_api(new.actions, tg_arns)}
         if with_conditions:
-            kwargs["Conditions"] = conditions_api(rule.conditions)
-        if rule.transforms:
-            kwargs["Transforms"] = transforms_api(rule.transforms)
+            kwargs["Conditions"] = conditions_api(new.conditions)
+        if new.transforms:
+            kwargs["Transforms"] = transforms_api(new.transforms)
         else:
             kwargs["ResetTransforms"] = True
-        elbv2.modify_rule(**kwargs)
+        send("modify_rule", kwargs, modifying(rule(arn), _rule_diffs(live[arn], new)))
     if plan.renumber:
         for arn in plan.delete:
-            elbv2.delete_rule(RuleArn=arn)
+            send("delete_rule", {"RuleArn": arn}, _deleted(rule(arn), live[arn]))
     if plan.set_priorities:
-        elbv2.set_rule_priorities(
-            RulePriorities=[
-                {"RuleArn": a, "Priority": p} for a, p in sorted(plan.set_priorities.items())
-            ]
+        moves = sorted(plan.set_priorities.items())
+        send(
+            "set_rule_priorities",
+            {"RulePriorities": [{"RuleArn": a, "Priority": p} for a, p in moves]},
+            *(modifying(rule(a), {"Priority": (live[a].priority, p)}) for a, p in moves),
         )
-    for priority, rule in plan.create:
-        extra = {"Transforms": transforms_api(rule.transforms)} if rule.transforms else {}
-        elbv2.create_rule(
-            ListenerArn=listener_arn,
-            Priority=priority,
-            Conditions=conditions_api(rule.conditions),
-            Actions=actions_api(rule.actions, tg_arns),
-            Tags=tags,
+    for priority, new in plan.create:
+        extra = {"Transforms": transforms_api(new.transforms)} if new.transforms else {}
+        params = {
+            "ListenerArn": listener_arn,
+            "Priority": priority,
+            "Conditions": conditions_api(new.conditions),
+            "Actions": actions_api(new.actions, tg_arns),
+            "Tags": tags,
             **extra,
-        )
+        }
+        values: dict[str, Value] = {
+            "Priority": priority,
+            "Conditions": conditions_text(new.conditions),
+            "Actions": actions_text(new.actions),
+            "Transforms": transforms_text(new.transforms) or None,
+            "Tags": owner,
+        }
+        send("create_rule", params, creating(listener.child(RULE, str(priority)), values))
     if not plan.renumber:
         for arn in plan.delete:
-            elbv2.delete_rule(RuleArn=arn)
+            send("delete_rule", {"RuleArn": arn}, _deleted(rule(arn), live[arn]))
+
+
+def _rule_diffs(have: ExistingRule, want: DesiredRule) -> dict[str, tuple[Value, Value]]:
+    """Change record fields of a rule rewritten in place: what differs, old → new."""
+    diffs: dict[str, tuple[Value, Value]] = {}
+    if have.conditions != want.conditions:
+        diffs["Conditions"] = (conditions_text(have.conditions), conditions_text(want.conditions))
+    if have.actions != want.actions:
+        diffs["Actions"] = (actions_text(have.actions), actions_text(want.actions))
+    if have.transforms != want.transforms:
+        diffs["Transforms"] = (transforms_text(have.transforms), transforms_text(want.transforms))
+    return diffs
+
+
+def _deleted(resource: Resource, have: ExistingRule) -> Change:
+    values = {
+        "Conditions": conditions_text(have.conditions),
+        "Actions": actions_text(have.actions),
+    }
+    return deleting(resource, values)

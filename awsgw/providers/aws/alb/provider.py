@@ -68,8 +68,9 @@ class AlbProvider(DataPlane[AlbSpec, None]):
         """Start a pass on what was read of ELBv2."""
         self.inventory = inventory
         self.certificates.new_pass()
+        self.groups.new_pass()
         self.lbs = LoadBalancers(self.aws, self.cluster, inventory, self.groups, self.vpc)
-        self.listeners = Listeners(self.elbv2, self.cluster, self.certificates)
+        self.listeners = Listeners(self.aws, self.cluster, self.certificates, inventory)
 
     @property
     def capabilities(self) -> Capabilities:
@@ -209,7 +210,8 @@ class AlbProvider(DataPlane[AlbSpec, None]):
             )
             current = live_rules(self.elbv2, arn, names, self.cluster) if have else []
             user_tags = dict(spec.parameters.tags)
-            apply_rules(self.elbv2, self.cluster, arn, current, want, tg_arns, user_tags)
+            listener = self.inventory.resource(arn)
+            apply_rules(self.aws, self.cluster, listener, arn, current, want, tg_arns, user_tags)
         kept = {ls.port for ls in spec.listeners}
         self.listeners.delete_stale(live, kept=kept)
         return live.tags_of(kept)

@@ -19,10 +19,19 @@ from awsgw.core.model import Certificate
 from awsgw.providers.aws.common.naming import digest
 from awsgw.providers.aws.common.session import Aws, error_code
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, tag_list
+from awsgw.providers.aws.common.writes import Write
+from awsgw.providers.changes import Resource, creating, deleting, pending
 
 SECRET_TAG = "awsgw.io/secret"
 FINGERPRINT_TAG = "awsgw.io/fingerprint"
 PURPOSE_TAG = "awsgw.io/certificate-for"
+CERTIFICATE = "ACM certificate"
+
+
+def certificate(tags: dict[str, str], arn: str) -> Resource:
+    """An imported certificate as change records name it: by its Secret."""
+    secret = tags.get(SECRET_TAG)
+    return Resource(CERTIFICATE, f"of Secret {secret}" if secret else arn)
 
 
 KEY_TYPES = {
@@ -154,7 +163,11 @@ class Certificates:
         }
         if cert.chain:
             kwargs["CertificateChain"] = cert.chain.encode()
-        arn = str(self.aws.client("acm").import_certificate(**kwargs)["CertificateArn"])
+        resource = certificate(tags, "")
+        change = creating(resource, {"Tags": tags})
+        planned = {"CertificateArn": pending(f"CertificateArn of {resource}")}
+        write = Write("acm", "import_certificate", kwargs, (change,), planned=planned)
+        arn = str(self.aws.write(write)["CertificateArn"])
         self.owned()[arn] = tags
         self._imported = True
         return arn
@@ -221,13 +234,14 @@ class Certificates:
         """Delete owned certificates no listener uses. After an import in this pass, ACM is
         read again: ImportCertificate is not idempotent, so a retried import whose first
         answer was lost left a certificate nobody recorded; its tags find it."""
-        acm = self.aws.client("acm")
         if self._imported:
             self._owned, self._imported = None, False
-        for arn in list(self.owned()):
+        for arn, tags in list(self.owned().items()):
             if arn not in in_use:
+                change = deleting(certificate(tags, arn), {"CertificateArn": arn})
+                write = Write("acm", "delete_certificate", {"CertificateArn": arn}, (change,))
                 try:
-                    acm.delete_certificate(CertificateArn=arn)
+                    self.aws.write(write)
                 except ClientError as exc:  # ACM refuses a certificate something uses
                     if error_code(exc) != "ResourceInUseException":
                         raise

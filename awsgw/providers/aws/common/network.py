@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -12,7 +12,12 @@ from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponenti
 
 from awsgw.providers.aws.common.session import Aws, error_code
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG, PLANE_TAG, owner_tags
+from awsgw.providers.aws.common.writes import Write
+from awsgw.providers.changes import Resource, creating, deleting, pending
 
+EC2 = "ec2"
+SECURITY_GROUP = "security group"
+SECURITY_GROUP_RULE = "security group rule"
 ROLE_TAGS = {
     "internet-facing": "kubernetes.io/role/elb",
     "internal": "kubernetes.io/role/internal-elb",
@@ -89,6 +94,13 @@ class Ingress:
     """``tcp`` or ``udp`` (EC2's names)."""
     port: int
 
+    def of(self, group: Resource) -> Resource:
+        """The rule as change records name it."""
+        return group.child(SECURITY_GROUP_RULE, f"ingress {self.protocol}/{self.port} from {ANY}")
+
+
+ANY = "0.0.0.0/0"
+
 
 @dataclass
 class SecurityGroups:
@@ -99,6 +111,12 @@ class SecurityGroups:
     sleep: Callable[[float], None] = time.sleep
     plane: str | None = None
     """``PLANE_TAG`` of the groups this data plane owns (None: the ALB's, untagged)."""
+    written: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Gateway → its group as this pass's writes left it: what a later step of the pass
+    sees, also before AWS lists it (and in a plan, which sends none)."""
+
+    def new_pass(self) -> None:
+        self.written = {}
 
     def _mine(self, group: dict[str, Any]) -> bool:
         tags = _tags(group)
@@ -112,7 +130,11 @@ class SecurityGroups:
             ]
         )["SecurityGroups"]
         mine = [g for g in found if self._mine(g)]
-        return mine[0] if mine else None
+        group = mine[0] if mine else None
+        ours = self.written.get(gateway)
+        if ours is not None and (group is None or group["GroupId"] == ours["GroupId"]):
+            return {**(group or {}), **ours}
+        return group
 
     def ensure(
         self,
@@ -124,18 +146,25 @@ class SecurityGroups:
     ) -> str:
         """Create or update the group so it opens exactly ``ports`` (any source); a new one
         also carries ``user_tags``."""
-        ec2 = self.aws.client("ec2")
         group = self.find(gateway)
+        resource = Resource(SECURITY_GROUP, name if group is None else group["GroupName"])
+        made: dict[str, Any] = {}
         if group is None:
             extra = {PLANE_TAG: self.plane} if self.plane else {}
             owner = {**(user_tags or {}), **owner_tags(self.cluster, gateway, **extra)}
             tags = [{"Key": k, "Value": v} for k, v in owner.items()]
-            group_id = ec2.create_security_group(
-                GroupName=name,
-                Description=f"awsgw load balancer for Gateway {gateway}",
-                VpcId=vpc,
-                TagSpecifications=[{"ResourceType": "security-group", "Tags": tags}],
-            )["GroupId"]
+            description = f"awsgw load balancer for Gateway {gateway}"
+            params = {
+                "GroupName": name,
+                "Description": description,
+                "VpcId": vpc,
+                "TagSpecifications": [{"ResourceType": "security-group", "Tags": tags}],
+            }
+            change = creating(resource, {"Description": description, "VpcId": vpc, "Tags": owner})
+            planned = {"GroupId": pending(f"GroupId of {resource}")}
+            write = Write(EC2, "create_security_group", params, (change,), planned=planned)
+            group_id = self.aws.write(write)["GroupId"]
+            made = {"GroupName": name, "Tags": tags}
             have: set[Ingress] = set()
         else:
             group_id = group["GroupId"]
@@ -160,9 +189,17 @@ class SecurityGroups:
             ]
 
         if want - have:
-            ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=perms(want - have))
+            add = want - have
+            changes = tuple(creating(p.of(resource), {}) for p in sorted(add))
+            params = {"GroupId": group_id, "IpPermissions": perms(add)}
+            self.aws.write(Write(EC2, "authorize_security_group_ingress", params, changes))
         if have - want:
-            ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=perms(have - want))
+            gone = have - want
+            changes = tuple(deleting(p.of(resource)) for p in sorted(gone))
+            params = {"GroupId": group_id, "IpPermissions": perms(gone)}
+            self.aws.write(Write(EC2, "revoke_security_group_ingress", params, changes))
+        if made or want != have:
+            self.written[gateway] = {**made, "GroupId": group_id, "IpPermissions": perms(want)}
         return str(group_id)
 
     def delete(self, gateway: str, wait: float = 0.0) -> None:
@@ -172,7 +209,10 @@ class SecurityGroups:
         group = self.find(gateway)
         if group is None:
             return
-        ec2 = self.aws.client("ec2")
+        change = deleting(
+            Resource(SECURITY_GROUP, group["GroupName"]), {"GroupId": group["GroupId"]}
+        )
+        write = Write(EC2, "delete_security_group", {"GroupId": group["GroupId"]}, (change,))
 
         @retry(
             retry=retry_if_exception(_in_use),
@@ -182,7 +222,7 @@ class SecurityGroups:
             reraise=True,
         )
         def delete() -> None:
-            ec2.delete_security_group(GroupId=group["GroupId"])
+            self.aws.write(write)
 
         delete()
 

@@ -19,6 +19,8 @@ from botocore.config import Config
 from awsgw import __version__
 from awsgw.core.findings import Failure
 from awsgw.providers.aws.common.rate_limit import RateLimits
+from awsgw.providers.aws.common.writes import Write, Writer, WriteRefused
+from awsgw.providers.changes import ChangeLog
 
 READ_PREFIXES = ("Describe", "Get", "List")
 THROTTLING_CODES = frozenset(
@@ -115,7 +117,7 @@ def _caller() -> str:
     frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         module = str(frame.f_globals.get("__name__", ""))
-        if not module.startswith(("botocore.", "boto3.", __name__)):
+        if not module.startswith(("botocore.", "boto3.", __name__, Writer.__module__)):
             return module
         frame = frame.f_back
     return "?"
@@ -171,6 +173,25 @@ class Aws:
     _notices: set[str] = field(default_factory=set)
     _guard: Callable[..., None] | None = None
     """The write guard (``guard_writes``), checked again after a rate-limit wait."""
+    writer: Writer = field(init=False)
+    """The seam every provider write passes (``write``)."""
+
+    def __post_init__(self) -> None:
+        self.writer = Writer(self.client)
+
+    def write(self, write: Write) -> dict[str, Any]:
+        """Send one write (or, in a plan, record its changes); the answer's part it names."""
+        return self.writer(write)
+
+    def plan_only(self, log: ChangeLog) -> None:
+        """Send no write from now on: the seam collects them into ``log``, and a write that
+        would bypass it is refused (``WriteRefused``) before it leaves."""
+        self.writer.plan_into(log)
+
+        def refuse(operation: str) -> Exception:
+            return WriteRefused(f"{operation}: no AWS write may be sent while planning")
+
+        self.guard_writes(lambda: False, refuse)
 
     def first_notice(self, key: str) -> bool:
         """True the first time a key is noticed in this process (to log a thing once)."""

@@ -28,8 +28,12 @@ from awsgw.providers.aws.common.tags import (
     tag_list,
     user_tags,
 )
+from awsgw.providers.aws.common.writes import Write, exists
 from awsgw.providers.aws.elbv2.attributes import ATTRIBUTES, attribute_changes
 from awsgw.providers.aws.elbv2.inventory import ElbInventory
+from awsgw.providers.aws.elbv2.resources import SHIELD_PROTECTION
+from awsgw.providers.aws.elbv2.target_groups import ELBV2, attribute_diffs, defaults_of
+from awsgw.providers.changes import Change, creating, deleting, modifying, tag_field
 
 OWNER_KEYS = (CLUSTER_TAG, GATEWAY_TAG)
 BATCH = 20
@@ -126,39 +130,6 @@ def check_security_groups(aws: Aws, vpc: str, params: LoadBalancerParameters) ->
         )
 
 
-def sync_tags(
-    elbv2: Any,
-    current: Mapping[str, dict[str, str]],
-    want: Mapping[str, str],
-    keep: tuple[str, ...] = (),
-) -> None:
-    """Make the user tags of each ELBv2 resource (ARN → its tags, updated here) exactly
-    ``want``; awsgw's own and AWS's tags are left as they are. Batched by ARN. ``keep``:
-    keys of ``want`` every add carries, changed or not."""
-    adds: dict[tuple[tuple[str, str], ...], list[str]] = {}
-    removes: dict[tuple[str, ...], list[str]] = {}
-    for arn, tags in current.items():
-        mine = user_tags(tags)
-        add = tuple(sorted((k, v) for k, v in want.items() if tags.get(k) != v))
-        if add:
-            add = tuple(sorted({**dict(add), **{k: want[k] for k in keep}}.items()))
-        remove = tuple(sorted(k for k in mine if k not in want))
-        if add:
-            adds.setdefault(add, []).append(arn)
-        if remove:
-            removes.setdefault(remove, []).append(arn)
-    for add, arns in adds.items():
-        for i in range(0, len(arns), BATCH):
-            elbv2.add_tags(ResourceArns=arns[i : i + BATCH], Tags=tag_list(dict(add)))
-    for remove, arns in removes.items():
-        for i in range(0, len(arns), BATCH):
-            elbv2.remove_tags(ResourceArns=arns[i : i + BATCH], TagKeys=list(remove))
-    for tags in current.values():
-        for k in [k for k in user_tags(tags) if k not in want]:
-            del tags[k]
-        tags.update(want)
-
-
 class Configuration:
     """Applies what a configuration sets on one pass's load balancers."""
 
@@ -201,14 +172,71 @@ class Configuration:
         tags = self.inv.tags.setdefault(arn, {})
         wanted = dict(params.tags)
         if "tags" in now | managed:
-            sync_tags(self.elbv2, others, wanted)
+            self._sync_tags(others, wanted)
         else:
             wanted = user_tags(tags)  # not awsgw's to change
         marker = ",".join(sorted(now)) or "-"
         want = {**wanted, MANAGED_TAG: marker}
         mine = {**user_tags(tags), MANAGED_TAG: tags.get(MANAGED_TAG, "-")}
         if want != mine:
-            sync_tags(self.elbv2, {arn: tags}, want, keep=(MANAGED_TAG,))
+            self._sync_tags({arn: tags}, want, keep=(MANAGED_TAG,))
+
+    def _send(self, service: str, method: str, params: dict[str, Any], *changes: Change) -> None:
+        self.aws.write(Write(service, method, params, changes))
+
+    def _sync_tags(
+        self,
+        current: Mapping[str, dict[str, str]],
+        want: Mapping[str, str],
+        keep: tuple[str, ...] = (),
+    ) -> None:
+        """Make the user tags of each ELBv2 resource (ARN → its tags, updated here) exactly
+        ``want``; awsgw's own and AWS's tags are left as they are. Batched by ARN.
+        ``keep``: keys of ``want`` every add carries, changed or not."""
+        adds: dict[tuple[tuple[str, str], ...], list[str]] = {}
+        removes: dict[tuple[str, ...], list[str]] = {}
+        for arn, tags in current.items():
+            mine = user_tags(tags)
+            add = tuple(sorted((k, v) for k, v in want.items() if tags.get(k) != v))
+            if add:
+                add = tuple(sorted({**dict(add), **{k: want[k] for k in keep}}.items()))
+            remove = tuple(sorted(k for k in mine if k not in want))
+            if add:
+                adds.setdefault(add, []).append(arn)
+            if remove:
+                removes.setdefault(remove, []).append(arn)
+        for add, arns in adds.items():
+            for i in range(0, len(arns), BATCH):
+                batch = arns[i : i + BATCH]
+                changes = [
+                    modifying(
+                        self.inv.resource(a),
+                        {
+                            tag_field(k): (current[a].get(k), v)
+                            for k, v in add
+                            if current[a].get(k) != v
+                        },
+                    )
+                    for a in batch
+                ]
+                params = {"ResourceArns": batch, "Tags": tag_list(dict(add))}
+                self._send(ELBV2, "add_tags", params, *changes)
+        for remove, arns in removes.items():
+            for i in range(0, len(arns), BATCH):
+                batch = arns[i : i + BATCH]
+                changes = [
+                    modifying(
+                        self.inv.resource(a),
+                        {tag_field(k): (current[a].get(k), None) for k in remove},
+                    )
+                    for a in batch
+                ]
+                params = {"ResourceArns": batch, "TagKeys": list(remove)}
+                self._send(ELBV2, "remove_tags", params, *changes)
+        for tags in current.values():
+            for k in [k for k in user_tags(tags) if k not in want]:
+                del tags[k]
+            tags.update(want)
 
     def forget(self, lb: Mapping[str, Any]) -> None:
         """Before the load balancer is deleted: the Shield protection awsgw made for it
@@ -218,25 +246,38 @@ class Configuration:
             self._shield(arn, str(lb["LoadBalancerName"]), False, LoadBalancerParameters())
 
     def _attributes(self, arn: str, lb_type: str, want: dict[str, str]) -> None:
-        """The configuration's attributes; every other one awsgw knows at its default."""
-        found = self.elbv2.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]
-        changes = attribute_changes(ATTRIBUTES.get(lb_type, {}), want, found)
+        """The configuration's attributes; every other one awsgw knows at its default (a
+        load balancer a plan would create has the documented ones)."""
+        rules = ATTRIBUTES.get(lb_type, {})
+        found = (
+            self.elbv2.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]
+            if exists(arn)
+            else defaults_of(rules)
+        )
+        changes = attribute_changes(rules, want, found)
         for i in range(0, len(changes), BATCH):
-            self.elbv2.modify_load_balancer_attributes(
-                LoadBalancerArn=arn, Attributes=changes[i : i + BATCH]
-            )
+            batch = changes[i : i + BATCH]
+            change = modifying(self.inv.resource(arn), attribute_diffs(found, batch))
+            params = {"LoadBalancerArn": arn, "Attributes": batch}
+            self._send(ELBV2, "modify_load_balancer_attributes", params, change)
 
     def _web_acl(self, arn: str, params: LoadBalancerParameters) -> None:
         waf = self.aws.client("wafv2")
-        have = (waf.get_web_acl_for_resource(ResourceArn=arn).get("WebACL") or {}).get("ARN")
+        have = None
+        if exists(arn):
+            have = (waf.get_web_acl_for_resource(ResourceArn=arn).get("WebACL") or {}).get("ARN")
+        resource = self.inv.resource(arn)
         if params.web_acl is None:
             if have is not None:
-                waf.disassociate_web_acl(ResourceArn=arn)
+                change = modifying(resource, {"WebACL": (have, None)})
+                self._send("wafv2", "disassociate_web_acl", {"ResourceArn": arn}, change)
             return
         if have == params.web_acl:
             return
         try:
-            waf.associate_web_acl(WebACLArn=params.web_acl, ResourceArn=arn)
+            change = modifying(resource, {"WebACL": (have, params.web_acl)})
+            request = {"WebACLArn": params.web_acl, "ResourceArn": arn}
+            self._send("wafv2", "associate_web_acl", request, change)
         except ClientError as exc:
             if error_code(exc) != "WAFNonexistentItemException":
                 raise
@@ -248,16 +289,20 @@ class Configuration:
         """Shield Advanced protection of the load balancer; awsgw's carry its owner tags
         (what lets the IAM policy scope its deletes)."""
         shield = self.aws.client("shield")
+        protection = None
         try:
-            protection = shield.describe_protection(ResourceArn=arn)["Protection"]
+            if exists(arn):
+                protection = shield.describe_protection(ResourceArn=arn)["Protection"]
         except ClientError as exc:
             if error_code(exc) != "ResourceNotFoundException":
                 raise
-            protection = None
+        resource = self.inv.resource(arn).child(SHIELD_PROTECTION, name)
         if want and protection is None:
             try:
                 owner = {k: v for k, v in self.inv.tags.get(arn, {}).items() if k in OWNER_KEYS}
-                shield.create_protection(Name=name, ResourceArn=arn, Tags=tag_list(owner))
+                change = creating(resource, {"Tags": owner})
+                request = {"Name": name, "ResourceArn": arn, "Tags": tag_list(owner)}
+                self._send("shield", "create_protection", request, change)
             except ClientError as exc:
                 code = error_code(exc)
                 if code not in ("ResourceNotFoundException", "InvalidOperationException"):
@@ -268,4 +313,5 @@ class Configuration:
                     f"({code}: {message}); is the account subscribed to Shield Advanced?"
                 ) from exc
         elif not want and protection is not None:
-            shield.delete_protection(ProtectionId=protection["Id"])
+            change = deleting(resource, {"ProtectionId": protection["Id"]})
+            self._send("shield", "delete_protection", {"ProtectionId": protection["Id"]}, change)

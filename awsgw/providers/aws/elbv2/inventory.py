@@ -18,6 +18,8 @@ from botocore.exceptions import ClientError
 from awsgw.providers.aws.common.session import error_code
 from awsgw.providers.aws.common.tags import GATEWAY_TAG, owned_by
 from awsgw.providers.aws.elbv2.describe import tags_of
+from awsgw.providers.aws.elbv2.resources import from_arn, load_balancer, target_group
+from awsgw.providers.changes import Resource
 
 
 @dataclass
@@ -32,6 +34,20 @@ class ElbInventory:
     """ARN → tags, for everything above."""
     gateway: str | None = None
     """The one Gateway whose resources this holds (None: the account's, a full read)."""
+    labels: dict[str, Resource] = field(default_factory=dict)
+    """ARN → the resource as change records name it, for listeners and rules the pass
+    read or made (load balancers and target groups are named from ``lbs`` and ``tgs``)."""
+
+    def resource(self, arn: str) -> Resource:
+        """How change records name the resource of an ARN (or of a plan's placeholder)."""
+        if arn not in self.labels:
+            for name, lb in self.lbs.items():
+                if lb["LoadBalancerArn"] == arn:
+                    return load_balancer(name)
+            for name, tg in self.tgs.items():
+                if tg["TargetGroupArn"] == arn:
+                    return target_group(name)
+        return from_arn(arn, self.labels)
 
     def mine(self, arn: str, cluster: str) -> bool:
         return owned_by(self.tags.get(arn, {}), cluster, self.plane)

@@ -6,7 +6,7 @@ ACM reported on the Gateway listeners of that certificate only."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -16,8 +16,15 @@ from awsgw.core.findings import ListenerProblem
 from awsgw.core.model import AcmCertificate, DiscoveredCertificates, ListenerCertificate
 from awsgw.core.parameters import LoadBalancerParameters
 from awsgw.providers.aws.common.certificates import Certificates, error_message, refused_by_acm
+from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.aws.common.tags import CLUSTER_TAG, Conflict, owner_tags, tag_list
+from awsgw.providers.aws.common.writes import Write, exists
 from awsgw.providers.aws.elbv2.describe import tags_of
+from awsgw.providers.aws.elbv2.inventory import ElbInventory
+from awsgw.providers.aws.elbv2.plan.text import actions_text
+from awsgw.providers.aws.elbv2.resources import LISTENER, LISTENER_CERTIFICATE
+from awsgw.providers.aws.elbv2.target_groups import ELBV2
+from awsgw.providers.changes import Change, Resource, creating, deleting, modifying, pending
 
 TLS_PROTOCOLS = ("HTTPS", "TLS")
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -87,10 +94,16 @@ class LiveListeners:
 class Listeners:
     """One pass's listener writes."""
 
-    def __init__(self, elbv2: Any, cluster: str, certificates: Certificates) -> None:
-        self.elbv2 = elbv2
+    def __init__(
+        self, aws: Aws, cluster: str, certificates: Certificates, inventory: ElbInventory
+    ) -> None:
+        self.aws = aws
+        self.elbv2 = aws.client("elbv2")
         self.cluster = cluster
         self.certificates = certificates
+        self.inv = inventory
+        self.ensured: set[tuple[str, int]] = set()
+        """(load balancer ARN, port) of the listeners ``ensure`` made or kept this pass."""
         self.in_use: set[str] = set()
         """ACM ARNs the pass's listeners use (what the certificate cleanup keeps)."""
         self.refused: list[ListenerProblem] = []
@@ -100,16 +113,24 @@ class Listeners:
         self.refused = []
 
     def live(self, lb_arn: str) -> LiveListeners:
+        """A load balancer's listeners (none on one a plan would create; not those a plan
+        deleted)."""
+        if not exists(lb_arn):
+            return LiveListeners({}, {})
+        gone = self.aws.writer.removed
         found = {
             ls["Port"]: ls
             for page in self.elbv2.get_paginator("describe_listeners").paginate(
                 LoadBalancerArn=lb_arn
             )
             for ls in page["Listeners"]
+            if ls["ListenerArn"] not in gone
         }
         self.certificates.hint(
             c["CertificateArn"] for ls in found.values() for c in ls.get("Certificates", [])
         )
+        for port, ls in found.items():
+            self.inv.labels[ls["ListenerArn"]] = self._listener(lb_arn, port)
         return LiveListeners(
             found, tags_of(self.elbv2, [ls["ListenerArn"] for ls in found.values()])
         )
@@ -119,7 +140,7 @@ class Listeners:
         certificate cleanup of a pass that did not program every listener itself)."""
         found: set[str] = set()
         paginator = self.elbv2.get_paginator("describe_listeners")
-        for lb_arn in lb_arns:
+        for lb_arn in filter(exists, lb_arns):
             for page in paginator.paginate(LoadBalancerArn=lb_arn):
                 for ls in page["Listeners"]:
                     if not ls.get("Certificates"):
@@ -180,6 +201,8 @@ class Listeners:
     ) -> str:
         """The port's listener (created, or modified where it differs); its ARN.
         ``same_default`` tells whether live default actions are the wanted ones."""
+        resource = self._listener(lb_arn, want.port)
+        self.ensured.add((lb_arn, want.port))
         if have is None:
             kwargs: dict[str, Any] = {
                 "LoadBalancerArn": lb_arn,
@@ -194,7 +217,7 @@ class Listeners:
                 kwargs["SslPolicy"] = want.ssl_policy
             if want.protocol == "TLS" and want.alpn_policy is not None:
                 kwargs["AlpnPolicy"] = [want.alpn_policy]
-            arn: str = self.elbv2.create_listener(**kwargs)["Listeners"][0]["ListenerArn"]
+            arn = self._create(resource, kwargs, want)
         else:
             arn = have["ListenerArn"]
             changes: dict[str, Any] = {}
@@ -211,10 +234,51 @@ class Listeners:
             if want.certificates and default != want.certificates[:1]:
                 changes["Certificates"] = [{"CertificateArn": want.certificates[0]}]
             if changes:
-                self.elbv2.modify_listener(ListenerArn=arn, **changes)
+                change = modifying(resource, self._diffs(have, changes))
+                self._send("modify_listener", {"ListenerArn": arn, **changes}, change)
         if len(want.certificates) > 1 or (have is not None and want.certificates):
-            self._sync_sni(arn, want.certificates)
+            self._sync_sni(resource, arn, want.certificates)
         return arn
+
+    def _listener(self, lb_arn: str, port: int) -> Resource:
+        return self.inv.resource(lb_arn).child(LISTENER, str(port))
+
+    def _send(self, method: str, params: dict[str, Any], *changes: Change) -> dict[str, Any]:
+        return self.aws.write(Write(ELBV2, method, params, changes))
+
+    def _actions(self, actions: list[dict[str, Any]]) -> list[str]:
+        return actions_text(actions, lambda arn: self.inv.resource(arn).name)
+
+    def _create(self, resource: Resource, kwargs: dict[str, Any], want: ListenerWant) -> str:
+        values = {
+            "Protocol": want.protocol,
+            "Port": want.port,
+            "DefaultActions": self._actions(want.default_actions),
+            "Certificate": want.certificates[0] if want.certificates else None,
+            "SslPolicy": kwargs.get("SslPolicy"),
+            "AlpnPolicy": want.alpn_policy if "AlpnPolicy" in kwargs else None,
+            "Tags": {t["Key"]: t["Value"] for t in kwargs["Tags"]},
+        }
+        planned = {"ListenerArn": pending(f"ListenerArn of {resource}")}
+        change = creating(resource, values)
+        write = Write(ELBV2, "create_listener", kwargs, (change,), ("Listeners", 0), planned)
+        arn = str(self.aws.write(write)["ListenerArn"])
+        self.inv.labels[arn] = resource
+        return arn
+
+    def _diffs(self, have: dict[str, Any], changes: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+        """Change record fields of a ``ModifyListener``: field → (old, new)."""
+        diffs: dict[str, tuple[Any, Any]] = {}
+        for key, new in changes.items():
+            old = have.get(key)
+            if key == "DefaultActions":
+                old, new = self._actions(old or []), self._actions(new)
+            elif key == "Certificates":
+                key = "Certificate"
+                old = next((c["CertificateArn"] for c in old or []), None)
+                new = new[0]["CertificateArn"]
+            diffs[key] = (old, new)
+        return diffs
 
     def check_owned(self, live: LiveListeners, port: int) -> dict[str, Any] | None:
         """The live listener on a port, if any; one of another owner is a conflict."""
@@ -227,17 +291,27 @@ class Listeners:
         """Owned listeners on ports no longer wanted."""
         for port, stale in live.by_port.items():
             if port not in kept and live.owned(stale, self.cluster):
-                self.elbv2.delete_listener(ListenerArn=stale["ListenerArn"])
+                arn = stale["ListenerArn"]
+                change = deleting(self.inv.resource(arn), {"Protocol": stale.get("Protocol")})
+                write = Write(ELBV2, "delete_listener", {"ListenerArn": arn}, (change,))
+                self.aws.write(replace(write, removes=(arn,)))
 
-    def _sync_sni(self, arn: str, certs: list[str]) -> None:
-        listed = self.elbv2.describe_listener_certificates(ListenerArn=arn)["Certificates"]
+    def _sync_sni(self, listener: Resource, arn: str, certs: list[str]) -> None:
+        """The listener's SNI certificates (none yet on one a plan would create)."""
+        listed = (
+            self.elbv2.describe_listener_certificates(ListenerArn=arn)["Certificates"]
+            if exists(arn)
+            else []
+        )
         have = {c["CertificateArn"] for c in listed if not c.get("IsDefault")}
         want = set(certs[1:])
         if want - have:
-            self.elbv2.add_listener_certificates(
-                ListenerArn=arn, Certificates=[{"CertificateArn": a} for a in sorted(want - have)]
-            )
+            add = sorted(want - have)
+            changes = [creating(listener.child(LISTENER_CERTIFICATE, a), {}) for a in add]
+            params = {"ListenerArn": arn, "Certificates": [{"CertificateArn": a} for a in add]}
+            self._send("add_listener_certificates", params, *changes)
         if have - want:
-            self.elbv2.remove_listener_certificates(
-                ListenerArn=arn, Certificates=[{"CertificateArn": a} for a in sorted(have - want)]
-            )
+            gone = sorted(have - want)
+            changes = [deleting(listener.child(LISTENER_CERTIFICATE, a)) for a in gone]
+            params = {"ListenerArn": arn, "Certificates": [{"CertificateArn": a} for a in gone]}
+            self._send("remove_listener_certificates", params, *changes)

@@ -2,9 +2,8 @@
 owner tags in the create call, found in the pass's inventory, changed in place where ELBv2
 allows it, replaced where it does not (the scheme), deleted only when owned.
 
-Targets are kept in step with the ready endpoints by diff (register and deregister only what
-differs); a target group no Route uses any more is deleted after the listeners stopped
-using it.
+Target groups (``target_groups``): a target group no Route uses any more is deleted after
+the listeners stopped using it.
 """
 
 from __future__ import annotations
@@ -14,35 +13,24 @@ from typing import Any
 
 from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
 
-from awsgw.core.capabilities import AttributeRule
 from awsgw.core.parameters import NO_PARAMETERS, LoadBalancerParameters
 from awsgw.providers.aws.common.network import Ingress, NetworkError, SecurityGroups
 from awsgw.providers.aws.common.session import Aws
-from awsgw.providers.aws.common.tags import (
-    BACKEND_TAG,
-    MANAGED_TAG,
-    PLANE_TAG,
-    Conflict,
-    managed_of,
-    owner_tags,
-    tag_list,
-)
-from awsgw.providers.aws.elbv2.attributes import (
-    ALB_TARGET_GROUP_ATTRIBUTES,
-    NLB_TARGET_GROUP_ATTRIBUTES,
-    attribute_changes,
-)
+from awsgw.providers.aws.common.tags import Conflict, tag_list
+from awsgw.providers.aws.common.writes import Write, exists
 from awsgw.providers.aws.elbv2.configuration import (
     Configuration,
     check_security_groups,
     choose_subnets,
 )
-from awsgw.providers.aws.elbv2.inventory import ElbInventory, look_up_target_group
-from awsgw.providers.aws.elbv2.plan.health import health_changes, wanted_health
-from awsgw.providers.aws.elbv2.plan.specs import LoadBalancerSpec, TargetGroupSpec
+from awsgw.providers.aws.elbv2.inventory import ElbInventory
+from awsgw.providers.aws.elbv2.plan.specs import LoadBalancerSpec
+from awsgw.providers.aws.elbv2.resources import load_balancer
+from awsgw.providers.aws.elbv2.target_groups import ELBV2, TargetGroups
+from awsgw.providers.changes import creating, deleting, modifying, pending
 
 
-class LoadBalancers:
+class LoadBalancers(TargetGroups):
     """One pass's load balancer and target group writes, against its inventory."""
 
     def __init__(
@@ -53,18 +41,8 @@ class LoadBalancers:
         groups: SecurityGroups,
         vpc: Callable[[], str],
     ) -> None:
-        self.aws = aws
-        self.elbv2 = aws.client("elbv2")
-        self.cluster = cluster
-        self.inv = inventory
+        super().__init__(aws, cluster, inventory, vpc)
         self.groups = groups
-        self.vpc = vpc
-
-    def tags(self, gateway: str, **extra: str) -> dict[str, str]:
-        """The owner tags of what this data plane creates for a Gateway."""
-        if self.inv.plane is not None:
-            extra[PLANE_TAG] = self.inv.plane
-        return owner_tags(self.cluster, gateway, **extra)
 
     # ------------------------------------------------------------------ load balancers
     def placement(
@@ -126,26 +104,34 @@ class LoadBalancers:
                 if spec.allocations
                 else {"Subnets": subnets}
             )
-            created: dict[str, Any] = self.elbv2.create_load_balancer(
-                Name=spec.name,
-                SecurityGroups=groups,
-                Scheme=spec.scheme,
-                Type=spec.lb_type,
-                IpAddressType=ip_type,
-                Tags=tag_list(tags),
+            request: dict[str, Any] = {
+                "Name": spec.name,
+                "SecurityGroups": groups,
+                "Scheme": spec.scheme,
+                "Type": spec.lb_type,
+                "IpAddressType": ip_type,
+                "Tags": tag_list(tags),
                 **placement,
-            )["LoadBalancers"][0]
-            self.inv.lbs[spec.name] = created
-            self.inv.tags[created["LoadBalancerArn"]] = tags
-            return created
+            }
+            made = self.aws.write(_load_balancer_create(spec, request, subnets, tags))
+            self.inv.lbs[spec.name] = made
+            self.inv.tags[made["LoadBalancerArn"]] = tags
+            return made
         arn = lb["LoadBalancerArn"]
+        resource = load_balancer(spec.name)
         have = sorted(az["SubnetId"] for az in lb.get("AvailabilityZones", []))
         if have != subnets and not spec.allocations:
-            self.elbv2.set_subnets(LoadBalancerArn=arn, Subnets=subnets)
+            change = modifying(resource, {"Subnets": (have, subnets)})
+            self.send("set_subnets", {"LoadBalancerArn": arn, "Subnets": subnets}, change)
         if sorted(lb.get("SecurityGroups", [])) != sorted(groups):
-            self.elbv2.set_security_groups(LoadBalancerArn=arn, SecurityGroups=groups)
+            old = sorted(lb.get("SecurityGroups", []))
+            change = modifying(resource, {"SecurityGroups": (old, groups)})
+            request = {"LoadBalancerArn": arn, "SecurityGroups": groups}
+            self.send("set_security_groups", request, change)
         if lb.get("IpAddressType", "ipv4") != ip_type:
-            self.elbv2.set_ip_address_type(LoadBalancerArn=arn, IpAddressType=ip_type)
+            change = modifying(resource, {"IpAddressType": (lb.get("IpAddressType"), ip_type)})
+            request = {"LoadBalancerArn": arn, "IpAddressType": ip_type}
+            self.send("set_ip_address_type", request, change)
         return lb
 
     def configure(
@@ -172,10 +158,19 @@ class LoadBalancers:
         lb = self.inv.lbs.pop(name, None)
         if lb is not None and self.inv.mine(lb["LoadBalancerArn"], self.cluster):
             Configuration(self.aws, self.inv).forget(lb)
-            self.elbv2.delete_load_balancer(LoadBalancerArn=lb["LoadBalancerArn"])
+            change = deleting(
+                load_balancer(name),
+                {"Type": lb.get("Type"), "Scheme": lb.get("Scheme"), "DNSName": lb.get("DNSName")},
+            )
+            self.send("delete_load_balancer", {"LoadBalancerArn": lb["LoadBalancerArn"]}, change)
 
     def wait_active(self, arn: str, seconds: float) -> dict[str, Any]:
-        """Poll until the load balancer leaves ``provisioning`` (for at most ``seconds``)."""
+        """Poll until the load balancer leaves ``provisioning`` (for at most ``seconds``).
+        One a plan would create is not polled: it is as the pass would report it once ELBv2
+        made it active, what the wait is for (its DNS name still known after apply)."""
+        if not exists(arn):
+            lb = next(lb for lb in self.inv.lbs.values() if lb["LoadBalancerArn"] == arn)
+            return {**lb, "State": {"Code": "active"}}
 
         @retry(
             retry=retry_if_result(lambda lb: lb.get("State", {}).get("Code") == "provisioning"),
@@ -201,127 +196,37 @@ class LoadBalancers:
         self.delete_target_groups(gateway, keep=set())
         self.groups.delete(gateway, wait=wait)
 
-    # ------------------------------------------------------------------ target groups
-    def ensure_target_groups(
-        self,
-        gateway: str,
-        specs: Mapping[str, TargetGroupSpec],
-        user_tags: Mapping[str, str] | None = None,
-    ) -> dict[str, str]:
-        """Name → ARN of the Gateway's target groups, each with exactly its targets."""
-        arns = {}
-        for name, tg in specs.items():
-            have = look_up_target_group(self.elbv2, self.inv, name)
-            if have is not None and not self.inv.mine(have["TargetGroupArn"], self.cluster):
-                raise Conflict(f"target group {name} exists and is not owned by this cluster")
-            created = have is None
-            if have is None:
-                have = self._create_target_group(gateway, tg, user_tags or {})
-            else:
-                self._shape(have, tg)
-            arns[name] = have["TargetGroupArn"]
-            self._sync_targets(have["TargetGroupArn"], tg, created=created)
-        return arns
 
-    def _create_target_group(
-        self, gateway: str, tg: TargetGroupSpec, user_tags: Mapping[str, str]
-    ) -> dict[str, Any]:
-        tags = {**user_tags, **self.tags(gateway, **{BACKEND_TAG: tg.backend})}
-        if tg.policy is not None:
-            tags[MANAGED_TAG] = "health-check"
-        kwargs: dict[str, Any] = {
-            "Name": tg.name,
-            "Protocol": tg.protocol,
-            "Port": tg.port,
-            "VpcId": self.vpc(),
-            "TargetType": tg.target_type,
-            "Tags": tag_list(tags),
-        }
-        if tg.protocol_version is not None:
-            kwargs["ProtocolVersion"] = tg.protocol_version
-        if tg.health_check_protocol is not None:
-            kwargs["HealthCheckProtocol"] = tg.health_check_protocol
-        if tg.health_check_codes is not None:
-            kwargs["Matcher"] = {"HttpCode": tg.health_check_codes}
-        if tg.policy is not None:  # the whole health check: defaults where it says nothing
-            kwargs.update(wanted_health(tg))
-        created: dict[str, Any] = self.elbv2.create_target_group(**kwargs)["TargetGroups"][0]
-        self.inv.tgs[tg.name] = created
-        self.inv.tags[created["TargetGroupArn"]] = tags
-        if tg.policy is not None and tg.policy.attributes:
-            self._shape(created, tg)
-        return created
-
-    def _shape(self, have: dict[str, Any], tg: TargetGroupSpec) -> None:
-        """An existing target group's health check and attributes as its policy sets them:
-        one ``ModifyTargetGroup`` of the fields that differ, one
-        ``ModifyTargetGroupAttributes`` of the attributes that do. What a policy set and no
-        longer does returns to ELBv2's default (``MANAGED_TAG`` remembers it), so a target
-        group no policy ever shaped costs no call."""
-        arn = have["TargetGroupArn"]
-        tags = self.inv.tags.setdefault(arn, {})
-        managed = managed_of(tags)
-        policy = tg.policy
-        now = set()
-        if policy is not None:
-            now.add("health-check")
-            if policy.attributes:
-                now.add("attributes")
-        if "health-check" in now | managed:
-            changes = health_changes(have, wanted_health(tg))
-            if changes:
-                self.elbv2.modify_target_group(TargetGroupArn=arn, **changes)
-                have.update(changes)
-        if "attributes" in now | managed:
-            want = dict(policy.attributes) if policy is not None else {}
-            rules = (
-                ALB_TARGET_GROUP_ATTRIBUTES
-                if tg.protocol in ("HTTP", "HTTPS")
-                else NLB_TARGET_GROUP_ATTRIBUTES
-            )
-            self._target_group_attributes(arn, want, rules)
-        marker = ",".join(sorted(now)) or "-"
-        if tags.get(MANAGED_TAG, "-") != marker:
-            self.elbv2.add_tags(ResourceArns=[arn], Tags=tag_list({MANAGED_TAG: marker}))
-            tags[MANAGED_TAG] = marker
-
-    def _target_group_attributes(
-        self, arn: str, want: dict[str, str], rules: Mapping[str, AttributeRule]
-    ) -> None:
-        found = self.elbv2.describe_target_group_attributes(TargetGroupArn=arn)["Attributes"]
-        changes = attribute_changes(rules, want, found)
-        if changes:
-            self.elbv2.modify_target_group_attributes(TargetGroupArn=arn, Attributes=changes)
-
-    def _sync_targets(self, arn: str, tg: TargetGroupSpec, created: bool) -> None:
-        have: set[tuple[str, int]] = set()
-        if not created:
-            health = self.elbv2.describe_target_health(TargetGroupArn=arn)
-            have = {
-                (d["Target"]["Id"], int(d["Target"]["Port"]))
-                for d in health["TargetHealthDescriptions"]
-                if d.get("TargetHealth", {}).get("State") != "draining"
-            }
-        want = set(tg.targets)
-        if want - have:
-            self.elbv2.register_targets(
-                TargetGroupArn=arn, Targets=[{"Id": i, "Port": p} for i, p in sorted(want - have)]
-            )
-        if have - want:
-            self.elbv2.deregister_targets(
-                TargetGroupArn=arn, Targets=[{"Id": i, "Port": p} for i, p in sorted(have - want)]
-            )
-
-    def delete_target_groups(
-        self, gateway: str, keep: set[str], target_type: str | None = None
-    ) -> None:
-        """The Gateway's owned target groups whose ARN is not in ``keep`` (of one target
-        type only, when given)."""
-        for name, tg in list(self.inv.tgs.items()):
-            arn = tg["TargetGroupArn"]
-            if target_type is not None and tg.get("TargetType") != target_type:
-                continue
-            owned = self.inv.mine(arn, self.cluster) and self.inv.gateway_of(arn) == gateway
-            if owned and arn not in keep:
-                self.elbv2.delete_target_group(TargetGroupArn=arn)
-                del self.inv.tgs[name]
+def _load_balancer_create(
+    spec: LoadBalancerSpec, params: dict[str, Any], subnets: list[str], tags: dict[str, str]
+) -> Write:
+    """The create of a load balancer; in a plan, it is as the request says and as ELBv2
+    starts every new one (``provisioning``), its ARN and DNS name known after apply."""
+    resource = load_balancer(spec.name)
+    zones: list[dict[str, Any]] = [{"SubnetId": s} for s in subnets]
+    for zone, allocation in zip(zones, spec.allocations, strict=False):
+        zone["LoadBalancerAddresses"] = [{"AllocationId": allocation}]
+    dns = pending(f"DNSName of {resource}")
+    planned = {
+        "LoadBalancerName": spec.name,
+        "LoadBalancerArn": pending(f"LoadBalancerArn of {resource}"),
+        "DNSName": dns,
+        "Scheme": spec.scheme,
+        "Type": spec.lb_type,
+        "IpAddressType": params["IpAddressType"],
+        "SecurityGroups": list(params["SecurityGroups"]),
+        "AvailabilityZones": zones,
+        "State": {"Code": "provisioning"},
+    }
+    values: dict[str, Any] = {
+        "Type": spec.lb_type,
+        "Scheme": spec.scheme,
+        "IpAddressType": params["IpAddressType"],
+        "Subnets": subnets,
+        "ElasticIPs": list(spec.allocations) or None,
+        "SecurityGroups": list(params["SecurityGroups"]),
+        "Tags": tags,
+        "DNSName": dns,
+    }
+    change = creating(resource, values)
+    return Write(ELBV2, "create_load_balancer", params, (change,), ("LoadBalancers", 0), planned)

@@ -14,6 +14,8 @@ from awsgw.core.parameters import NO_PARAMETERS, LoadBalancerParameters
 from awsgw.providers.aws.common.naming import digest
 from awsgw.providers.aws.common.tags import tag_list
 from awsgw.providers.aws.elbv2.load_balancers import LoadBalancers
+from awsgw.providers.aws.elbv2.resources import load_balancer
+from awsgw.providers.changes import modifying, tag_field
 
 REPLACE_TAG = "awsgw.io/replace-for"
 """On a load balancer about to be replaced: a digest of what its successor gets."""
@@ -80,17 +82,24 @@ def replacement(
     have = Fixed.of(lb)
     if have == want.normal():
         if tags.get(REPLACE_TAG, SETTLED) != SETTLED:  # a change taken back: forget it
-            lbs.elbv2.add_tags(ResourceArns=[arn], Tags=tag_list({REPLACE_TAG: SETTLED}))
-            tags[REPLACE_TAG] = SETTLED
+            _mark(lbs, name, arn, tags, SETTLED)
         return None
     lbs.placement(lb_type, want.scheme, want.allocations, params)  # it fits, or say so first
     marker = want.marker()
     if tags.get(REPLACE_TAG) == marker:
         lbs.delete_load_balancer(name)
         return None
-    lbs.elbv2.add_tags(ResourceArns=[arn], Tags=tag_list({REPLACE_TAG: marker}))
-    tags[REPLACE_TAG] = marker
+    _mark(lbs, name, arn, tags, marker)
     return (
         f"{have.changes(want)}: the {PRODUCTS.get(lb_type, 'load balancer')} is replaced by "
         "a new one on the next pass (its DNS name changes and open connections end)"
     )
+
+
+def _mark(lbs: LoadBalancers, name: str, arn: str, tags: dict[str, str], marker: str) -> None:
+    """Tag the load balancer with what its successor gets (``SETTLED``: none)."""
+    change = modifying(
+        load_balancer(name), {tag_field(REPLACE_TAG): (tags.get(REPLACE_TAG), marker)}
+    )
+    lbs.send("add_tags", {"ResourceArns": [arn], "Tags": tag_list({REPLACE_TAG: marker})}, change)
+    tags[REPLACE_TAG] = marker

@@ -14,6 +14,18 @@ from awsgw.providers.aws.lattice.plan.names import (
     EXPORT_PORT_TAG,
     WITHDRAWN_TAG,
 )
+from awsgw.providers.changes import Resource
+
+SERVICE_NETWORK = "service network"
+SERVICE = "service"
+ASSOCIATION = "service network association"
+VPC_ASSOCIATION = "VPC association"
+LISTENER = "listener"
+RULE = "listener rule"
+TARGET_GROUP = "target group"
+TARGET = "target"
+LATTICE_CLIENT = "vpc-lattice"
+"""The boto3 client of VPC Lattice."""
 
 
 def pages(client: Any, operation: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
@@ -74,6 +86,20 @@ class LatticeInventory:
 
     def service_links(self, service_id: str) -> list[dict[str, Any]]:
         return [a for a in self.links.values() if a.get("serviceId") == service_id]
+
+    def service(self, service_id: str) -> Resource:
+        """A service as change records name it (by name, from its id)."""
+        name = next((n for n, s in self.services.items() if s["id"] == service_id), service_id)
+        return Resource(SERVICE, name)
+
+    def network(self, network_id: str) -> Resource:
+        name = next((n for n, s in self.networks.items() if s["id"] == network_id), network_id)
+        return Resource(SERVICE_NETWORK, name)
+
+    def link(self, link: dict[str, Any]) -> Resource:
+        """A service's association with a service network, as change records name it."""
+        network = self.network(str(link.get("serviceNetworkId", "")))
+        return self.service(str(link.get("serviceId", ""))).child(ASSOCIATION, network.name)
 
 
 def owns_lattice_resources(aws: Aws, cluster: str, gateway: str | None = None) -> bool:

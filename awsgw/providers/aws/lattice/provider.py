@@ -25,21 +25,15 @@ from awsgw.core.findings import Announcement, Failure, GatewayObservation, Route
 from awsgw.providers.aws.common.certificates import Certificates
 from awsgw.providers.aws.common.network import NetworkError, find_vpc
 from awsgw.providers.aws.common.session import Aws, access_denied, failure_of
-from awsgw.providers.aws.common.tags import (
-    GATEWAY_TAG,
-    MANAGED_TAG,
-    Conflict,
-    managed_of,
-    owner_tags,
-    user_tags,
-)
+from awsgw.providers.aws.common.tags import GATEWAY_TAG, Conflict
+from awsgw.providers.aws.common.writes import exists
 from awsgw.providers.aws.lattice.capabilities import LATTICE
 from awsgw.providers.aws.lattice.inventory import (
     LatticeInventory,
     owns_lattice_resources,
-    pages,
     read_inventory,
 )
+from awsgw.providers.aws.lattice.networks import Networks
 from awsgw.providers.aws.lattice.plan.compile import compile_exports, compile_lattice
 from awsgw.providers.aws.lattice.plan.names import DNS_ANNOTATION
 from awsgw.providers.aws.lattice.plan.specs import (
@@ -113,9 +107,13 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
         """This pass applies and collects what spans Gateways (exports, unused services and
         target groups): not on one of another data plane's Gateways, nor in a replica's full
         pass when the shared work is another replica's."""
-        self.services = Services(self.client, self.cluster, self.inv)
-        self.groups = TargetGroups(self.client, self.cluster, self.inv)
+        self.services = Services(self.aws, self.cluster, self.inv)
+        self.groups = TargetGroups(self.aws, self.cluster, self.inv)
+        self.networks = self._networks()
         self.groups_done: set[str] = set()
+
+    def _networks(self) -> Networks:
+        return Networks(self.aws, self.cluster, self.inv, self.vpc, self.security_groups)
 
     def vpc(self) -> str:
         if self._vpc is None:
@@ -156,8 +154,9 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
                 return []
             return [failure_of(exc, where="VPC Lattice", prefix="AWS error: ")]
         self.readable = True
-        self.services = Services(self.client, self.cluster, self.inv)
-        self.groups = TargetGroups(self.client, self.cluster, self.inv)
+        self.services = Services(self.aws, self.cluster, self.inv)
+        self.groups = TargetGroups(self.aws, self.cluster, self.inv)
+        self.networks = self._networks()
         return []
 
     def plan(self, scope: PassScope) -> LatticeSpec:
@@ -214,8 +213,8 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
             return GatewayObservation(gateway, False, Reason.INVALID, desired.error)
         try:
             user_tags = dict(desired.tags)
-            network = self._network(gateway, name, user_tags)
-            problem = self._vpc_link(gateway, network, user_tags)
+            network = self.networks.ensure(gateway, name, user_tags)
+            problem = self.networks.join(gateway, network, user_tags)
             if problem:
                 return GatewayObservation(gateway, False, Reason.INVALID, problem)
             notes = []
@@ -252,102 +251,6 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
             certificate = self.certificates.arn_for(spec.certificate)
         return self.services.ensure(spec, certificate)
 
-    def _network(self, gateway: str, name: str, user_tags: dict[str, str]) -> dict[str, Any]:
-        """The service network by name: ours (its tags kept as configured), adopted (used
-        as it is), or created."""
-        network = self.inv.networks.get(name)
-        if network is None:
-            tags = {**user_tags, **owner_tags(self.cluster, gateway)}
-            if user_tags:
-                tags[MANAGED_TAG] = "tags"
-            network = self.client.create_service_network(name=name, authType="NONE", tags=tags)
-            self.inv.networks[name] = network
-            self.inv.tags[network["arn"]] = tags
-        elif self.inv.mine(network, self.cluster) and self.inv.tag(network, GATEWAY_TAG) == gateway:
-            self._sync_tags(network["arn"], user_tags)
-        return network
-
-    def _sync_tags(self, arn: str, want: dict[str, str]) -> None:
-        """A configuration's tags on an owned resource, in place; removed ones untagged
-        (only while awsgw manages its tags: ``MANAGED_TAG``)."""
-        tags = self.inv.tags.setdefault(arn, {})
-        if not want and "tags" not in managed_of(tags):
-            return
-        theirs = user_tags(tags)
-        marker = "tags" if want else "-"
-        add = {k: v for k, v in want.items() if theirs.get(k) != v}
-        if add or tags.get(MANAGED_TAG) != marker:
-            self.client.tag_resource(resourceArn=arn, tags={**add, MANAGED_TAG: marker})
-        gone = sorted(k for k in theirs if k not in want)
-        if gone:
-            self.client.untag_resource(resourceArn=arn, tagKeys=gone)
-        for k in gone:
-            del tags[k]
-        tags.update({**want, MANAGED_TAG: marker})
-
-    def _vpc_link(
-        self, gateway: str, network: dict[str, Any], user_tags: dict[str, str]
-    ) -> str | None:
-        """Join this cluster's VPC to the network (a VPC joins one network); keep the
-        security groups of an association we own as configured."""
-        vpc = self.vpc()
-        link = next((a for a in self.inv.vpc_links.values() if a.get("vpcId") == vpc), None)
-        if link is not None and link.get("serviceNetworkId") != network["id"]:
-            if not (
-                self.inv.mine(link, self.cluster) and self.inv.tag(link, GATEWAY_TAG) == gateway
-            ):
-                return (
-                    f"VPC {vpc} is associated with service network "
-                    f"{link.get('serviceNetworkName')}; a VPC joins one service network"
-                )
-            self._unlink_vpc(link)  # our own association with this Gateway's old network
-            link = None
-        if link is not None and self.inv.mine(link, self.cluster):
-            current = self.client.get_service_network_vpc_association(
-                serviceNetworkVpcAssociationIdentifier=link["id"]
-            )
-            if sorted(current.get("securityGroupIds") or []) != self.security_groups:
-                if self.security_groups:
-                    self.client.update_service_network_vpc_association(
-                        serviceNetworkVpcAssociationIdentifier=link["id"],
-                        securityGroupIds=self.security_groups,
-                    )
-                else:  # the last security group cannot be removed: re-associate
-                    self._unlink_vpc(link)
-                    link = None
-        if link is not None and self.inv.mine(link, self.cluster):
-            self._sync_tags(link["arn"], user_tags)
-        if link is None:
-            tags = {**user_tags, **owner_tags(self.cluster, gateway)}
-            if user_tags:
-                tags[MANAGED_TAG] = "tags"
-            kwargs: dict[str, Any] = {"serviceNetworkIdentifier": network["id"], "tags": tags}
-            if self.security_groups:
-                kwargs["securityGroupIds"] = self.security_groups
-            created = self.client.create_service_network_vpc_association(
-                vpcIdentifier=vpc, **kwargs
-            )
-            link = {
-                **created,
-                "vpcId": vpc,
-                "serviceNetworkId": network["id"],
-                "serviceNetworkName": network.get("name"),
-            }
-            self.inv.vpc_links[link["id"]] = link
-            self.inv.tags[link["arn"]] = tags
-        status = link.get("status", "ACTIVE")
-        return (
-            None
-            if status in ("ACTIVE", "CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS")
-            else (f"VPC association {link['id']} is {status}")
-        )
-
-    def _unlink_vpc(self, link: dict[str, Any]) -> None:
-        self.client.delete_service_network_vpc_association(
-            serviceNetworkVpcAssociationIdentifier=link["id"]
-        )
-        del self.inv.vpc_links[link["id"]]
-
     def _prune_links(self, gateway: str, network: dict[str, Any], lattice: LatticePlan) -> None:
         """Owned associations this Gateway made that it no longer wants."""
         wanted = {
@@ -375,12 +278,6 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
         for name in self.groups.owned_unused(set(wanted.target_groups), exports=False):
             self.groups.retire(name)
 
-    def _network_in_use(self, network: dict[str, Any]) -> bool:
-        ident = {"serviceNetworkIdentifier": network["id"]}
-        return any(pages(self.client, "list_service_network_service_associations", **ident)) or any(
-            pages(self.client, "list_service_network_vpc_associations", **ident)
-        )
-
     def delete(self, gateway: str, plan: LatticeSpec) -> None:
         """Leave a removed Gateway's network: our associations, then the network itself if
         we created it and nobody else (another cluster) still uses it."""
@@ -393,13 +290,12 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
         for link in list(self.inv.vpc_links.values()):
             mine = self.inv.mine(link, self.cluster) and self.inv.tag(link, GATEWAY_TAG) == gateway
             if mine and link.get("serviceNetworkName") not in networks_wanted:
-                self._unlink_vpc(link)
+                self.networks.unlink(link)
         for name, network in list(self.inv.networks.items()):
             mine = self.inv.mine(network, self.cluster)
             ours = mine and self.inv.tag(network, GATEWAY_TAG) == gateway
-            if ours and name not in networks_wanted and not self._network_in_use(network):
-                self.client.delete_service_network(serviceNetworkIdentifier=network["id"])
-                del self.inv.networks[name]
+            if ours and name not in networks_wanted and not self.networks.in_use(network):
+                self.networks.delete(name)
         if self.shares:  # not from another data plane's pass: Lattice's own passes plan it
             self._collect(plan.shared)
 
@@ -422,9 +318,14 @@ class LatticeProvider(DataPlane[NetworkPlan, PassPlan]):
             return
         self._collect(plan.shared)
         in_use = set()
+        given = self.services.certificates
         for svc in self.inv.services.values():
             if self.inv.mine(svc, self.cluster):
-                arn = self.client.get_service(serviceIdentifier=svc["id"]).get("certificateArn")
+                ident = svc["id"]
+                arn = None
+                if exists(ident):  # what the pass gave it wins (a plan did not give it yet)
+                    arn = self.client.get_service(serviceIdentifier=ident).get("certificateArn")
+                arn = given.get(ident, arn)
                 if arn:
                     in_use.add(arn)
         self.certificates.delete_unused(in_use)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.aws.common.tags import (
     BACKEND_TAG,
     CLUSTER_TAG,
@@ -13,7 +14,14 @@ from awsgw.providers.aws.common.tags import (
     Conflict,
     managed_of,
 )
-from awsgw.providers.aws.lattice.inventory import LatticeInventory, pages
+from awsgw.providers.aws.common.writes import Write
+from awsgw.providers.aws.lattice.inventory import (
+    LATTICE_CLIENT,
+    TARGET,
+    TARGET_GROUP,
+    LatticeInventory,
+    pages,
+)
 from awsgw.providers.aws.lattice.plan.health import DEFAULTS, differs, wanted_health
 from awsgw.providers.aws.lattice.plan.names import (
     EXPORT_NAME_TAG,
@@ -22,9 +30,28 @@ from awsgw.providers.aws.lattice.plan.names import (
     WITHDRAWN_TAG,
 )
 from awsgw.providers.aws.lattice.plan.specs import LatticeTargetGroup
+from awsgw.providers.changes import (
+    Change,
+    Resource,
+    creating,
+    deleting,
+    modifying,
+    pending,
+    tag_field,
+)
 
 BATCH = 100
 HEALTH_CHECK = "health-check"
+
+
+def _field(key: str) -> str:
+    """A VPC Lattice API field as change records name it (``vpcIdentifier``:
+    ``VpcIdentifier``)."""
+    return key[:1].upper() + key[1:]
+
+
+def _target_id(group_id: str, target: dict[str, Any]) -> str:
+    return f"{group_id}/{target['id']}:{target['port']}"
 
 
 def group_tags(cluster: str, spec: LatticeTargetGroup) -> dict[str, str]:
@@ -38,10 +65,22 @@ def group_tags(cluster: str, spec: LatticeTargetGroup) -> dict[str, str]:
 class TargetGroups:
     """Target group writes of one pass, against the pass's inventory."""
 
-    def __init__(self, client: Any, cluster: str, inventory: LatticeInventory) -> None:
-        self.client = client
+    def __init__(self, aws: Aws, cluster: str, inventory: LatticeInventory) -> None:
+        self.aws = aws
+        self.client = aws.client(LATTICE_CLIENT)
         self.cluster = cluster
         self.inv = inventory
+
+    def _send(
+        self, method: str, params: dict[str, Any], *changes: Change, **extra: Any
+    ) -> dict[str, Any]:
+        return self.aws.write(Write(LATTICE_CLIENT, method, params, changes, **extra))
+
+    def _tag(self, name: str, arn: str, tags: dict[str, str]) -> None:
+        have = self.inv.tags.get(arn, {})
+        diffs = {tag_field(k): (have.get(k), v) for k, v in tags.items()}
+        change = modifying(Resource(TARGET_GROUP, name), diffs)
+        self._send("tag_resource", {"resourceArn": arn, "tags": tags}, change)
 
     def ensure(self, spec: LatticeTargetGroup, vpc: str) -> dict[str, Any]:
         """The group (created if missing), its targets registered and deregistered by diff."""
@@ -62,17 +101,28 @@ class TargetGroups:
             if spec.policy is not None:
                 config["healthCheck"] = wanted_health(spec.policy)
                 tags[MANAGED_TAG] = HEALTH_CHECK
-            have = self.client.create_target_group(
-                name=spec.name, type="IP", config=config, tags=tags
-            )
+            resource = Resource(TARGET_GROUP, spec.name)
+            params = {"name": spec.name, "type": "IP", "config": config, "tags": tags}
+            planned = {
+                "id": pending(f"id of {resource}"),
+                "arn": pending(f"arn of {resource}"),
+                "name": spec.name,
+            }
+            shown = {_field(k): v for k, v in config.items()}
+            change = creating(resource, {"Type": "IP", **shown, "Tags": tags})
+            have = self._send("create_target_group", params, change, planned=planned)
             self.inv.groups[spec.name] = {**have, "serviceArns": []}
             self.inv.tags[have["arn"]] = tags
         else:
             if WITHDRAWN_TAG in self.inv.tags.get(have["arn"], {}):  # exported again
-                self.client.untag_resource(resourceArn=have["arn"], tagKeys=[WITHDRAWN_TAG])
+                change = modifying(
+                    Resource(TARGET_GROUP, spec.name), {tag_field(WITHDRAWN_TAG): ("true", None)}
+                )
+                params = {"resourceArn": have["arn"], "tagKeys": [WITHDRAWN_TAG]}
+                self._send("untag_resource", params, change)
                 self.inv.tags[have["arn"]].pop(WITHDRAWN_TAG, None)
             self._health(have, spec)
-        self._sync(have["id"], set(spec.targets), created)
+        self._sync(spec.name, have["id"], set(spec.targets), created)
         return self.inv.groups[spec.name]
 
     def _health(self, have: dict[str, Any], spec: LatticeTargetGroup) -> None:
@@ -85,34 +135,53 @@ class TargetGroups:
             return
         want = wanted_health(spec.policy) if spec.policy is not None else dict(DEFAULTS)
         found = self.client.get_target_group(targetGroupIdentifier=have["id"])
-        if differs((found.get("config") or {}).get("healthCheck") or {}, want):
-            self.client.update_target_group(targetGroupIdentifier=have["id"], healthCheck=want)
+        health = (found.get("config") or {}).get("healthCheck") or {}
+        if differs(health, want):
+            diffs = {f"HealthCheck.{_field(k)}": (health.get(k), v) for k, v in want.items()}
+            change = modifying(
+                Resource(TARGET_GROUP, spec.name),
+                {k: d for k, d in diffs.items() if d[0] != d[1]},
+            )
+            params = {"targetGroupIdentifier": have["id"], "healthCheck": want}
+            self._send("update_target_group", params, change)
         marker = HEALTH_CHECK if spec.policy is not None else "-"
         if tags.get(MANAGED_TAG, "-") != marker:
-            self.client.tag_resource(resourceArn=have["arn"], tags={MANAGED_TAG: marker})
+            self._tag(spec.name, have["arn"], {MANAGED_TAG: marker})
             tags[MANAGED_TAG] = marker
 
     def _live(self, group_id: str) -> tuple[set[tuple[str, int]], bool]:
-        """Registered (not draining) targets, and whether any is still draining."""
+        """Registered (not draining) targets, and whether any is still draining (as one a
+        plan deregistered would be: AWS lists it as registered still)."""
         found = list(pages(self.client, "list_targets", targetGroupIdentifier=group_id))
-        live = {(t["id"], int(t["port"])) for t in found if t.get("status") != "DRAINING"}
-        return live, any(t.get("status") == "DRAINING" for t in found)
+        gone = self.aws.writer.removed
 
-    def _sync(self, group_id: str, want: set[tuple[str, int]], created: bool) -> None:
+        def draining(t: dict[str, Any]) -> bool:
+            return t.get("status") == "DRAINING" or _target_id(group_id, t) in gone
+
+        live = {(t["id"], int(t["port"])) for t in found if not draining(t)}
+        return live, any(draining(t) for t in found)
+
+    def _sync(self, name: str, group_id: str, want: set[tuple[str, int]], created: bool) -> None:
         have = set() if created else self._live(group_id)[0]
-        for call, diff in (
-            (self.client.register_targets, sorted(want - have)),
-            (self.client.deregister_targets, sorted(have - want)),
+        group = Resource(TARGET_GROUP, name)
+        for method, diff in (
+            ("register_targets", sorted(want - have)),
+            ("deregister_targets", sorted(have - want)),
         ):
+            record = creating if method == "register_targets" else deleting
             for i in range(0, len(diff), BATCH):
-                chunk = [{"id": ip, "port": port} for ip, port in diff[i : i + BATCH]]
-                call(targetGroupIdentifier=group_id, targets=chunk)
+                batch = diff[i : i + BATCH]
+                chunk = [{"id": ip, "port": port} for ip, port in batch]
+                changes = [record(group.child(TARGET, f"{ip}:{port}"), {}) for ip, port in batch]
+                params = {"targetGroupIdentifier": group_id, "targets": chunk}
+                gone = tuple(_target_id(group_id, t) for t in chunk)
+                self._send(method, params, *changes, removes=gone if record is deleting else ())
 
     def withdraw(self, name: str) -> None:
         """Stop publishing an exported group (importers stop using it on their next pass)."""
         tg = self.inv.groups[name]
         if WITHDRAWN_TAG not in self.inv.tags.get(tg["arn"], {}):
-            self.client.tag_resource(resourceArn=tg["arn"], tags={WITHDRAWN_TAG: "true"})
+            self._tag(name, tg["arn"], {WITHDRAWN_TAG: "true"})
             self.inv.tags.setdefault(tg["arn"], {})[WITHDRAWN_TAG] = "true"
 
     def retire(self, name: str) -> bool:
@@ -122,15 +191,18 @@ class TargetGroups:
         if not self.inv.mine(tg, self.cluster):
             return False
         fresh = self.client.get_target_group(targetGroupIdentifier=tg["id"])
-        if fresh.get("serviceArns"):
+        # services a plan deleted, or made use only planned groups: AWS still names them
+        gone = self.aws.writer.removed | self.aws.writer.settled
+        if any(arn not in gone for arn in fresh.get("serviceArns") or []):
             return False
         live, draining = self._live(tg["id"])
         if live:
-            self._sync(tg["id"], set(), created=False)
+            self._sync(name, tg["id"], set(), created=False)
             live, draining = self._live(tg["id"])
         if live or draining:
             return False
-        self.client.delete_target_group(targetGroupIdentifier=tg["id"])
+        change = deleting(Resource(TARGET_GROUP, name), {"Port": tg.get("port")})
+        self._send("delete_target_group", {"targetGroupIdentifier": tg["id"]}, change)
         del self.inv.groups[name]
         return True
 

@@ -187,6 +187,8 @@ class NlbProvider(DataPlane[NlbSpec, None]):
             alb_arn = alb["LoadBalancerArn"]
             kept |= set(alb_tgs.values())
             answering = set(self.alb.listeners.live(alb_arn).by_port)
+            # and the listeners this pass made there (what a plan would create is not live)
+            answering |= {port for arn, port in self.alb.listeners.ensured if arn == alb_arn}
             for name, tg in list(targets.items()):
                 if tg.target_type != "alb":
                     continue
