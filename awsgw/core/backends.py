@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from awsgw.core.conditions import Reason, Verdict
 from awsgw.core.refs import granted
@@ -86,6 +86,33 @@ def resolve_backend(
     return ResolvedBackend(ref.weight, BackendKey(ns, ref.name, ref.port))
 
 
+BackendRefKey = tuple[str, str, str, str, str | None, str, int | None, int]
+"""What a backendRef's resolution depends on: the Route's kind and namespace, the ref's
+group, kind, namespace, name, port and weight."""
+
+
+@dataclass
+class BackendResolver:
+    """``resolve_backend`` over one pass's Store, each distinct reference once: the Routes of
+    a namespace name the same few Services again and again, and a resolution is a value."""
+
+    store: Store
+    kinds: frozenset[tuple[str, str]] = SERVICE_ONLY
+    kinds_text: str = "core Services"
+    _known: dict[BackendRefKey, ResolvedBackend] = field(default_factory=dict, repr=False)
+
+    def resolve(self, route: KubeObject, ref: HTTPBackendRef) -> ResolvedBackend:
+        key = (
+            route.kind, route.namespace, ref.group, ref.kind, ref.namespace, ref.name, ref.port,
+            ref.weight,
+        )  # fmt: skip
+        found = self._known.get(key)
+        if found is None:
+            found = resolve_backend(route, ref, self.store, self.kinds, self.kinds_text)
+            self._known[key] = found
+        return found
+
+
 def _resolve_import(
     ref: HTTPBackendRef, ns: str, store: Store, bad: Callable[[Reason, str], ResolvedBackend]
 ) -> ResolvedBackend:
@@ -101,7 +128,10 @@ def _resolve_import(
 
 
 def service_port(service: Service, port: int) -> ServicePort | None:
-    return next((p for p in service.spec.ports if p.port == port), None)
+    for p in service.spec.ports:
+        if p.port == port:
+            return p
+    return None
 
 
 def ready_targets(store: Store, key: BackendKey) -> tuple[tuple[str, int], ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from operator import itemgetter
 from typing import Any
 
 from awsgw.core import hostnames as hn
@@ -29,12 +30,13 @@ from awsgw.objects import (
     GRPCRoute,
     GRPCRouteMatch,
     GRPCRouteRule,
+    HTTPHeaderMatch,
     HTTPPathModifier,
+    HTTPQueryParamMatch,
     HTTPRoute,
     HTTPRouteFilter,
     HTTPRouteMatch,
     HTTPRouteRule,
-    RouteRef,
 )
 
 WELL_KNOWN_PORTS = {"http": 80, "https": 443}
@@ -51,14 +53,16 @@ def match_key(m: Match) -> tuple[int, int, int, int, int]:
     return (kind, -len(m.path), 0 if m.method else 1, -len(m.headers), -len(m.query))
 
 
+KeyValues = list[HTTPHeaderMatch] | list[HTTPQueryParamMatch]
+
+
+def _key_values(items: KeyValues) -> tuple[KeyValueMatch, ...]:
+    return tuple(KeyValueMatch(i.type, i.name, i.value) for i in items) if items else ()
+
+
 def _match(m: HTTPRouteMatch) -> Match:
-    return Match(
-        path_type=m.path.type,
-        path=m.path.value,
-        headers=tuple(KeyValueMatch(h.type, h.name, h.value) for h in m.headers),
-        query=tuple(KeyValueMatch(q.type, q.name, q.value) for q in m.query_params),
-        method=m.method,
-    )
+    headers, query = _key_values(m.headers), _key_values(m.query_params)
+    return Match(m.path.type, m.path.value, headers, query, m.method)
 
 
 def grpc_match(m: GRPCRouteMatch) -> Match:
@@ -69,7 +73,7 @@ def grpc_match(m: GRPCRouteMatch) -> Match:
     RegularExpression match: a RegularExpression path (which providers may refuse). The
     spec's precedence (service characters, then method characters, then headers) is the
     HTTP precedence of these paths."""
-    headers = tuple(KeyValueMatch(h.type, h.name, h.value) for h in m.headers)
+    headers = _key_values(m.headers)
     method = m.method
     if method is None or (method.service is None and method.method is None):
         return Match("PathPrefix", "/", headers)
@@ -109,21 +113,21 @@ def _redirect(f: HTTPRouteFilter, listener_port: int) -> Redirect | None:
 def _action(
     rule: HTTPRouteRule | GRPCRouteRule, backends: list[ResolvedBackend], listener_port: int
 ) -> Action:
-    redirect = next(
-        (_redirect(f, listener_port) for f in rule.filters if f.type == "RequestRedirect"), None
-    )
-    rewrite = None
-    for f in rule.filters:
-        if f.type == "URLRewrite" and f.url_rewrite is not None:
-            p = f.url_rewrite.path
-            rewrite = Rewrite(f.url_rewrite.hostname, p.type if p else None, _path_value(p))
+    redirect = rewrite = None
     unsupported: tuple[str, ...] = ()
     if rule.filters:
-        unsupported = tuple(sorted({f.type for f in rule.filters} - MODELLED_FILTERS))
-    if any(ref.filters for ref in rule.backend_refs):
-        unsupported += tuple(
-            sorted({f"backendRef {f.type}" for ref in rule.backend_refs for f in ref.filters})
+        redirect = next(
+            (_redirect(f, listener_port) for f in rule.filters if f.type == "RequestRedirect"),
+            None,
         )
+        for f in rule.filters:
+            if f.type == "URLRewrite" and f.url_rewrite is not None:
+                p = f.url_rewrite.path
+                rewrite = Rewrite(f.url_rewrite.hostname, p.type if p else None, _path_value(p))
+        unsupported = tuple(sorted({f.type for f in rule.filters} - MODELLED_FILTERS))
+    backend_filters = {f"backendRef {f.type}" for ref in rule.backend_refs for f in ref.filters}
+    if backend_filters:
+        unsupported += tuple(sorted(backend_filters))
     weighted = tuple(WeightedBackend(b.key, b.weight) for b in backends)
     return Action(
         backends=() if redirect else weighted,
@@ -193,16 +197,18 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
             continue
         listener = ls.listener
         port = ports.setdefault(listener.port, PortModel(listener.port, listener.protocol))
-        placed = [p for p in placements if p.listener == ls.key]
+        key = ls.key
+        placed = [p for p in placements if p.listener == key]
         attached = [name for p in placed for name, _ in p.hostnames]
         presented = ls.presented(lambda ns, name: certificate(store, ns, name), attached)
-        add_certificates(port.certificates, port.certificate_listeners, ls.key, presented)
-        group = HostGroup(ls.key, listener.hostname)
+        add_certificates(port.certificates, port.certificate_listeners, key, presented)
+        group = HostGroup(key, listener.hostname)
         keyed = []
         for p in placed:
             backends = attachment.backends_for(p.route, gws.controller)
             keyed += _rules_for(p, backends, listener.port)
-        group.rules = [rule for _, rule in sorted(keyed, key=lambda kr: kr[0])]
+        keyed.sort(key=itemgetter(0))
+        group.rules = [rule for _, rule in keyed]
         port.groups.append(group)
     for port in ports.values():
         port.groups.sort(key=_group_order)
@@ -232,12 +238,8 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
     annotations = dict(gw.metadata.annotations)
     if gw.spec.infrastructure:
         annotations.update(gw.spec.infrastructure.annotations)
-    routes = tuple(
-        RouteRef(r.kind, r.key)
-        for r in sorted(
-            {p.route.key + p.route.kind: p.route for p in placements}.values(), key=route_order
-        )
-    )
+    placed_routes = {p.route.ref: p.route for p in placements}.values()
+    routes = tuple(r.ref for r in sorted(placed_routes, key=route_order))
     return GatewayModel(
         gw.key,
         annotations,
