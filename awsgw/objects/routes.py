@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import Field
 
@@ -86,10 +85,10 @@ class HTTPRouteSpec(K8sModel):
     rules: list[HTTPRouteRule] = Field(default_factory=lambda: [HTTPRouteRule()])
 
 
-@dataclass(frozen=True, order=True)
-class RouteRef:
+class RouteRef(NamedTuple):
     """One Route's identity: its kind and ``namespace/name`` (an HTTPRoute and a GRPCRoute
-    may share a name)."""
+    may share a name). A named tuple: it keys the core's maps on every path a Route takes
+    through a pass, and a tuple hashes and compares without calling back into Python."""
 
     kind: str
     key: str

@@ -17,6 +17,7 @@ from awsgw.objects import RouteRef
 from awsgw.providers.aws.alb.plan.actions import TargetGroups, actions_for
 from awsgw.providers.aws.alb.plan.conditions import ConditionSet, conditions_for, host_condition
 from awsgw.providers.aws.alb.plan.values import (
+    DEFAULT_LIMITS,
     NOT_FOUND,
     SERVER_ERROR,
     AlbAction,
@@ -116,7 +117,7 @@ def fit_quota(
 
 def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = None) -> AlbSpec:
     """The ALB, listeners, ordered rules and target groups for one Gateway."""
-    limits = limits or AlbLimits()
+    limits = limits or DEFAULT_LIMITS
     groups = TargetGroups(cluster, model.key, model)
     findings: list[RuleProblem] = []
 

@@ -29,6 +29,10 @@ class AlbLimits:
     regex_length: int = 128
 
 
+DEFAULT_LIMITS = AlbLimits()
+"""The documented quotas: one object, so the compiler's caches find it by identity."""
+
+
 @dataclass(frozen=True, order=True)
 class AlbCondition:
     """One rule condition: ``field`` with ``values`` (``RegexValues`` when ``regex``); an
