@@ -46,7 +46,10 @@ MODELLED_FILTERS = {"RequestRedirect", "URLRewrite"}
 PATH_RANK = {"Exact": 0, "PathPrefix": 1}
 
 
-def match_key(m: Match) -> tuple[int, int, int, int, int]:
+MatchKey = tuple[int, int, int, int, int]
+
+
+def match_key(m: Match) -> MatchKey:
     """Spec precedence of a match, smallest first: Exact path, longest prefix, method,
     most headers, most query params (RegularExpression paths rank after prefixes)."""
     kind = PATH_RANK.get(m.path_type, 2)
@@ -149,25 +152,24 @@ def _rules_for(
         classes.setdefault(hn.precedence_key(origin), []).append(name)
     if not classes:
         classes[hn.precedence_key(None)] = []
-    out = []
     rules: list[HTTPRouteRule | GRPCRouteRule] = list(route.spec.rules)
     order, ref = route_order(route), route.ref
     # a rule's action and matches are the same in every hostname class: built once
-    built = []
+    built: list[tuple[int, int, Match, MatchKey, Action]] = []
     for ri, rule in enumerate(rules):
-        matches: list[Match] = (
-            [grpc_match(m) for m in rule.matches or [GRPCRouteMatch()]]
-            if isinstance(rule, GRPCRouteRule)
-            else [_match(m) for m in rule.matches or [HTTPRouteMatch()]]
-        )
-        keyed = [(match, match_key(match)) for match in matches]
-        built.append((_action(rule, backends[ri], listener_port), keyed))
+        if isinstance(rule, GRPCRouteRule):
+            matches = [grpc_match(m) for m in rule.matches or [GRPCRouteMatch()]]
+        else:
+            matches = [_match(m) for m in rule.matches or [HTTPRouteMatch()]]
+        action = _action(rule, backends[ri], listener_port)
+        built += [(ri, mi, m, match_key(m), action) for mi, m in enumerate(matches)]
+    out = []
     for host_key, names in sorted(classes.items()):
         hosts = tuple(names)
-        for ri, (action, keyed) in enumerate(built):
-            for mi, (match, mkey) in enumerate(keyed):
-                key = (host_key, mkey, order, ri, mi)
-                out.append((key, Rule(ref, ri, mi, hosts, match, action)))
+        out += [
+            ((host_key, mkey, order, ri, mi), Rule(ref, ri, mi, hosts, match, action))
+            for ri, mi, match, mkey, action in built
+        ]
     return out
 
 
