@@ -277,11 +277,6 @@ def _place(
     return ROUTE_ACCEPTED, placements
 
 
-def _resolve_all(route: Route, resolver: BackendResolver) -> Backends:
-    rules = route.spec.rules
-    return [[resolver.resolve(route, ref) for ref in rule.backend_refs] for rule in rules]
-
-
 def _resolved_verdict(backends: Backends) -> Verdict:
     for rule in backends:
         for b in rule:
@@ -372,7 +367,7 @@ def attach(
             if gws is None:
                 continue
             if gws.controller not in resolved:
-                resolved[gws.controller] = _resolve_all(route, resolvers[gws.controller])
+                resolved[gws.controller] = resolvers[gws.controller].of_route(route)
             backends = resolved[gws.controller]
             accepted, placements = _place(route, ref, gws, store, listener_set)
             set_key = listener_set.key if listener_set is not None else None

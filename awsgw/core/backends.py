@@ -13,6 +13,7 @@ from awsgw.objects import (
     MULTICLUSTER_GROUP,
     HTTPBackendRef,
     KubeObject,
+    Route,
     Service,
     ServicePort,
 )
@@ -101,16 +102,24 @@ class BackendResolver:
     kinds_text: str = "core Services"
     _known: dict[BackendRefKey, ResolvedBackend] = field(default_factory=dict, repr=False)
 
-    def resolve(self, route: KubeObject, ref: HTTPBackendRef) -> ResolvedBackend:
-        key = (
-            route.kind, route.namespace, ref.group, ref.kind, ref.namespace, ref.name, ref.port,
-            ref.weight,
-        )  # fmt: skip
-        found = self._known.get(key)
-        if found is None:
-            found = resolve_backend(route, ref, self.store, self.kinds, self.kinds_text)
-            self._known[key] = found
-        return found
+    def of_route(self, route: Route) -> list[list[ResolvedBackend]]:
+        """Per rule of the Route, per backendRef: the resolved backend."""
+        kind, namespace = route.kind, route.namespace
+        out = []
+        for rule in route.spec.rules:
+            resolved = []
+            for ref in rule.backend_refs:
+                key = (
+                    kind, namespace, ref.group, ref.kind, ref.namespace, ref.name, ref.port,
+                    ref.weight,
+                )  # fmt: skip
+                found = self._known.get(key)
+                if found is None:
+                    found = resolve_backend(route, ref, self.store, self.kinds, self.kinds_text)
+                    self._known[key] = found
+                resolved.append(found)
+            out.append(resolved)
+        return out
 
 
 def _resolve_import(

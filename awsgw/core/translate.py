@@ -131,7 +131,7 @@ def _action(
     backend_filters = {f"backendRef {f.type}" for ref in rule.backend_refs for f in ref.filters}
     if backend_filters:
         unsupported += tuple(sorted(backend_filters))
-    weighted = tuple(WeightedBackend(b.key, b.weight) for b in backends)
+    weighted = tuple([WeightedBackend(b.key, b.weight) for b in backends])
     return Action(
         backends=() if redirect else weighted,
         redirect=redirect,

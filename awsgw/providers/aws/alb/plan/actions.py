@@ -145,10 +145,11 @@ class TargetGroups:
 
 def _forward(action: Action, groups: TargetGroups, limits: AlbLimits, grpc: bool) -> AlbAction:
     live = [b for b in action.backends if b.weight > 0]
+    if len(live) == 1:  # the common case: one target group, weight 1
+        only = live[0].backend
+        return SERVER_ERROR[0] if only is None else groups.forward_to(only, grpc)
     if not live or all(b.backend is None for b in live):
         return SERVER_ERROR[0]
-    if len(live) == 1:  # the common case: one target group, weight 1
-        return groups.forward_to(live[0].backend, grpc)
     merged: dict[BackendKey | None, int] = {}
     for b in live:
         merged[b.backend] = merged.get(b.backend, 0) + b.weight
