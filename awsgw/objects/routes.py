@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Annotated, Literal, NamedTuple
 
 from pydantic import Field
 
 from awsgw.objects.gateways import ParentReference
-from awsgw.objects.meta import K8sModel, KubeObject, Port
+from awsgw.objects.meta import K8sModel, KubeObject, Port, computed_once
 
 # ---------------------------------------------------------------- HTTPRoute
 
@@ -100,7 +99,7 @@ class RouteRef(NamedTuple):
 class RouteObject(KubeObject):
     """What every Route kind has."""
 
-    @cached_property
+    @computed_once
     def ref(self) -> RouteRef:
         return RouteRef(self.kind, self.key)
 
