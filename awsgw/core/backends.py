@@ -156,22 +156,19 @@ def ready_targets(store: Store, key: BackendKey) -> tuple[tuple[str, int], ...]:
     sp = service_port(service, key.port) if service else None
     if sp is None:
         return ()
+    name = sp.name or ""
     found: set[tuple[str, int]] = set()
     for slice_ in store.endpoint_slices(key.namespace, key.name):
         if slice_.address_type != "IPv4":
             continue
-        port = next(
-            (p.port for p in slice_.ports or [] if (p.name or "") == (sp.name or "") and p.port),
-            None,
-        )
+        port = next((p.port for p in slice_.ports or [] if (p.name or "") == name and p.port), None)
         if port is None and isinstance(sp.target_port, int):
             port = sp.target_port
         if port is None:
             continue
         for ep in slice_.endpoints:
-            if ep.conditions.ready is False:
-                continue
-            found.update((addr, port) for addr in ep.addresses)
+            if ep.conditions.ready is not False:
+                found.update([(addr, port) for addr in ep.addresses])
     return tuple(sorted(found))
 
 
