@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from awsgw.core.conditions import Reason, Verdict
 from awsgw.core.refs import granted
@@ -21,9 +22,9 @@ from awsgw.objects import (
 SERVICE_ONLY = frozenset({("", "Service")})
 
 
-@dataclass(frozen=True)
-class BackendKey:
-    """A Service port (or a ServiceImport port): what a shared target group stands for."""
+class BackendKey(NamedTuple):
+    """A Service port (or a ServiceImport port): what a shared target group stands for. A
+    named tuple, as ``RouteRef``: every rule's backends are looked up by it."""
 
     namespace: str
     name: str
