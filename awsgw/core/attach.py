@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from awsgw.core import hostnames as hn
-from awsgw.core.backends import ResolvedBackend, resolve_backend
+from awsgw.core.backends import BackendResolver, ResolvedBackend
 from awsgw.core.capabilities import Capabilities, Catalog
 from awsgw.core.conditions import Condition, Reason, Verdict
 from awsgw.core.kind_conflicts import kind_conflicts
@@ -255,8 +255,7 @@ def _place(
     allowed = [
         ls
         for ls in candidates
-        if any(k.kind == route.kind and k.group == GATEWAY_GROUP for k in ls.supported_kinds)
-        and _namespace_allowed(ls, gw, route, store)
+        if ls.admits(route.kind) and _namespace_allowed(ls, gw, route, store)
     ]
     if not allowed:
         message = "No listener of the parent allows this Route"
@@ -276,14 +275,6 @@ def _place(
         message = "spec.hostnames: none intersects a listener hostname"
         return Verdict(False, Reason.NO_MATCHING_LISTENER_HOSTNAME, message), []
     return ROUTE_ACCEPTED, placements
-
-
-def _resolve_all(route: Route, store: Store, caps: Capabilities) -> Backends:
-    kinds, text = caps.backend_kinds, caps.backend_kinds_text()
-    return [
-        [resolve_backend(route, ref, store, kinds, text) for ref in rule.backend_refs]
-        for rule in route.spec.rules
-    ]
 
 
 def _resolved_verdict(backends: Backends) -> Verdict:
@@ -348,6 +339,12 @@ def attach(
         if gw.spec.gateway_class_name in classes and gw.metadata.deletion_timestamp is None
     }
     sets = {st.key: st for gws in gateways.values() for st in gws.sets}
+    caps_of = {gws.controller: gws.caps for gws in gateways.values()}
+    resolvers = {
+        controller: BackendResolver(store, caps.backend_kinds, caps.backend_kinds_text())
+        for controller, caps in caps_of.items()
+    }
+    """Per controller: its data plane's backend resolution, remembered for this pass."""
     result = Attachment(classes, gateways, {}, {k: [] for k in gateways}, {}, {}, NO_POLICIES, sets)
     through: dict[RouteRef, list[list[Placement]]] = {}
     """Per Route, per parent entry: the placements it made."""
@@ -370,7 +367,7 @@ def attach(
             if gws is None:
                 continue
             if gws.controller not in resolved:
-                resolved[gws.controller] = _resolve_all(route, store, gws.caps)
+                resolved[gws.controller] = resolvers[gws.controller].of_route(route)
             backends = resolved[gws.controller]
             accepted, placements = _place(route, ref, gws, store, listener_set)
             set_key = listener_set.key if listener_set is not None else None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from awsgw.core.conditions import Reason, Verdict
 from awsgw.core.refs import granted
@@ -13,6 +14,7 @@ from awsgw.objects import (
     MULTICLUSTER_GROUP,
     HTTPBackendRef,
     KubeObject,
+    Route,
     Service,
     ServicePort,
 )
@@ -20,9 +22,9 @@ from awsgw.objects import (
 SERVICE_ONLY = frozenset({("", "Service")})
 
 
-@dataclass(frozen=True)
-class BackendKey:
-    """A Service port (or a ServiceImport port): what a shared target group stands for."""
+class BackendKey(NamedTuple):
+    """A Service port (or a ServiceImport port): what a shared target group stands for. A
+    named tuple, as ``RouteRef``: every rule's backends are looked up by it."""
 
     namespace: str
     name: str
@@ -86,6 +88,41 @@ def resolve_backend(
     return ResolvedBackend(ref.weight, BackendKey(ns, ref.name, ref.port))
 
 
+BackendRefKey = tuple[str, str, str, str, str | None, str, int | None, int]
+"""What a backendRef's resolution depends on: the Route's kind and namespace, the ref's
+group, kind, namespace, name, port and weight."""
+
+
+@dataclass
+class BackendResolver:
+    """``resolve_backend`` over one pass's Store, each distinct reference once: the Routes of
+    a namespace name the same few Services again and again, and a resolution is a value."""
+
+    store: Store
+    kinds: frozenset[tuple[str, str]] = SERVICE_ONLY
+    kinds_text: str = "core Services"
+    _known: dict[BackendRefKey, ResolvedBackend] = field(default_factory=dict, repr=False)
+
+    def of_route(self, route: Route) -> list[list[ResolvedBackend]]:
+        """Per rule of the Route, per backendRef: the resolved backend."""
+        kind, namespace = route.kind, route.namespace
+        out = []
+        for rule in route.spec.rules:
+            resolved = []
+            for ref in rule.backend_refs:
+                key = (
+                    kind, namespace, ref.group, ref.kind, ref.namespace, ref.name, ref.port,
+                    ref.weight,
+                )  # fmt: skip
+                found = self._known.get(key)
+                if found is None:
+                    found = resolve_backend(route, ref, self.store, self.kinds, self.kinds_text)
+                    self._known[key] = found
+                resolved.append(found)
+            out.append(resolved)
+        return out
+
+
 def _resolve_import(
     ref: HTTPBackendRef, ns: str, store: Store, bad: Callable[[Reason, str], ResolvedBackend]
 ) -> ResolvedBackend:
@@ -101,7 +138,10 @@ def _resolve_import(
 
 
 def service_port(service: Service, port: int) -> ServicePort | None:
-    return next((p for p in service.spec.ports if p.port == port), None)
+    for p in service.spec.ports:
+        if p.port == port:
+            return p
+    return None
 
 
 def ready_targets(store: Store, key: BackendKey) -> tuple[tuple[str, int], ...]:
@@ -117,22 +157,19 @@ def ready_targets(store: Store, key: BackendKey) -> tuple[tuple[str, int], ...]:
     sp = service_port(service, key.port) if service else None
     if sp is None:
         return ()
+    name = sp.name or ""
     found: set[tuple[str, int]] = set()
     for slice_ in store.endpoint_slices(key.namespace, key.name):
         if slice_.address_type != "IPv4":
             continue
-        port = next(
-            (p.port for p in slice_.ports or [] if (p.name or "") == (sp.name or "") and p.port),
-            None,
-        )
+        port = next((p.port for p in slice_.ports or [] if (p.name or "") == name and p.port), None)
         if port is None and isinstance(sp.target_port, int):
             port = sp.target_port
         if port is None:
             continue
         for ep in slice_.endpoints:
-            if ep.conditions.ready is False:
-                continue
-            found.update((addr, port) for addr in ep.addresses)
+            if ep.conditions.ready is not False:
+                found.update([(addr, port) for addr in ep.addresses])
     return tuple(sorted(found))
 
 

@@ -43,12 +43,12 @@ def served_hostnames(
     """
     if not route_hostnames:
         return [(listener.lower(), None)] if listener else []
-    found: list[tuple[str, str | None]] = []
+    found: dict[str, str | None] = {}  # served → origin, the first Route hostname wins
     for hostname in route_hostnames:
         common = intersect(listener, hostname)
-        if common is not None and common.lower() not in [f for f, _ in found]:
-            found.append((common.lower(), hostname.lower()))
-    return found or None
+        if common is not None:
+            found.setdefault(common.lower(), hostname.lower())
+    return list(found.items()) or None
 
 
 def effective_hostnames(listener: str | None, route_hostnames: list[str]) -> list[str] | None:

@@ -59,6 +59,10 @@ class ListenerState:
         name = self.listener.name
         return f"{self.set_key}/{name}" if self.set_key else name
 
+    def admits(self, kind: str) -> bool:
+        """Does the listener carry Routes of this Gateway API kind (``supportedKinds``)?"""
+        return any(k.kind == kind and k.group == GATEWAY_GROUP for k in self.supported_kinds)
+
     def presented(
         self, read: Callable[[str, str], Certificate | None], attached: Iterable[str] = ()
     ) -> list[tuple[str, ListenerCertificate | None]]:

@@ -123,7 +123,7 @@ class Policies:
     ) -> TargetGroupParameters | None:
         """The settings of a Service port's target group on a Gateway (None: no policy
         applies there). A policy on the port by name wins over one on the whole Service."""
-        if backend.kind != "Service":
+        if backend.kind != "Service" or not self.applied:
             return None
         svc = store.service(backend.namespace, backend.name)
         names = [p.name for p in (svc.spec.ports if svc else []) if p.port == backend.port]

@@ -94,15 +94,20 @@ class Store:
         for entry in [k for k in self._index if k[0] == kind]:
             del self._index[entry]
 
-    def _indexed(self, kind: str, name: str, build: Callable[[], Any]) -> Any:
+    def _indexed(self, kind: str, name: str, build: Callable[[str], Any]) -> Any:
+        """The index ``name`` of a kind: ``build(kind)`` on first use, then remembered (a
+        method, not a closure: a lookup that finds it builds nothing)."""
         entry = (kind, name)
-        if entry not in self._index:
-            self._index[entry] = build()
-        return self._index[entry]
+        found = self._index.get(entry)
+        if found is None:
+            found = self._index[entry] = build(kind)
+        return found
 
     def _ordered(self, kind: str) -> list[KubeObject]:
-        found = self.objects.get(kind, {})
-        return self._indexed(kind, "order", lambda: [o for _, o in sorted(found.items())])  # type: ignore[no-any-return]
+        return self._indexed(kind, "order", self._sort)  # type: ignore[no-any-return]
+
+    def _sort(self, kind: str) -> list[KubeObject]:
+        return [o for _, o in sorted(self.objects.get(kind, {}).items())]
 
     def all(self, kind: str, typ: type[T]) -> list[T]:
         """Objects of a kind in a stable order (namespace/name)."""
@@ -111,13 +116,13 @@ class Store:
     def _grouped(
         self, kind: str, name: str, key: Callable[[KubeObject], object]
     ) -> dict[object, list[KubeObject]]:
-        def build() -> dict[object, list[KubeObject]]:
-            out: dict[object, list[KubeObject]] = {}
+        """The objects of a kind grouped by ``key`` (the index ``name``), in order."""
+        found = self._index.get((kind, name))
+        if found is None:
+            found = self._index[(kind, name)] = {}
             for o in self._ordered(kind):
-                out.setdefault(key(o), []).append(o)
-            return out
-
-        return self._indexed(kind, name, build)  # type: ignore[no-any-return]
+                found.setdefault(key(o), []).append(o)
+        return found
 
     def get(self, kind: str, key: str, typ: type[T]) -> T | None:
         obj = self.objects.get(kind, {}).get(key)
@@ -132,11 +137,7 @@ class Store:
 
     def gateways_of_class(self, class_name: str) -> list[Gateway]:
         """The Gateways whose ``gatewayClassName`` is ``class_name``."""
-        by_class = self._grouped(
-            "Gateway",
-            "class",
-            lambda o: o.spec.gateway_class_name if isinstance(o, Gateway) else None,
-        )
+        by_class = self._grouped("Gateway", "class", _class_name)
         return [o for o in by_class.get(class_name, []) if isinstance(o, Gateway)]
 
     def gateways_of_controller(self, controller: str) -> list[Gateway]:
@@ -154,11 +155,7 @@ class Store:
 
     def listener_sets_naming(self, gateway_key: str) -> list[ListenerSet]:
         """The ListenerSets whose parentRef names the Gateway."""
-        by_gateway = self._grouped(
-            "ListenerSet",
-            "gateway",
-            lambda o: o.gateway_key if isinstance(o, ListenerSet) else None,
-        )
+        by_gateway = self._grouped("ListenerSet", "gateway", _set_gateway)
         return [o for o in by_gateway.get(gateway_key, []) if isinstance(o, ListenerSet)]
 
     def http_routes(self) -> list[HTTPRoute]:
@@ -186,14 +183,14 @@ class Store:
         return out
 
     def _by_parent(self, kind: str) -> dict[tuple[str, str], list[KubeObject]]:
-        def build() -> dict[tuple[str, str], list[KubeObject]]:
-            out: dict[tuple[str, str], list[KubeObject]] = {}
-            for o in self._ordered(kind):
-                for parent in parent_keys(o) if isinstance(o, Route) else ():
-                    out.setdefault(parent, []).append(o)
-            return out
+        return self._indexed(kind, "parent", self._group_by_parent)  # type: ignore[no-any-return]
 
-        return self._indexed(kind, "parent", build)  # type: ignore[no-any-return]
+    def _group_by_parent(self, kind: str) -> dict[tuple[str, str], list[KubeObject]]:
+        out: dict[tuple[str, str], list[KubeObject]] = {}
+        for o in self._ordered(kind):
+            for parent in parent_keys(o) if isinstance(o, Route) else ():
+                out.setdefault(parent, []).append(o)
+        return out
 
     def co_parents(self, gateway: str) -> set[str]:
         """The Gateway and every other Gateway a Route naming it also names (through a
@@ -214,7 +211,7 @@ class Store:
         return self.get("ServiceImport", f"{namespace}/{name}", ServiceImport)
 
     def reference_grants(self, namespace: str) -> list[ReferenceGrant]:
-        by_namespace = self._grouped("ReferenceGrant", "namespace", lambda o: o.namespace)
+        by_namespace = self._grouped("ReferenceGrant", "namespace", _namespace)
         return [g for g in by_namespace.get(namespace, []) if isinstance(g, ReferenceGrant)]
 
     def service(self, namespace: str, name: str) -> Service | None:
@@ -234,10 +231,23 @@ class Store:
         return labels
 
     def endpoint_slices(self, namespace: str, service: str) -> list[EndpointSlice]:
-        by_service = self._grouped(
-            "EndpointSlice",
-            "service",
-            lambda o: (o.namespace, o.metadata.labels.get(SERVICE_NAME_LABEL)),
-        )
+        by_service = self._grouped("EndpointSlice", "service", _service)
         found = by_service.get((namespace, service), [])
         return [s for s in found if isinstance(s, EndpointSlice)]
+
+
+# the keys the Store groups objects by (module functions: a lookup creates no closure)
+def _class_name(o: KubeObject) -> str | None:
+    return o.spec.gateway_class_name if isinstance(o, Gateway) else None
+
+
+def _set_gateway(o: KubeObject) -> str | None:
+    return o.gateway_key if isinstance(o, ListenerSet) else None
+
+
+def _namespace(o: KubeObject) -> str:
+    return o.namespace
+
+
+def _service(o: KubeObject) -> tuple[str, str | None]:
+    return (o.namespace, o.metadata.labels.get(SERVICE_NAME_LABEL))

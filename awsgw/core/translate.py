@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from operator import itemgetter
 from typing import Any
 
 from awsgw.core import hostnames as hn
@@ -29,12 +30,13 @@ from awsgw.objects import (
     GRPCRoute,
     GRPCRouteMatch,
     GRPCRouteRule,
+    HTTPHeaderMatch,
     HTTPPathModifier,
+    HTTPQueryParamMatch,
     HTTPRoute,
     HTTPRouteFilter,
     HTTPRouteMatch,
     HTTPRouteRule,
-    RouteRef,
 )
 
 WELL_KNOWN_PORTS = {"http": 80, "https": 443}
@@ -44,21 +46,26 @@ MODELLED_FILTERS = {"RequestRedirect", "URLRewrite"}
 PATH_RANK = {"Exact": 0, "PathPrefix": 1}
 
 
-def match_key(m: Match) -> tuple[int, int, int, int, int]:
+MatchKey = tuple[int, int, int, int, int]
+
+
+def match_key(m: Match) -> MatchKey:
     """Spec precedence of a match, smallest first: Exact path, longest prefix, method,
     most headers, most query params (RegularExpression paths rank after prefixes)."""
     kind = PATH_RANK.get(m.path_type, 2)
     return (kind, -len(m.path), 0 if m.method else 1, -len(m.headers), -len(m.query))
 
 
+KeyValues = list[HTTPHeaderMatch] | list[HTTPQueryParamMatch]
+
+
+def _key_values(items: KeyValues) -> tuple[KeyValueMatch, ...]:
+    return tuple(KeyValueMatch(i.type, i.name, i.value) for i in items) if items else ()
+
+
 def _match(m: HTTPRouteMatch) -> Match:
-    return Match(
-        path_type=m.path.type,
-        path=m.path.value,
-        headers=tuple(KeyValueMatch(h.type, h.name, h.value) for h in m.headers),
-        query=tuple(KeyValueMatch(q.type, q.name, q.value) for q in m.query_params),
-        method=m.method,
-    )
+    headers, query = _key_values(m.headers), _key_values(m.query_params)
+    return Match(m.path.type, m.path.value, headers, query, m.method)
 
 
 def grpc_match(m: GRPCRouteMatch) -> Match:
@@ -69,7 +76,7 @@ def grpc_match(m: GRPCRouteMatch) -> Match:
     RegularExpression match: a RegularExpression path (which providers may refuse). The
     spec's precedence (service characters, then method characters, then headers) is the
     HTTP precedence of these paths."""
-    headers = tuple(KeyValueMatch(h.type, h.name, h.value) for h in m.headers)
+    headers = _key_values(m.headers)
     method = m.method
     if method is None or (method.service is None and method.method is None):
         return Match("PathPrefix", "/", headers)
@@ -109,22 +116,22 @@ def _redirect(f: HTTPRouteFilter, listener_port: int) -> Redirect | None:
 def _action(
     rule: HTTPRouteRule | GRPCRouteRule, backends: list[ResolvedBackend], listener_port: int
 ) -> Action:
-    redirect = next(
-        (_redirect(f, listener_port) for f in rule.filters if f.type == "RequestRedirect"), None
-    )
-    rewrite = None
-    for f in rule.filters:
-        if f.type == "URLRewrite" and f.url_rewrite is not None:
-            p = f.url_rewrite.path
-            rewrite = Rewrite(f.url_rewrite.hostname, p.type if p else None, _path_value(p))
+    redirect = rewrite = None
     unsupported: tuple[str, ...] = ()
     if rule.filters:
-        unsupported = tuple(sorted({f.type for f in rule.filters} - MODELLED_FILTERS))
-    if any(ref.filters for ref in rule.backend_refs):
-        unsupported += tuple(
-            sorted({f"backendRef {f.type}" for ref in rule.backend_refs for f in ref.filters})
+        redirect = next(
+            (_redirect(f, listener_port) for f in rule.filters if f.type == "RequestRedirect"),
+            None,
         )
-    weighted = tuple(WeightedBackend(b.key, b.weight) for b in backends)
+        for f in rule.filters:
+            if f.type == "URLRewrite" and f.url_rewrite is not None:
+                p = f.url_rewrite.path
+                rewrite = Rewrite(f.url_rewrite.hostname, p.type if p else None, _path_value(p))
+        unsupported = tuple(sorted({f.type for f in rule.filters} - MODELLED_FILTERS))
+    backend_filters = {f"backendRef {f.type}" for ref in rule.backend_refs for f in ref.filters}
+    if backend_filters:
+        unsupported += tuple(sorted(backend_filters))
+    weighted = tuple([WeightedBackend(b.key, b.weight) for b in backends])
     return Action(
         backends=() if redirect else weighted,
         redirect=redirect,
@@ -145,25 +152,24 @@ def _rules_for(
         classes.setdefault(hn.precedence_key(origin), []).append(name)
     if not classes:
         classes[hn.precedence_key(None)] = []
-    out = []
     rules: list[HTTPRouteRule | GRPCRouteRule] = list(route.spec.rules)
     order, ref = route_order(route), route.ref
     # a rule's action and matches are the same in every hostname class: built once
-    built = []
+    built: list[tuple[int, int, Match, MatchKey, Action]] = []
     for ri, rule in enumerate(rules):
-        matches: list[Match] = (
-            [grpc_match(m) for m in rule.matches or [GRPCRouteMatch()]]
-            if isinstance(rule, GRPCRouteRule)
-            else [_match(m) for m in rule.matches or [HTTPRouteMatch()]]
-        )
-        keyed = [(match, match_key(match)) for match in matches]
-        built.append((_action(rule, backends[ri], listener_port), keyed))
+        if isinstance(rule, GRPCRouteRule):
+            matches = [grpc_match(m) for m in rule.matches or [GRPCRouteMatch()]]
+        else:
+            matches = [_match(m) for m in rule.matches or [HTTPRouteMatch()]]
+        action = _action(rule, backends[ri], listener_port)
+        built += [(ri, mi, m, match_key(m), action) for mi, m in enumerate(matches)]
+    out = []
     for host_key, names in sorted(classes.items()):
         hosts = tuple(names)
-        for ri, (action, keyed) in enumerate(built):
-            for mi, (match, mkey) in enumerate(keyed):
-                key = (host_key, mkey, order, ri, mi)
-                out.append((key, Rule(ref, ri, mi, hosts, match, action)))
+        out += [
+            ((host_key, mkey, order, ri, mi), Rule(ref, ri, mi, hosts, match, action))
+            for ri, mi, match, mkey, action in built
+        ]
     return out
 
 
@@ -193,16 +199,18 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
             continue
         listener = ls.listener
         port = ports.setdefault(listener.port, PortModel(listener.port, listener.protocol))
-        placed = [p for p in placements if p.listener == ls.key]
+        key = ls.key
+        placed = [p for p in placements if p.listener == key]
         attached = [name for p in placed for name, _ in p.hostnames]
         presented = ls.presented(lambda ns, name: certificate(store, ns, name), attached)
-        add_certificates(port.certificates, port.certificate_listeners, ls.key, presented)
-        group = HostGroup(ls.key, listener.hostname)
+        add_certificates(port.certificates, port.certificate_listeners, key, presented)
+        group = HostGroup(key, listener.hostname)
         keyed = []
         for p in placed:
             backends = attachment.backends_for(p.route, gws.controller)
             keyed += _rules_for(p, backends, listener.port)
-        group.rules = [rule for _, rule in sorted(keyed, key=lambda kr: kr[0])]
+        keyed.sort(key=itemgetter(0))
+        group.rules = [rule for _, rule in keyed]
         port.groups.append(group)
     for port in ports.values():
         port.groups.sort(key=_group_order)
@@ -232,12 +240,8 @@ def build_model(gws: GatewayState, attachment: Attachment, store: Store) -> Gate
     annotations = dict(gw.metadata.annotations)
     if gw.spec.infrastructure:
         annotations.update(gw.spec.infrastructure.annotations)
-    routes = tuple(
-        RouteRef(r.kind, r.key)
-        for r in sorted(
-            {p.route.key + p.route.kind: p.route for p in placements}.values(), key=route_order
-        )
-    )
+    placed_routes = {p.route.ref: p.route for p in placements}.values()
+    routes = tuple(r.ref for r in sorted(placed_routes, key=route_order))
     return GatewayModel(
         gw.key,
         annotations,

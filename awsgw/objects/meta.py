@@ -3,8 +3,8 @@ mapping each object was read from."""
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, Generic, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic.alias_generators import to_camel
@@ -29,11 +29,45 @@ def spec_problem(exc: ValidationError) -> str:
     return f"{field_path(('spec', *first['loc']))}: {first['msg']}{more}"
 
 
+Owner = TypeVar("Owner")
+Value = TypeVar("Value")
+
+
+class computed_once(Generic[Owner, Value]):  # noqa: N801 (named like the decorator it replaces)
+    """A value of a read-only object, computed on first access and kept in its ``__dict__``
+    as ``functools.cached_property`` keeps it, without the lock Python 3.11's takes on each
+    first access (one lock for every instance): two threads that compute it at once get
+    equal values, and either is kept."""
+
+    def __init__(self, compute: Callable[[Owner], Value]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type[Owner]) -> computed_once[Owner, Value]: ...
+
+    @overload
+    def __get__(self, instance: Owner, owner: type[Owner]) -> Value: ...
+
+    def __get__(
+        self, instance: Owner | None, owner: type[Owner]
+    ) -> computed_once[Owner, Value] | Value:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
 class K8sModel(BaseModel):
     """Base: camelCase aliases, unknown fields kept, populate by name or alias."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="allow", frozen=False
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="allow",
+        frozen=False,
+        ignored_types=(computed_once,),
     )
 
 
@@ -67,7 +101,7 @@ class KubeObject(K8sModel):
     def name(self) -> str:
         return self.metadata.name
 
-    @cached_property
+    @computed_once
     def key(self) -> str:
         """``namespace/name`` (or ``name`` for cluster-scoped objects); computed once (an
         object read is replaced, never changed)."""

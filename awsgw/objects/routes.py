@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import Field
 
 from awsgw.objects.gateways import ParentReference
-from awsgw.objects.meta import K8sModel, KubeObject, Port
+from awsgw.objects.meta import K8sModel, KubeObject, Port, computed_once
 
 # ---------------------------------------------------------------- HTTPRoute
 
@@ -86,10 +84,10 @@ class HTTPRouteSpec(K8sModel):
     rules: list[HTTPRouteRule] = Field(default_factory=lambda: [HTTPRouteRule()])
 
 
-@dataclass(frozen=True, order=True)
-class RouteRef:
+class RouteRef(NamedTuple):
     """One Route's identity: its kind and ``namespace/name`` (an HTTPRoute and a GRPCRoute
-    may share a name)."""
+    may share a name). A named tuple: it keys the core's maps on every path a Route takes
+    through a pass, and a tuple hashes and compares without calling back into Python."""
 
     kind: str
     key: str
@@ -101,7 +99,7 @@ class RouteRef:
 class RouteObject(KubeObject):
     """What every Route kind has."""
 
-    @cached_property
+    @computed_once
     def ref(self) -> RouteRef:
         return RouteRef(self.kind, self.key)
 

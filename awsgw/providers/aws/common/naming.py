@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+NOT_ALPHANUMERIC = re.compile(r"[^a-zA-Z0-9]+")
+
 
 def digest(*parts: str, size: int) -> str:
     """The first ``size`` hex digits of SHA-256 over the parts joined by NUL."""
@@ -13,4 +15,4 @@ def digest(*parts: str, size: int) -> str:
 
 def label(text: str, size: int) -> str:
     """Letters and digits joined by hyphens, at most ``size`` long (ELBv2 names)."""
-    return re.sub(r"[^a-zA-Z0-9]+", "-", text)[:size].strip("-") or "x"
+    return NOT_ALPHANUMERIC.sub("-", text)[:size].strip("-") or "x"

@@ -111,6 +111,7 @@ class TargetGroups:
     model: GatewayModel
     specs: dict[str, TargetGroupSpec] = field(default_factory=dict)
     _names: dict[tuple[BackendKey | None, bool], str] = field(default_factory=dict)
+    _forwards: dict[tuple[BackendKey | None, bool], Forward] = field(default_factory=dict)
 
     def group_for(self, backend: BackendKey | None, grpc: bool = False) -> str:
         """The target group forwarding to ``backend``; ``grpc``: of a GRPCRoute, whose
@@ -134,13 +135,21 @@ class TargetGroups:
         self._names[(backend, grpc)] = name
         return name
 
+    def forward_to(self, backend: BackendKey | None, grpc: bool = False) -> Forward:
+        """The forward to ``backend``'s target group alone: one value its rules share."""
+        known = self._forwards.get((backend, grpc))
+        if known is None:
+            known = self._forwards[(backend, grpc)] = Forward(((self.group_for(backend, grpc), 1),))
+        return known
+
 
 def _forward(action: Action, groups: TargetGroups, limits: AlbLimits, grpc: bool) -> AlbAction:
     live = [b for b in action.backends if b.weight > 0]
+    if len(live) == 1:  # the common case: one target group, weight 1
+        only = live[0].backend
+        return SERVER_ERROR[0] if only is None else groups.forward_to(only, grpc)
     if not live or all(b.backend is None for b in live):
         return SERVER_ERROR[0]
-    if len(live) == 1:  # the common case: one target group, weight 1
-        return Forward(((groups.group_for(live[0].backend, grpc), 1),))
     merged: dict[BackendKey | None, int] = {}
     for b in live:
         merged[b.backend] = merged.get(b.backend, 0) + b.weight

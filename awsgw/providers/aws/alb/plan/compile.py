@@ -17,6 +17,7 @@ from awsgw.objects import RouteRef
 from awsgw.providers.aws.alb.plan.actions import TargetGroups, actions_for
 from awsgw.providers.aws.alb.plan.conditions import ConditionSet, conditions_for, host_condition
 from awsgw.providers.aws.alb.plan.values import (
+    DEFAULT_LIMITS,
     NOT_FOUND,
     SERVER_ERROR,
     AlbAction,
@@ -96,14 +97,14 @@ def fit_quota(
     budget = quota - len(keep)
     rank = {route: n for n, route in enumerate(route_order)}
     of_route: dict[RouteRef, list[Origin]] = {}
+    """Each Route's rules in listener order (``by_origin`` is in order of first rule)."""
     for origin in by_origin:
         of_route.setdefault(origin[0], []).append(origin)
-    routes = sorted(of_route, key=lambda r: (rank.get(r, len(rank)), str(r)))
+    routes = sorted(of_route, key=lambda r: (rank.get(r, len(rank)), r))
     dropped: list[Origin] = []
     for route in routes:
-        own = sorted(of_route[route], key=lambda o: by_origin[o][0])
         full = False
-        for origin in own:
+        for origin in of_route[route]:
             need = len(by_origin[origin])
             if full or need > budget:
                 full = True
@@ -116,7 +117,7 @@ def fit_quota(
 
 def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = None) -> AlbSpec:
     """The ALB, listeners, ordered rules and target groups for one Gateway."""
-    limits = limits or AlbLimits()
+    limits = limits or DEFAULT_LIMITS
     groups = TargetGroups(cluster, model.key, model)
     findings: list[RuleProblem] = []
 
@@ -161,12 +162,12 @@ def compile_alb(model: GatewayModel, cluster: str, limits: AlbLimits | None = No
                     origins.append(None)
         if len(rules) > limits.rules_per_listener:
             rules, dropped = fit_quota(rules, origins, model.routes, limits.rules_per_listener)
+            message = (
+                f"not programmed: the ALB rule quota of the listener on port {port.port} "
+                f"({limits.rules_per_listener}) is taken by older Routes and this Route's "
+                "higher-precedence rules"
+            )
             for route, rule_index in dropped:
-                message = (
-                    f"not programmed: the ALB rule quota of the listener on port {port.port} "
-                    f"({limits.rules_per_listener}) is taken by older Routes and this Route's "
-                    "higher-precedence rules"
-                )
                 findings.append(
                     RuleProblem(model.key, route, rule_index, message, ProblemKind.QUOTA)
                 )

@@ -127,14 +127,15 @@ def _chunks(values: tuple[str, ...], size: int) -> list[tuple[str, ...]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
-def conditions_for(rule: Rule, limits: AlbLimits) -> tuple[list[ConditionSet], list[str]]:
+def conditions_for(
+    rule: Rule, limits: AlbLimits
+) -> tuple[tuple[ConditionSet, ...], tuple[str, ...]]:
     """Condition sets of the ALB rules that together express one match (several when the
     host values do not fit one rule's evaluation budget, or mix regex and plain values),
     and notes on what ALB serves differently from the spec."""
     if rule.route.kind == "GRPCRoute" and rule.match.path_type == "RegularExpression":
         raise Unsupported("method match type RegularExpression is not supported on ALB")
-    sets, notes = _conditions(rule.match, rule.hostnames, limits)
-    return list(sets), list(notes)
+    return _conditions(rule.match, rule.hostnames, limits)
 
 
 @lru_cache(maxsize=8192)

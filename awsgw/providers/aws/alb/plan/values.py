@@ -5,6 +5,7 @@ the compiler produces, what ``shapes`` turns into ELBv2 API shapes and reads bac
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 HOST = "host-header"
 PATH = "path-pattern"
@@ -29,10 +30,15 @@ class AlbLimits:
     regex_length: int = 128
 
 
-@dataclass(frozen=True, order=True)
-class AlbCondition:
+DEFAULT_LIMITS = AlbLimits()
+"""The documented quotas: one object, so the compiler's caches find it by identity."""
+
+
+class AlbCondition(NamedTuple):
     """One rule condition: ``field`` with ``values`` (``RegexValues`` when ``regex``); an
-    http-header condition names its ``header``; a query-string one has ``pairs``."""
+    http-header condition names its ``header``; a query-string one has ``pairs``. A named
+    tuple: the compiler keeps every rule's conditions in a set, and the rule diff keys
+    rules by them."""
 
     field: str
     values: tuple[str, ...] = ()
