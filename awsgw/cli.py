@@ -15,12 +15,9 @@ server and AWS on loopback, for kubectl (``awsgw.sandbox``).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
 import json
 import sys
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,7 +26,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from awsgw import __version__
+from awsgw.console import Progress
 from awsgw.core.store import Store
+from awsgw.embedded import aws_target
 from awsgw.manifests import ManifestError, load
 from awsgw.objects import AWSGW_GROUP, GATEWAY_GROUP, KubeObject, RouteRef
 from awsgw.providers.aws.common.network import NetworkError
@@ -38,23 +37,9 @@ from awsgw.providers.registry import build_providers
 from awsgw.reconcilers.gateways import PassResult, reconcile_all
 from awsgw.settings import Settings, SettingsError
 
-EMBEDDED_CLUSTER = "embedded"
-
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class Progress:
-    """Readable progress lines on stderr, with the time since start."""
-
-    def __init__(self, quiet: bool = False) -> None:
-        self.start = time.monotonic()
-        self.quiet = quiet
-
-    def __call__(self, message: str) -> None:
-        if not self.quiet:
-            print(f"[{time.monotonic() - self.start:6.2f}s] {message}", file=sys.stderr)
 
 
 def render_list(objects: list[KubeObject], result: PassResult) -> dict[str, Any]:
@@ -77,20 +62,6 @@ def render_list(objects: list[KubeObject], result: PassResult) -> dict[str, Any]
     return {"apiVersion": "v1", "kind": "List", "items": items}
 
 
-@contextlib.contextmanager
-def _aws_target(mode: str, settings: Settings) -> Iterator[Settings]:
-    if mode != "embedded":
-        yield settings
-        return
-    from awsgw.embedded import embedded_aws
-
-    cluster = settings.cluster_name or EMBEDDED_CLUSTER
-    with embedded_aws(cluster) as env:
-        yield settings.model_copy(
-            update={"cluster_name": cluster, "vpc_id": settings.vpc_id or env.vpc_id}
-        )
-
-
 def reconcile(args: argparse.Namespace) -> int:
     progress = Progress(args.quiet)
     try:
@@ -101,7 +72,7 @@ def reconcile(args: argparse.Namespace) -> int:
         return 2
     progress(f"read {len(objects)} objects from {', '.join(args.filename)}")
     try:
-        with _aws_target(args.aws, settings) as effective:
+        with aws_target(args.aws, settings) as effective:
             cluster = effective.require_cluster()
             aws = Aws.create(max_attempts=effective.aws_max_attempts)
             providers = build_providers(aws, effective, cluster, wait_active=args.wait)

@@ -16,7 +16,11 @@ from typing import Any
 
 import boto3
 
+from awsgw.settings import Settings
+
 REGION = "us-east-1"
+EMBEDDED_CLUSTER = "embedded"
+"""The owner of what ``--aws embedded`` creates when AWSGW_CLUSTER_NAME is unset."""
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
@@ -98,3 +102,17 @@ def embedded_aws(cluster: str) -> Iterator[EmbeddedAws]:
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
+
+
+@contextmanager
+def aws_target(mode: str, settings: Settings) -> Iterator[Settings]:
+    """``settings`` for ``--aws MODE``: as they are (``env``), or pointed at a fresh embedded
+    AWS for the time of the block (``embedded``: its cluster name and VPC filled in)."""
+    if mode != "embedded":
+        yield settings
+        return
+    cluster = settings.cluster_name or EMBEDDED_CLUSTER
+    with embedded_aws(cluster) as env:
+        yield settings.model_copy(
+            update={"cluster_name": cluster, "vpc_id": settings.vpc_id or env.vpc_id}
+        )

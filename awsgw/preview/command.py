@@ -12,8 +12,9 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
-from awsgw.cli import Progress, _aws_target
+from awsgw.console import Progress
 from awsgw.core.store import Store
+from awsgw.embedded import aws_target
 from awsgw.manifests import ManifestError, load
 from awsgw.objects import Gateway, GatewayClass, KubeObject
 from awsgw.preview.document import document
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         return BAD_INPUT
     progress(f"read {len(objects)} objects from {', '.join(args.filename)}")
     try:
-        with _aws_target(args.aws, settings) as effective:
+        with aws_target(args.aws, settings) as effective:
             cluster = effective.require_cluster()
             planned = plan_pass(
                 objects, effective, cluster, _now(), progress, wait_active=args.wait
