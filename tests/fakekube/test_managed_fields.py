@@ -9,7 +9,7 @@ from kubernetes import client
 
 from awsgw.testing.fakekube import FakeKube
 
-from .conftest import GW, TIMEOUT, gateway, namespace, raw
+from .conftest import GW, TIMEOUT, condition, gateway, namespace, raw
 
 APPLY = "application/apply-patch+yaml"
 MERGE = "application/merge-patch+json"
@@ -102,7 +102,7 @@ def test_a_status_apply_owns_status_only(kube: FakeKube) -> None:
         "kind": "Gateway",
         "metadata": {"name": "web"},
         "spec": {"gatewayClassName": "ignored"},
-        "status": {"conditions": [{"type": "Accepted", "status": "True"}]},
+        "status": {"conditions": [condition("Accepted")]},
     }
     status, applied = raw(kube, "PATCH", f"{GATEWAYS}/web/status?fieldManager=awsgw", body, APPLY)
     assert status == 200 and applied["spec"]["gatewayClassName"] == "awsgw"
@@ -110,7 +110,16 @@ def test_a_status_apply_owns_status_only(kube: FakeKube) -> None:
     assert entry["subresource"] == "status"
     assert entry["fieldsV1"] == {
         "f:status": {
-            "f:conditions": {'k:{"type":"Accepted"}': {".": {}, "f:status": {}, "f:type": {}}}
+            "f:conditions": {
+                'k:{"type":"Accepted"}': {
+                    ".": {},
+                    "f:lastTransitionTime": {},
+                    "f:message": {},
+                    "f:reason": {},
+                    "f:status": {},
+                    "f:type": {},
+                }
+            }
         }
     }
     status, _ = raw(kube, "PATCH", f"{GATEWAYS}/gone/status?fieldManager=awsgw", body, APPLY)
@@ -118,7 +127,7 @@ def test_a_status_apply_owns_status_only(kube: FakeKube) -> None:
 
 
 def test_an_apply_to_the_main_endpoint_does_not_own_status(kube: FakeKube) -> None:
-    body = {**gateway("web", "shop"), "status": {"conditions": [{"type": "Accepted"}]}}
+    body = {**gateway("web", "shop"), "status": {"conditions": [condition("Accepted")]}}
     status, applied = raw(kube, "PATCH", f"{GATEWAYS}/web?fieldManager=kubectl", body, APPLY)
     assert status == 201 and "status" not in applied
     assert "f:status" not in entries(applied)[("kubectl", "Apply")]["fieldsV1"]
