@@ -3,8 +3,8 @@
 Run: ``.venv/bin/python benchmarks/scale.py [plan|sync|run|all]`` (default ``all``):
 
 - ``plan``: pure planning (attach + model + ALB plan of every Gateway), best of seven
-  interleaved rounds, and
-  the ratios that matter: ten times the Routes per Gateway, ten times the Gateways;
+  interleaved rounds, and the ratios that matter: ten times the Routes per Gateway, ten
+  times the Gateways;
 - ``sync``: a restart's sync in-process (``scale_sync.py``), 10/50/100/200 Gateways of 20
   Routes: AWS reads per Gateway key, writes, seconds, peak memory, and what editing one
   Route costs;
