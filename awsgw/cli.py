@@ -26,7 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from awsgw import __version__
-from awsgw.console import Progress
+from awsgw.console import Progress, add_one_shot_arguments
 from awsgw.core.store import Store
 from awsgw.embedded import aws_target
 from awsgw.manifests import ManifestError, load
@@ -139,29 +139,12 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="awsgw", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("reconcile", help="reconcile AWS once from manifest files")
-    r.add_argument(
-        "-f",
-        "--filename",
-        action="append",
-        required=True,
-        metavar="PATH",
-        help="YAML file or folder (repeatable)",
+    add_one_shot_arguments(
+        r,
+        filename_help="YAML file or folder (repeatable)",
+        wait_help="how long to wait for new load balancers to become active",
     )
     r.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml")
-    r.add_argument(
-        "--aws",
-        choices=("env", "embedded"),
-        default="env",
-        help="env: AWS from the standard variables; embedded: an in-process moto",
-    )
-    r.add_argument(
-        "--wait",
-        type=float,
-        default=600.0,
-        metavar="SECONDS",
-        help="how long to wait for new load balancers to become active",
-    )
-    r.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     r.set_defaults(run=reconcile)
     from awsgw.preview.command import add_parser as add_plan
 

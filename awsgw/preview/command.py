@@ -12,7 +12,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
-from awsgw.console import Progress
+from awsgw.console import Progress, add_one_shot_arguments
 from awsgw.core.store import Store
 from awsgw.embedded import aws_target
 from awsgw.manifests import ManifestError, load
@@ -109,13 +109,11 @@ def add_parser(sub: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument(
-        "-f",
-        "--filename",
-        action="append",
-        required=True,
-        metavar="PATH",
-        help="YAML file or folder (repeatable): the whole desired state, as for reconcile",
+    add_one_shot_arguments(
+        p,
+        filename_help="YAML file or folder (repeatable): the whole desired state, as for reconcile",
+        wait_help="as reconcile: how long to wait for load balancers still provisioning (one "
+        "the plan would create is shown as it would be once active)",
     )
     p.add_argument(
         "-o",
@@ -124,19 +122,4 @@ def add_parser(sub: Any) -> None:
         default="text",
         help="text: for people; json: a stable document (summary, changes, statuses)",
     )
-    p.add_argument(
-        "--aws",
-        choices=("env", "embedded"),
-        default="env",
-        help="env: AWS from the standard variables; embedded: an in-process moto",
-    )
-    p.add_argument(
-        "--wait",
-        type=float,
-        default=600.0,
-        metavar="SECONDS",
-        help="as reconcile: how long to wait for load balancers still provisioning (one the "
-        "plan would create is shown as it would be once active)",
-    )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(run=run)
