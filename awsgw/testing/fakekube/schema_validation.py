@@ -112,6 +112,13 @@ def _invalid(path: str, value: Any, detail: str) -> FieldError:
     return FieldError(path, "FieldValueInvalid", f"Invalid value: {bad_value(value)}: {detail}")
 
 
+def _too_many(path: str, count: int, limit: int) -> FieldError:
+    unit = "item" if limit == 1 else "items"
+    return FieldError(
+        path, "FieldValueTooMany", f"Too many: {count}: must have at most {limit} {unit}"
+    )
+
+
 class _Validator:
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
@@ -193,15 +200,7 @@ class _Validator:
 
     def array(self, value: list[Any], schema: Schema, path: str, old: Any) -> None:
         if "maxItems" in schema and len(value) > schema["maxItems"]:
-            limit = schema["maxItems"]
-            unit = "item" if limit == 1 else "items"
-            self.add(
-                FieldError(
-                    path,
-                    "FieldValueTooMany",
-                    f"Too many: {len(value)}: must have at most {limit} {unit}",
-                )
-            )
+            self.add(_too_many(path, len(value), schema["maxItems"]))
         if "minItems" in schema and len(value) < schema["minItems"]:
             detail = f"{path} in body should have at least {schema['minItems']} items"
             self.add(_invalid(path, len(value), detail))
@@ -245,15 +244,7 @@ class _Validator:
             if name not in value:
                 self.add(FieldError(_join(path, name), "FieldValueRequired", "Required value"))
         if "maxProperties" in schema and len(value) > schema["maxProperties"]:
-            limit = schema["maxProperties"]
-            unit = "item" if limit == 1 else "items"
-            self.add(
-                FieldError(
-                    path,
-                    "FieldValueTooMany",
-                    f"Too many: {len(value)}: must have at most {limit} {unit}",
-                )
-            )
+            self.add(_too_many(path, len(value), schema["maxProperties"]))
         if "minProperties" in schema and len(value) < schema["minProperties"]:
             detail = f"{path} in body should have at least {schema['minProperties']} properties"
             self.add(_invalid(path, len(value), detail))
