@@ -133,6 +133,25 @@ def test_schema_violations_are_422_with_the_apiextensions_field_errors(kube: Fak
     assert ("spec.listeners[1].port", "FieldValueTypeInvalid") in causes
 
 
+def test_too_many_items_or_properties_read_as_the_api_servers(kube: FakeKube) -> None:
+    body = gateway("gw")
+    body["spec"]["listeners"] = [
+        {"name": f"l{i}", "port": 1000 + i, "protocol": "HTTP"} for i in range(65)
+    ]
+    body["spec"]["infrastructure"] = {"labels": {f"k{i}": "v" for i in range(9)}}
+    reply = request(kube, "POST", GATEWAYS, body)
+    assert reply.status == 422
+    causes = {(c["field"], c["reason"], c["message"]) for c in reply.body["details"]["causes"]}
+    assert causes >= {
+        ("spec.listeners", "FieldValueTooMany", "Too many: 65: must have at most 64 items"),
+        (
+            "spec.infrastructure.labels",
+            "FieldValueTooMany",
+            "Too many: 9: must have at most 8 items",
+        ),
+    }
+
+
 def test_enum_length_and_pattern_errors_read_as_the_api_servers(kube: FakeKube) -> None:
     kube.apply(gateway("gw"))
     bad = condition("Programmed", status="Maybe")
