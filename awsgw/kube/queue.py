@@ -17,6 +17,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from awsgw.token_bucket import TokenBucket
+
 
 class WorkQueue:
     def __init__(
@@ -27,8 +29,6 @@ class WorkQueue:
         backoff_max: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.qps = qps
-        self.burst = burst
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.clock = clock
@@ -40,8 +40,7 @@ class WorkQueue:
         self._heap: list[tuple[float, int, str]] = []
         self._seq = itertools.count()
         self._failures: dict[str, int] = {}
-        self._tokens = float(burst)
-        self._refilled = clock()
+        self._bucket = TokenBucket(qps, burst, clock)
         self._shutdown = False
         self.adds = 0
         self.retries = 0
@@ -102,14 +101,13 @@ class WorkQueue:
                 self._promote(now)
                 wait = self._next_due(now)
                 if self._queue:
-                    self._refill(now)
-                    if self._tokens >= 1:
-                        self._tokens -= 1
+                    until_token = self._bucket.try_take()
+                    if not until_token:
                         key = self._queue.popleft()
                         self._processing.add(key)
                         self._dirty.discard(key)
                         return key
-                    wait = min(wait, (1 - self._tokens) / self.qps)
+                    wait = min(wait, until_token)
                 if deadline is not None:
                     if now >= deadline:
                         return None
@@ -132,10 +130,6 @@ class WorkQueue:
 
     def _next_due(self, now: float) -> float:
         return max(self._heap[0][0] - now, 0.0) if self._heap else 3600.0
-
-    def _refill(self, now: float) -> None:
-        self._tokens = min(float(self.burst), self._tokens + (now - self._refilled) * self.qps)
-        self._refilled = now
 
     # ------------------------------------------------------------------ state
     def __len__(self) -> int:

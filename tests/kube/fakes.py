@@ -10,14 +10,6 @@ from awsgw.kube.api import KubeError, NotLeader
 from awsgw.kube.resources import Resource
 
 
-class Clock:
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def _merge(target: Any, patch: Any) -> Any:
     if not isinstance(patch, dict):
         return copy.deepcopy(patch)

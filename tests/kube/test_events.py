@@ -9,7 +9,8 @@ from awsgw.kube.events import EventRecorder
 from awsgw.kube.resources import EVENTS
 from awsgw.manifests import parse_document
 from awsgw.objects import KubeObject
-from tests.kube.fakes import Clock, MemoryApi
+from tests.clock import Clock
+from tests.kube.fakes import MemoryApi
 
 
 def gateway(name: str = "web", uid: str = "u-1") -> KubeObject:

@@ -10,7 +10,8 @@ import pytest
 from awsgw.kube.api import KubeApi, KubeError
 from awsgw.kube.leader import LeaderElector, LeaseConfig
 from awsgw.kube.resources import LEASES
-from tests.kube.fakes import Clock, MemoryApi
+from tests.clock import Clock
+from tests.kube.fakes import MemoryApi
 
 
 def elector(

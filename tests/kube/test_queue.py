@@ -5,14 +5,7 @@ from __future__ import annotations
 import threading
 
 from awsgw.kube.queue import WorkQueue
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clock import Clock
 
 
 def drain(q: WorkQueue) -> list[str]:
@@ -24,7 +17,7 @@ def drain(q: WorkQueue) -> list[str]:
 
 
 def test_duplicate_adds_collapse_and_order_is_kept() -> None:
-    q = WorkQueue(clock=Clock())
+    q = WorkQueue(clock=Clock(0.0))
     for key in ["a/gw", "b/gw", "a/gw", "a/gw", "c/gw", "b/gw"]:
         q.add(key)
     assert len(q) == 3
@@ -32,7 +25,7 @@ def test_duplicate_adds_collapse_and_order_is_kept() -> None:
 
 
 def test_add_during_processing_runs_once_more_afterwards() -> None:
-    q = WorkQueue(clock=Clock())
+    q = WorkQueue(clock=Clock(0.0))
     q.add("ns/gw")
     key = q.get(timeout=0)
     assert key == "ns/gw"
@@ -46,7 +39,7 @@ def test_add_during_processing_runs_once_more_afterwards() -> None:
 
 
 def test_keys_being_processed_count_as_in_flight_until_done() -> None:
-    q = WorkQueue(clock=Clock())
+    q = WorkQueue(clock=Clock(0.0))
     q.add("a/gw")
     q.add("b/gw")
     first, second = q.get(timeout=0), q.get(timeout=0)
@@ -59,7 +52,7 @@ def test_keys_being_processed_count_as_in_flight_until_done() -> None:
 
 
 def test_per_key_backoff_doubles_caps_and_resets_on_forget() -> None:
-    clock = Clock()
+    clock = Clock(0.0)
     q = WorkQueue(backoff_base=1.0, backoff_max=5.0, clock=clock)
     delays = [q.add_rate_limited("ns/gw") for _ in range(5)]
     assert delays == [1.0, 2.0, 4.0, 5.0, 5.0]
@@ -75,7 +68,7 @@ def test_per_key_backoff_doubles_caps_and_resets_on_forget() -> None:
 
 
 def test_add_after_keeps_the_earliest_time() -> None:
-    clock = Clock()
+    clock = Clock(0.0)
     q = WorkQueue(clock=clock)
     q.add_after("k", 10)
     q.add_after("k", 3)
@@ -87,7 +80,7 @@ def test_add_after_keeps_the_earliest_time() -> None:
 
 
 def test_global_rate_limit_spaces_out_a_burst() -> None:
-    clock = Clock()
+    clock = Clock(0.0)
     q = WorkQueue(qps=2.0, burst=3, clock=clock)
     for i in range(10):
         q.add(f"ns/gw{i}")

@@ -8,7 +8,8 @@ from typing import cast
 from awsgw.kube.api import KubeApi
 from awsgw.kube.leader import LeaseConfig
 from awsgw.kube.shards import Shards, shard_of
-from tests.kube.fakes import Clock, MemoryApi
+from tests.clock import Clock
+from tests.kube.fakes import MemoryApi
 
 COUNT = 6
 

@@ -33,8 +33,9 @@ from awsgw.providers.aws.alb.capabilities import CONTROLLER as ALB_CONTROLLER
 from awsgw.providers.aws.common.session import Aws
 from awsgw.providers.aws.lattice.capabilities import CONTROLLER as LATTICE_CONTROLLER
 from awsgw.providers.base import DataPlane, PassScope, Plan
+from tests.clock import Clock
 from tests.conftest import MotoVpc
-from tests.kube.fakes import Clock, MemoryApi
+from tests.kube.fakes import MemoryApi
 from tests.support import GATEWAY_CLASS, service
 
 WORLD = (

@@ -2,65 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 
-from awsgw.providers.aws.common.rate_limit import RateLimits, TokenBucket
+from awsgw.providers.aws.common.rate_limit import RateLimits
 from awsgw.providers.aws.common.session import Aws
 from awsgw.settings import Settings
+from tests.clock import Clock
 from tests.conftest import MotoVpc
 
 
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
-def test_a_burst_passes_then_takers_wait_one_refill_each() -> None:
-    t = FakeTime()
-    bucket = TokenBucket(rate=2.0, burst=3, clock=t.clock, sleep=t.sleep)
-    assert [bucket.take() for _ in range(3)] == [0.0, 0.0, 0.0]
-    assert bucket.take() == 0.5
-    assert bucket.take() == 0.5, "each waiter pays for its own token, none overtakes"
-    assert t.slept == [0.5, 0.5]
-
-
-def test_an_idle_bucket_refills_up_to_its_burst_only() -> None:
-    t = FakeTime()
-    bucket = TokenBucket(rate=10.0, burst=2, clock=t.clock, sleep=t.sleep)
-    bucket.take()
-    bucket.take()
-    t.now += 60.0
-    assert [bucket.take() for _ in range(3)] == [0.0, 0.0, 0.1]
-
-
-def test_concurrent_takers_never_exceed_the_rate() -> None:
-    bucket = TokenBucket(rate=200.0, burst=1)
-    threads = [
-        threading.Thread(target=lambda: [bucket.take() for _ in range(10)]) for _ in range(4)
-    ]
-    started = time.monotonic()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    # 40 tokens from a bucket of 1 at 200/s: at least 39 refills, 0.195 s
-    assert time.monotonic() - started >= 0.19
-
-
 def test_every_aws_attempt_of_a_limited_service_takes_a_token(aws_env: MotoVpc) -> None:
-    t = FakeTime()
-    limits = RateLimits({"elastic-load-balancing-v2": (4.0, 2)}, clock=t.clock, sleep=t.sleep)
+    t = Clock(0.0)
+    limits = RateLimits({"elastic-load-balancing-v2": (4.0, 2)}, clock=t, sleep=t.sleep)
     aws = Aws.create(max_attempts=1)
     elbv2 = aws.client("elbv2")  # a client made before the limit gets it too
     aws.limit_rate(limits)
@@ -81,13 +34,13 @@ def test_a_write_that_waited_for_a_token_is_refused_if_leadership_went_meanwhile
     aws_env: MotoVpc,
 ) -> None:
     leading = [True]
-    t = FakeTime()
+    t = Clock(0.0)
 
     def sleep(seconds: float) -> None:  # the lease lapses while the write waits
         t.sleep(seconds)
         leading[0] = False
 
-    limits = RateLimits({"elastic-load-balancing-v2": (1.0, 1)}, clock=t.clock, sleep=sleep)
+    limits = RateLimits({"elastic-load-balancing-v2": (1.0, 1)}, clock=t, sleep=sleep)
     aws = Aws.create(max_attempts=1)
     aws.guard_writes(lambda: leading[0], lambda op: PermissionError(op))
     aws.limit_rate(limits)
