@@ -15,10 +15,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from awsgw.core.scope import controller_of
 from awsgw.core.store import Store
 from awsgw.kube.resources import Resource
 from awsgw.manifests import ManifestError, parse_document
-from awsgw.objects import CLUSTER_SCOPED, KubeObject
+from awsgw.objects import CLUSTER_SCOPED, Gateway, KubeObject
 
 log = logging.getLogger("awsgw.kube.cache")
 
@@ -142,6 +143,11 @@ class Cache:
     def get(self, kind: str, key: str) -> KubeObject | None:
         with self._lock:
             return self._store.get(kind, key, KubeObject)
+
+    def controller_of(self, gateway: Gateway) -> str | None:
+        """The ``controllerName`` of a Gateway's class (None: no such class)."""
+        with self._lock:
+            return controller_of(self._store, gateway)
 
     def keys(self, kind: str) -> list[str]:
         with self._lock:

@@ -29,7 +29,7 @@ from awsgw.kube.server import HealthServer
 from awsgw.kube.shards import Shards, shard_of
 from awsgw.kube.worker import PLANNED_TOGETHER, GatewayWorker
 from awsgw.kube.writes import Writer
-from awsgw.objects import Gateway, GatewayClass, KubeObject
+from awsgw.objects import Gateway, KubeObject
 from awsgw.providers.registry import DEFAULT_CONTROLLER, Cloud
 from awsgw.reconcilers.gateways import SHARED
 from awsgw.settings import Settings
@@ -132,10 +132,8 @@ class Controller:
         if key.startswith("@"):
             return SHARED
         gw = self.cache.get("Gateway", key)
-        if isinstance(gw, Gateway):
-            gc = self.cache.get("GatewayClass", gw.spec.gateway_class_name)
-            if isinstance(gc, GatewayClass) and gc.spec.controller_name in PLANNED_TOGETHER:
-                return SHARED
+        if isinstance(gw, Gateway) and self.cache.controller_of(gw) in PLANNED_TOGETHER:
+            return SHARED
         return key
 
     def owns(self, key: str) -> bool:

@@ -101,10 +101,6 @@ class GatewayWorker:
         return self.gateway(key)
 
     # ------------------------------------------------------------------ one Gateway
-    def _controller(self, gw: Gateway) -> str | None:
-        gc = self.cache.get("GatewayClass", gw.spec.gateway_class_name)
-        return gc.spec.controller_name if isinstance(gc, GatewayClass) else None
-
     def gateway(self, key: str) -> Outcome:
         gw = self.cache.get("Gateway", key)
         unreadable = self.cache.invalid("Gateway").get(key)
@@ -114,7 +110,9 @@ class GatewayWorker:
             and unreadable is None
             and gw.metadata.deletion_timestamp is None
         )
-        with self.locks.gateway(self._controller(gw) if isinstance(gw, Gateway) and live else None):
+        with self.locks.gateway(
+            self.cache.controller_of(gw) if isinstance(gw, Gateway) and live else None
+        ):
             if unreadable is not None:
                 return self._unreadable(key, unreadable)
             if not isinstance(gw, Gateway):  # gone from the API: whatever it left in AWS goes
@@ -122,7 +120,7 @@ class GatewayWorker:
             return self._gateway(key, gw)
 
     def _gateway(self, key: str, gw: Gateway) -> Outcome:
-        ours = self._controller(gw) in MANAGED
+        ours = self.cache.controller_of(gw) in MANAGED
         if gw.metadata.deletion_timestamp is None and ours:
             try:
                 gw = self.writer.finalizer(gw, present=True)
@@ -135,7 +133,7 @@ class GatewayWorker:
 
     def _status_only(self, gw: Gateway) -> bool:
         """A live Gateway of a class we answer for without AWS (reserved controllers)."""
-        controller = self._controller(gw) or ""
+        controller = self.cache.controller_of(gw) or ""
         return gw.metadata.deletion_timestamp is None and controller.startswith("awsgw.io/")
 
     def _unreadable(self, key: str, doc: dict[str, Any]) -> Outcome:
@@ -160,7 +158,7 @@ class GatewayWorker:
         if gw is not None and key in result.deleted and not result.failed:
             if gw.metadata.deletion_timestamp is not None:
                 note = "AWS resources deleted"
-                controller = self._controller(gw)
+                controller = self.cache.controller_of(gw)
                 self.recorder.record(gw, "Normal", "Deleted", note, "Delete", controller)
             try:
                 self.writer.finalizer(gw, present=False)
@@ -180,7 +178,7 @@ class GatewayWorker:
             raise
         except Exception as exc:  # AWS unreachable, throttled past retries, ...
             if gw is not None:
-                reason, controller = self._reason(str(exc)), self._controller(gw)
+                reason, controller = self._reason(str(exc)), self.cache.controller_of(gw)
                 self.recorder.record(gw, "Warning", reason, f"AWS: {exc}", controller=controller)
             raise
 
@@ -199,7 +197,7 @@ class GatewayWorker:
         for gw in self.cache.snapshot().gateways():
             if self.owns is not None and not self.owns(gw.key):
                 continue
-            if gw.metadata.deletion_timestamp is None and self._controller(gw) in MANAGED:
+            if gw.metadata.deletion_timestamp is None and self.cache.controller_of(gw) in MANAGED:
                 try:
                     self.writer.finalizer(gw, present=True)
                 except WriteConflict:
@@ -289,13 +287,13 @@ class GatewayWorker:
         for failure in result.failed:
             gw = store.get("Gateway", failure.gateway, Gateway) if failure.gateway else None
             if gw is not None:
-                reason, controller = self._failure_reason(failure), self._controller(gw)
+                reason, controller = self._failure_reason(failure), self.cache.controller_of(gw)
                 self.recorder.record(gw, "Warning", reason, str(failure), controller=controller)
         for key, messages in sorted(result.quota.items()):
             gw = store.get("Gateway", key, Gateway)
             if gw is not None:
                 more = f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""
-                controller = self._controller(gw)
+                controller = self.cache.controller_of(gw)
                 self.recorder.record(
                     gw, "Warning", "QuotaExceeded", messages[0] + more, controller=controller
                 )
@@ -310,7 +308,7 @@ class GatewayWorker:
             if _condition(before, "Programmed").get("status") != "True":
                 address = ", ".join(a.get("value", "") for a in status.get("addresses", []))
                 note = f"Load balancer {address} is active" if address else now.get("message", "")
-                controller = self._controller(gw)
+                controller = self.cache.controller_of(gw)
                 self.recorder.record(gw, "Normal", "Programmed", note, controller=controller)
                 self.recorder.forget(gw, "AWSError")
 
