@@ -17,6 +17,7 @@ from typing import Any
 import boto3
 
 from awsgw.settings import Settings
+from awsgw.testing.faults import FaultPlan, faulty_moto_server
 
 REGION = "us-east-1"
 EMBEDDED_CLUSTER = "embedded"
@@ -85,9 +86,11 @@ def moto_server() -> Iterator[str]:
 
 
 @contextmanager
-def embedded_aws(cluster: str) -> Iterator[EmbeddedAws]:
-    """Start the embedded AWS and point this process's AWS settings at it."""
-    with moto_server() as endpoint:
+def embedded_aws(cluster: str, faults: FaultPlan | None = None) -> Iterator[EmbeddedAws]:
+    """Start the embedded AWS and point this process's AWS settings at it; with ``faults``,
+    awsgw's calls to it are throttled or lose their answers as the plan says."""
+    server = moto_server() if faults is None else faulty_moto_server(faults)
+    with server as endpoint:
         names = [*CREDENTIALS, "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION"]
         saved = {k: os.environ.get(k) for k in names}
         os.environ.update(CREDENTIALS)

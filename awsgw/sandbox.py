@@ -7,7 +7,9 @@ cluster, as ``--aws embedded``) and the controller ``awsgw run`` against both. T
 built-in GatewayClasses exist from the start. Once the controller's caches are synced it
 writes a kubeconfig and an environment file (``export`` lines for kubectl, ``awsgw explain``
 and the AWS CLI), prints them and serves until SIGINT/SIGTERM; then it stops the controller,
-the API server and the AWS, and removes both files.
+the API server and the AWS, and removes both files. ``--aws-faults RATE`` has the embedded AWS
+throttle or lose the answer of that share of awsgw's calls (``awsgw.testing.faults``), to
+watch the controller recover; on stop it says how many it made.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 from awsgw.embedded import CREDENTIALS, embedded_aws
 from awsgw.settings import Settings
+from awsgw.testing.faults import LOST, THROTTLE, FaultPlan
 
 log = logging.getLogger("awsgw.sandbox")
 CLUSTER = "sandbox"
@@ -78,7 +81,8 @@ def sandbox(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: cannot serve the API on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 2
-    with kube, embedded_aws(CLUSTER) as aws:
+    faults = FaultPlan.everywhere(args.aws_faults) if args.aws_faults else None
+    with kube, embedded_aws(CLUSTER, faults) as aws:
         for gateway_class in gateway_classes():
             kube.apply(gateway_class)
         kubeconfig.parent.mkdir(parents=True, exist_ok=True)
@@ -102,7 +106,8 @@ def sandbox(args: argparse.Namespace) -> int:
         def ready() -> None:
             kube.write_kubeconfig(kubeconfig)
             env_file.write_text("".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items()))
-            print(_banner(kube.url, aws.endpoint, aws.vpc_id, kubeconfig, env_file), flush=True)
+            banner = _banner(kube.url, aws.endpoint, aws.vpc_id, kubeconfig, env_file, faults)
+            print(banner, flush=True)
 
         try:
             serve(controller, ready)
@@ -110,22 +115,49 @@ def sandbox(args: argparse.Namespace) -> int:
             for path in (kubeconfig, env_file, private):
                 path.unlink(missing_ok=True)
             private.parent.rmdir()
+    if faults is not None:
+        print(_faults_made(faults), flush=True)
     print("awsgw sandbox stopped", flush=True)
     return 0
 
 
-def _banner(api: str, endpoint: str, vpc: str, kubeconfig: Path, env_file: Path) -> str:
+def _faults_made(faults: FaultPlan) -> str:
+    throttled = sum(n for (_, kind), n in faults.seen.items() if kind == THROTTLE)
+    lost = sum(n for (_, kind), n in faults.seen.items() if kind == LOST)
+    calls = sum(faults.requests.values())
+    return f"AWS faults made: {throttled} throttled, {lost} answers lost, of {calls} calls"
+
+
+def _banner(
+    api: str, endpoint: str, vpc: str, kubeconfig: Path, env_file: Path, faults: FaultPlan | None
+) -> str:
     classes = ", ".join(name for name, _, _ in GATEWAY_CLASSES)
+    injected = ""
+    if faults is not None:
+        share = max(faults.rates.values())
+        injected = f"  AWS faults      {share:.0%} of awsgw's calls throttled or answer lost\n"
     return (
         "awsgw sandbox is ready\n"
         f"  Kubernetes API  {api}  (kubeconfig {kubeconfig})\n"
         f"  embedded AWS    {endpoint}  (cluster {CLUSTER}, {vpc})\n"
+        f"{injected}"
         f"  GatewayClasses  {classes}\n"
         "Point kubectl, awsgw explain and the AWS CLI at it (in another shell):\n"
         f"  . {shlex.quote(str(env_file))}\n"
         "  kubectl apply -f examples/quickstart/\n"
         "Stop with Ctrl-C."
     )
+
+
+def fault_rate(text: str) -> float:
+    """``--aws-faults``: a share from 0 to 0.9 (above, hardly a call would get through)."""
+    try:
+        rate = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= rate <= 0.9:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 0.9")
+    return rate
 
 
 def add_parser(sub: Any) -> None:
@@ -144,6 +176,15 @@ def add_parser(sub: Any) -> None:
         dest="metrics_address",
         default="127.0.0.1:0",
         help="host:port of the controller's /healthz, /readyz, /metrics (default: a free one)",
+    )
+    s.add_argument(
+        "--aws-faults",
+        dest="aws_faults",
+        type=fault_rate,
+        default=0.0,
+        metavar="RATE",
+        help="throttle or lose the answer of this share of awsgw's AWS calls, half each "
+        "(0 to 0.9; default 0), to watch the controller recover",
     )
     s.add_argument("--log-level", dest="log_level", default="WARNING", help="controller logs")
     s.set_defaults(run=sandbox)

@@ -1,9 +1,10 @@
 """``awsgw sandbox`` driven with the real kubectl: the session the README shows.
 
-One sandbox (a subprocess) serves the whole module; the tests run in order as one session
+One sandbox (a subprocess) serves the module's session; the tests run in order as one session
 would: apply the quickstart, wait for Programmed, look at it, re-apply server-side, edit a
 Route and see the AWS rule change through ``awsgw explain``, delete the Gateway through its
-finalizer and see its AWS resources gone, stop with SIGTERM.
+finalizer and see its AWS resources gone, stop with SIGTERM. A last sandbox of its own makes
+AWS faults (``--aws-faults``) through a shorter session.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,15 +91,15 @@ def _read_env(path: Path) -> dict[str, str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    home = tmp_path_factory.mktemp("sandbox")
+@contextmanager
+def started(home: Path, *options: str) -> Iterator[Sandbox]:
+    """``awsgw sandbox`` in a subprocess, once it is ready; killed after if still running."""
     kubeconfig = home / "kubeconfig"
     env = {**os.environ, **FAST, "HOME": str(home)}
     for key in ("KUBECONFIG", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
         env.pop(key, None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "awsgw", "sandbox", f"--kubeconfig={kubeconfig}"],
+        [sys.executable, "-m", "awsgw", "sandbox", f"--kubeconfig={kubeconfig}", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -113,6 +115,12 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
         if process.poll() is None:
             process.kill()
             process.communicate()
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    with started(tmp_path_factory.mktemp("sandbox")) as running:
+        yield running
 
 
 def test_sandbox_writes_a_kubeconfig_and_the_exports_once_ready(sandbox: Sandbox) -> None:
@@ -223,3 +231,30 @@ def test_sigterm_stops_the_sandbox_and_removes_its_files(sandbox: Sandbox) -> No
     assert "awsgw sandbox stopped" in output
     assert not sandbox.kubeconfig.exists()
     assert not sandbox.env_file.exists()
+
+
+def test_under_aws_faults_the_quickstart_is_programmed_once_and_deleted_without_a_leak(
+    tmp_path: Path,
+) -> None:
+    with started(tmp_path, "--aws-faults", "0.3") as faulty:
+        faulty.kubectl("apply", "-f", str(QUICKSTART))
+        faulty.kubectl(
+            "wait", "--for=condition=Programmed", "gateway/web", "-n", "shop", "--timeout=120s"
+        )
+        elbv2 = faulty.elbv2()
+        assert len(elbv2.describe_load_balancers()["LoadBalancers"]) == 1
+        groups = [g["TargetGroupName"] for g in elbv2.describe_target_groups()["TargetGroups"]]
+        assert len(groups) == 2 and all(g.startswith("tg-store-") for g in groups), groups
+        faulty.kubectl("delete", "gateway", "web", "-n", "shop", "--wait", "--timeout=120s")
+        assert elbv2.describe_load_balancers()["LoadBalancers"] == []
+        assert elbv2.describe_target_groups()["TargetGroups"] == []
+        faulty.process.send_signal(signal.SIGTERM)
+        output, _ = faulty.process.communicate(timeout=60)
+    assert faulty.process.returncode == 0, output
+    assert "30% of awsgw's calls throttled or answer lost" in output
+    made = re.search(
+        r"AWS faults made: (\d+) throttled, (\d+) answers lost, of (\d+) calls", output
+    )
+    assert made is not None, output
+    throttled, lost, calls = map(int, made.groups())
+    assert throttled > 0 and lost > 0 and calls > throttled + lost
