@@ -1,4 +1,5 @@
-"""One read of the account's VPC Lattice resources, with their tags (the pass's snapshot)."""
+"""One read of the account's VPC Lattice resources, with the tags of those that can be awsgw's
+(the pass's snapshot)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from awsgw.providers.aws.lattice.plan.names import (
     EXPORT_NAME_TAG,
     EXPORT_NAMESPACE_TAG,
     EXPORT_PORT_TAG,
+    SERVICE_NAMES,
+    TARGET_GROUP_NAMES,
     WITHDRAWN_TAG,
 )
 from awsgw.providers.changes import Resource
@@ -116,8 +119,15 @@ def owns_lattice_resources(aws: Aws, cluster: str, gateway: str | None = None) -
 
 
 def read_inventory(client: Any, cluster: str, vpc: str | None) -> LatticeInventory:
-    """Networks, services, target groups and this VPC's associations, all tagged; the
-    network associations of this cluster's own services."""
+    """Networks, services, target groups and this VPC's associations; the tags of those
+    that can be awsgw's (of any cluster: other clusters' exports count); the network
+    associations of this cluster's own services.
+
+    Lattice reads tags one resource at a time, so the tags of a service or target group
+    whose name awsgw never gives are not read: it is not awsgw's whatever its tags say
+    (``SERVICE_NAMES``, ``TARGET_GROUP_NAMES``), and an account's other Lattice services
+    cost a listing page per hundred, not a call each. Networks carry the names users give
+    them, and this VPC's associations are few: theirs are all read."""
     inv = LatticeInventory()
     inv.networks = {n["name"]: n for n in pages(client, "list_service_networks")}
     inv.services = {s["name"]: s for s in pages(client, "list_services")}
@@ -125,8 +135,9 @@ def read_inventory(client: Any, cluster: str, vpc: str | None) -> LatticeInvento
     if vpc is not None:
         found = pages(client, "list_service_network_vpc_associations", vpcIdentifier=vpc)
         inv.vpc_links = {a["id"]: a for a in found}
-    every = [*inv.networks.values(), *inv.services.values(), *inv.groups.values()]
-    every += inv.vpc_links.values()
+    every = [*inv.networks.values(), *inv.vpc_links.values()]
+    every += [s for name, s in inv.services.items() if SERVICE_NAMES.fullmatch(name)]
+    every += [g for name, g in inv.groups.items() if TARGET_GROUP_NAMES.fullmatch(name)]
     for resource in every:
         inv.tags[resource["arn"]] = resource_tags(client, resource["arn"])
     for service in inv.services.values():

@@ -258,6 +258,26 @@ def test_foreign_resources_of_the_same_name_are_never_modified(cluster: Cluster)
     assert client.list_listeners(serviceIdentifier=taken["id"])["items"] == []
 
 
+def test_the_accounts_other_lattice_services_cost_no_read_of_their_tags(
+    cluster: Cluster,
+) -> None:
+    cluster.run(STATE)
+    cluster.run(STATE)
+    alone = cluster.calls.count("ListTagsForResource")
+    client = cluster.lattice
+    for i in range(5):
+        client.create_service(name=f"payments-{i}")
+        client.create_target_group(
+            name=f"legacy-{i}",
+            type="IP",
+            config={"port": 80, "protocol": "HTTP", "vpcIdentifier": cluster.vpc_id},
+        )
+    result = cluster.run(STATE)
+    assert condition(result.statuses[("Gateway", "infra/mesh")], "Programmed")["status"] == "True"
+    assert cluster.calls.count("ListTagsForResource") == alone
+    assert cluster.writes() == []
+
+
 def test_security_groups_of_the_vpc_association_follow_the_setting(aws_env: Any) -> None:
     first = Cluster(aws_env.cluster, aws_env.vpc_id, security_groups=("sg-11111111",))
     first.run(STATE)

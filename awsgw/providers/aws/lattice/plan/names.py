@@ -20,6 +20,10 @@ EXPORT_NAME_TAG = "awsgw.io/export-name"
 EXPORT_PORT_TAG = "awsgw.io/export-port"
 WITHDRAWN_TAG = "awsgw.io/export-withdrawn"
 VALID_NAME = re.compile(r"(?!-)(?!.*--)[a-z0-9-]*[a-z0-9]")
+SERVICE_NAMES = re.compile(r"[a-z0-9-]+-[0-9a-f]{8}")
+"""Every name ``service_name`` gives (and others): a service of another name is not awsgw's."""
+TARGET_GROUP_NAMES = re.compile(r"(k8s|export)-[a-z0-9-]+-[0-9a-f]{12}")
+"""Every name ``target_group_name`` and ``export_group_name`` give (and others)."""
 
 
 def label(text: str, size: int) -> str:
