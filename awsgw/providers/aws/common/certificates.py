@@ -77,6 +77,14 @@ class Issued:
     names: tuple[str, ...]
     since: dt.datetime
     """When it was issued or imported (newest wins)."""
+    imported: bool = True
+    """``Type`` ``IMPORTED``: only then can it be one awsgw imported from a Secret."""
+
+
+def _imported(summary: dict[str, Any]) -> bool:
+    """Could this ``ListCertificates`` summary be of a certificate awsgw imported? Its tags
+    are read only then: an account's ACM-issued certificates cost no call each."""
+    return bool(summary.get("Type", "IMPORTED") == "IMPORTED")
 
 
 def fingerprint(cert: Certificate) -> str:
@@ -135,6 +143,8 @@ class Certificates:
             found: dict[str, dict[str, str]] = {}
             for page in acm.get_paginator("list_certificates").paginate(Includes=KEY_TYPES):
                 for summary in page["CertificateSummaryList"]:
+                    if not _imported(summary):
+                        continue  # ACM's own or a private CA's: never one awsgw imported
                     arn = summary["CertificateArn"]
                     tags = self._tags_of(arn)
                     if self._ours(tags):
@@ -208,7 +218,8 @@ class Certificates:
                         names.append(c["DomainName"])
                     since = c.get("IssuedAt") or c.get("ImportedAt") or c.get("CreatedAt")
                     epoch = dt.datetime.fromtimestamp(0, dt.UTC)
-                    found.append(Issued(c["CertificateArn"], tuple(names), since or epoch))
+                    arn = c["CertificateArn"]
+                    found.append(Issued(arn, tuple(names), since or epoch, _imported(c)))
             self._issued = found
         return self._issued
 
@@ -222,7 +233,8 @@ class Certificates:
             covering = [
                 c
                 for c in self._issued_certificates()
-                if any(covers(n, host) for n in c.names) and CLUSTER_TAG not in self._tags_of(c.arn)
+                if any(covers(n, host) for n in c.names)
+                and not (c.imported and CLUSTER_TAG in self._tags_of(c.arn))
             ]
             if not covering:
                 uncovered.append(host)

@@ -210,6 +210,27 @@ def test_a_pass_over_one_gateway_finds_its_unchanged_certificate_without_listing
     assert h.aws.counter.write_calls().get("acm:ImportCertificate") == 1
 
 
+def test_the_accounts_acm_issued_certificates_cost_no_read_of_their_tags(
+    aws_env: MotoVpc,
+) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    tag_reads: list[str] = []
+    h.aws.session.events.register(  # before the first client: clients copy the handlers
+        "before-parameter-build.acm.ListTagsForCertificate",
+        lambda params, **_: tag_reads.append(params["CertificateArn"]),
+    )
+    acm = h.aws.client("acm")
+    issued = {
+        acm.request_certificate(DomainName=f"app{i}.example.com")["CertificateArn"]
+        for i in range(5)
+    }
+    h.run(GATEWAY_CLASS + gateway() + secret("site", ["site.example.com"]))
+    h.run(GATEWAY_CLASS)  # what awsgw imported goes: ACM's certificates are listed again
+    assert h.aws.counter.calls[("acm", "ListCertificates")] >= 1
+    assert tag_reads and not issued & set(tag_reads)
+    assert set(acm_certificates(h)) == issued, "ACM's own certificates are left alone"
+
+
 def test_a_partial_full_pass_keeps_the_certificates_of_gateways_it_did_not_program(
     aws_env: MotoVpc,
 ) -> None:
