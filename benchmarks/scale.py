@@ -1,6 +1,6 @@
 """How the cost of awsgw grows with the world (``benchmarks/world.py``).
 
-Run: ``.venv/bin/python benchmarks/scale.py [plan|sync|run|all]`` (default ``all``):
+Run: ``.venv/bin/python benchmarks/scale.py [plan|sync|run|all|passes G R N]`` (default ``all``):
 
 - ``plan``: pure planning (attach + model + ALB plan of every Gateway), best of seven
   interleaved rounds, and the ratios that matter: ten times the Routes per Gateway, ten
@@ -8,6 +8,8 @@ Run: ``.venv/bin/python benchmarks/scale.py [plan|sync|run|all]`` (default ``all
 - ``sync``: a restart's sync in-process (``scale_sync.py``), 10/50/100/200 Gateways of 20
   Routes: AWS reads per Gateway key, writes, seconds, peak memory, and what editing one
   Route costs;
+- ``passes G R N``: a world of G Gateways of R Routes planned N times after a first, to count
+  the instructions of a pass under valgrind (``planning_passes``);
 - ``run``: ``awsgw run`` as a black box restarting over programmed Gateways
   (``scale_run.py``), 10 and 30 Gateways, and its peak memory with 10k unrelated Secrets of
   100 KB beside them.
@@ -74,6 +76,16 @@ def plan_table() -> None:
     print(f"\nRoutes per Gateway x10: x{more_routes:.1f}; Gateways x10: x{more_gateways:.1f}")
 
 
+def planning_passes(gateways: int, routes: int, passes: int) -> None:
+    """Build a world, plan it once (imports, caches), then ``passes`` more times: under
+    ``valgrind --tool=cachegrind --cache-sim=no``, the instructions of 2 passes less those of
+    0 are the instructions of two passes, free of the machine's noise and of its caches."""
+    store = store_of(gateways, routes)
+    plan_every_gateway(store)
+    for _ in range(passes):
+        plan_every_gateway(store)
+
+
 def _child(*args: str) -> dict[str, float]:
     """One measurement in a process of its own (its own peak memory): the JSON it prints."""
     out = subprocess.run(
@@ -134,6 +146,8 @@ def main(argv: list[str]) -> None:
         import scale_run
 
         scale_run.main(int(argv[1]), int(argv[2]))
+    elif command == "passes":
+        planning_passes(int(argv[1]), int(argv[2]), int(argv[3]))
     else:
         tables = {"plan": [plan_table], "sync": [sync_table], "run": [run_table]}
         for table in tables.get(command, [plan_table, sync_table, run_table]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from awsgw.core.conditions import Reason
 from awsgw.objects import RouteRef
@@ -41,11 +42,12 @@ class ProblemKind(StrEnum):
         }.get(self)
 
 
-@dataclass(frozen=True)
-class RuleProblem:
+class RuleProblem(NamedTuple):
     """A Route rule a provider could not program as written (``drops_the_rule``), a note on
     how it is served, or a reference only the provider could check (the rule is programmed;
-    the reference's share answers an error)."""
+    the reference's share answers an error). A named tuple: a full listener reports one per
+    Route rule its quota leaves out, thousands at 10k Routes, and a frozen dataclass costs
+    twice as much to make and three times as much to hash."""
 
     gateway: str
     route: RouteRef
