@@ -2,7 +2,8 @@
 read of the account's load balancers (of the data plane's types) and target groups, with
 their tags; on a pass over one Gateway, its own only (``read_gateway``): its load balancers
 by name, their target groups and their tags (a target group about to be created is looked
-up by name first: ``look_up_target_group``).
+up by name first: ``look_up_target_group``; when the Gateway is deleted, those tagged as
+its own that no load balancer uses any more are found by tag: ``read_detached``).
 
 Ownership is this cluster's tag and the data plane's (``PLANE_TAG``): the NLB data plane's
 chained ALB and target groups are never the ALB data plane's to collect, nor the reverse."""
@@ -16,7 +17,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from awsgw.providers.aws.common.session import error_code
-from awsgw.providers.aws.common.tags import GATEWAY_TAG, owned_by
+from awsgw.providers.aws.common.tags import CLUSTER_TAG, GATEWAY_TAG, owned_by
 from awsgw.providers.aws.elbv2.describe import tags_of
 from awsgw.providers.aws.elbv2.resources import from_arn, load_balancer, target_group
 from awsgw.providers.changes import Resource
@@ -92,22 +93,25 @@ NAMES_BATCH = 20
 """Names one DescribeLoadBalancers or DescribeTargetGroups call takes (ELBv2: 20)."""
 
 
-def _named(elbv2: Any, operation: str, key: str, names: list[str]) -> list[dict[str, Any]]:
-    """What exists of ``names``: one call per batch, and only when a batch names something
-    absent (ELBv2 then refuses the whole call) one call per name of it."""
+def _named(
+    elbv2: Any, operation: str, key: str, names: list[str], by: str = "Names"
+) -> list[dict[str, Any]]:
+    """What exists of ``names`` (or of ARNs, ``by`` ``TargetGroupArns``): one call per
+    batch, and only when a batch names something absent (ELBv2 then refuses the whole
+    call) one call per name of it."""
     found: list[dict[str, Any]] = []
     call = getattr(elbv2, operation)
     for i in range(0, len(names), NAMES_BATCH):
         batch = names[i : i + NAMES_BATCH]
         try:
-            found += call(Names=batch)[key]
+            found += call(**{by: batch})[key]
             continue
         except ClientError as exc:
             if error_code(exc) not in NOT_FOUND:
                 raise
         for name in batch if len(batch) > 1 else ():
             try:
-                found += call(Names=[name])[key]
+                found += call(**{by: [name]})[key]
             except ClientError as exc:
                 if error_code(exc) not in NOT_FOUND:
                     raise
@@ -162,3 +166,35 @@ def look_up_target_group(elbv2: Any, inv: ElbInventory, name: str) -> dict[str, 
     tg = inv.tgs[name] = found[0]
     inv.tags.update(tags_of(elbv2, [tg["TargetGroupArn"]]))
     return tg
+
+
+TARGET_GROUP_TYPE = "elasticloadbalancing:targetgroup"
+
+
+def read_detached(tagging: Any, elbv2: Any, inv: ElbInventory, cluster: str) -> None:
+    """Add to one Gateway's share the target groups tagged as its own (this cluster's)
+    that it does not hold yet: those no load balancer uses any more, as after a delete
+    that removed the load balancer and then failed. One tag-scoped read (Resource Groups
+    Tagging API ``GetResources``, whose index may lag a just-made resource: the full pass
+    still collects what it misses), and a describe of what it found."""
+    assert inv.gateway is not None, "a full read holds every target group already"
+    filters = [
+        {"Key": CLUSTER_TAG, "Values": [cluster]},
+        {"Key": GATEWAY_TAG, "Values": [inv.gateway]},
+    ]
+    held = {tg["TargetGroupArn"] for tg in inv.tgs.values()}
+    found: dict[str, dict[str, str]] = {}
+    pages = tagging.get_paginator("get_resources").paginate(
+        TagFilters=filters, ResourceTypeFilters=[TARGET_GROUP_TYPE]
+    )
+    for page in pages:
+        for mapping in page["ResourceTagMappingList"]:
+            arn = mapping["ResourceARN"]
+            if arn not in held:
+                found[arn] = {t["Key"]: t.get("Value", "") for t in mapping.get("Tags", [])}
+    groups = _named(
+        elbv2, "describe_target_groups", "TargetGroups", sorted(found), "TargetGroupArns"
+    )
+    for tg in groups:
+        inv.tgs[tg["TargetGroupName"]] = tg
+        inv.tags[tg["TargetGroupArn"]] = found[tg["TargetGroupArn"]]

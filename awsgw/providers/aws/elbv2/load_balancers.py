@@ -189,6 +189,7 @@ class LoadBalancers(TargetGroups):
     def delete(self, gateway: str, wait: float) -> None:
         """Every owned load balancer of the Gateway, then its target groups, then its
         security group (whose network interfaces go last: ``wait`` bounds that)."""
+        self.find_detached()
         for name, lb in list(self.inv.lbs.items()):
             arn = lb["LoadBalancerArn"]
             if self.inv.mine(arn, self.cluster) and self.inv.gateway_of(arn) == gateway:

@@ -25,7 +25,11 @@ from awsgw.providers.aws.elbv2.attributes import (
     NLB_TARGET_GROUP_ATTRIBUTES,
     attribute_changes,
 )
-from awsgw.providers.aws.elbv2.inventory import ElbInventory, look_up_target_group
+from awsgw.providers.aws.elbv2.inventory import (
+    ElbInventory,
+    look_up_target_group,
+    read_detached,
+)
 from awsgw.providers.aws.elbv2.plan.health import health_changes, wanted_health
 from awsgw.providers.aws.elbv2.plan.specs import TargetGroupSpec
 from awsgw.providers.aws.elbv2.resources import TARGET, target_group
@@ -201,6 +205,13 @@ class TargetGroups:
         group of its chained ALB) the load balancer by name."""
         shown = self.inv.resource(target).name if not exists(target) or ":" in target else target
         return group.child(TARGET, f"{shown}:{port}")
+
+    def find_detached(self) -> None:
+        """Before a Gateway's resources are deleted on a pass over that Gateway alone: its
+        target groups its load balancers no longer use (a full pass holds them all)."""
+        if self.inv.gateway is not None:
+            tagging = self.aws.client("resourcegroupstaggingapi")
+            read_detached(tagging, self.elbv2, self.inv, self.cluster)
 
     def delete_target_groups(
         self, gateway: str, keep: set[str], target_type: str | None = None

@@ -255,6 +255,7 @@ class NlbProvider(DataPlane[NlbSpec, None]):
         security group."""
         lbs = self.alb.lbs
         inventory = self.alb.inventory
+        lbs.find_detached()
         for lb_type in ("network", "application"):
             for name, lb in list(inventory.lbs.items()):
                 arn = lb["LoadBalancerArn"]

@@ -188,3 +188,28 @@ def test_a_full_pass_of_one_replica_applies_and_reports_its_own_gateways(
     names = [lb["LoadBalancerName"] for lb in h.elbv2.describe_load_balancers()["LoadBalancers"]]
     assert len(names) == 1
     h.lb("team1/web")
+
+
+def test_deleting_a_gateway_on_a_pass_over_it_finds_target_groups_no_load_balancer_uses(
+    aws_env: MotoVpc,
+) -> None:
+    """A delete that removed the load balancer and then failed leaves target groups that
+    nothing uses: the next pass over the Gateway finds them by tag and deletes them before
+    the Gateway's finalizer may go."""
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    h.run(world(2))
+    lb_arn = h.lb("team0/web")["LoadBalancerArn"]
+    every = {t["TargetGroupArn"] for t in h.elbv2.describe_target_groups()["TargetGroups"]}
+    used = h.elbv2.describe_target_groups(LoadBalancerArn=lb_arn)["TargetGroups"]
+    kept = every - {t["TargetGroupArn"] for t in used}
+    assert len(every) == 4 and len(kept) == 2
+    h.elbv2.delete_load_balancer(LoadBalancerArn=lb_arn)
+    result = h.run(GATEWAY_CLASS, only="team0/web")
+    assert not result.failed, result.failed
+    assert result.deleted == ["team0/web"]
+    left = {tg["TargetGroupArn"] for tg in h.elbv2.describe_target_groups()["TargetGroups"]}
+    assert left == kept, "team0's target groups are gone, team1's stay"
+    assert h.aws.counter.write_calls() == {
+        "elastic-load-balancing-v2:DeleteTargetGroup": 2,
+        "ec2:DeleteSecurityGroup": 1,
+    }
