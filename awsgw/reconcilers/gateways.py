@@ -234,7 +234,12 @@ def _collect(
         # another controller's class (its old resources must not linger). It is deleted
         # (``result.deleted``: its finalizer may go) only when no provider serves it.
         kept = {k for k, g in attachment.gateways.items() if g.controller == controller}
-        owned = provider_pass.owned()
+        try:
+            owned = provider_pass.owned()
+        except Exception as exc:  # reported: the pass's statuses still go out, it is retried
+            failure = Failure(f"finding what it owns failed: {exc}", only, "collecting garbage")
+            result.failed.append(failure)
+            continue
         gone = {key for key in owned - kept if owns(key)}
         if only is not None:
             gone = {only} - kept if only in owned or only not in served else set()
@@ -248,7 +253,10 @@ def _collect(
                 log.exception("deleting resources of %s failed", key)
                 result.failed.append(Failure(f"delete failed: {exc}", gateway=key))
         if only is None and owns(SHARED):
-            provider_pass.collect()
+            try:
+                provider_pass.collect()
+            except Exception as exc:  # as above
+                result.failed.append(Failure(f"{exc}", where="collecting garbage"))
 
 
 def _stale_parents(route: Route, controllers: set[str], attachment: Attachment) -> set[str]:

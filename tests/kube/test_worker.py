@@ -77,6 +77,8 @@ class FakeProvider(DataPlane[str, None]):
         self.have: set[str] = set()
         self.fail: str | None = None
         self.fail_delete = False
+        self.fail_owned = False
+        self.fail_collect = False
         self.state = "active"
         self.problem: str | None = None
         self.problem_kind = ProblemKind.UNSUPPORTED
@@ -124,10 +126,14 @@ class FakeProvider(DataPlane[str, None]):
         self.have.discard(key)
 
     def owned(self) -> set[str]:
+        if self.fail_owned:
+            raise RuntimeError("InternalError: DescribeSecurityGroups")
         return set(self.have)
 
     def collect(self, plan: FakePlan) -> None:
         self.calls.append(("finish",))
+        if self.fail_collect:
+            raise RuntimeError("Throttling: ListCertificates")
 
 
 class World:
@@ -272,6 +278,36 @@ def test_full_pass_adds_finalizers_first_and_collects_garbage() -> None:
         ("delete", "gone/gw"),
         ("finish",),
     ]
+
+
+@pytest.mark.parametrize("failing", ["fail_owned", "fail_collect"])
+def test_a_cloud_error_while_collecting_garbage_keeps_the_statuses_and_retries(
+    failing: str,
+) -> None:
+    w = World()
+    w.provider.have = {"gone/gw"}
+    setattr(w.provider, failing, True)
+    assert w.worker.process(FULL) == Outcome(retry=True)
+    gw = w.gateway()
+    assert gw is not None
+    programmed = [c for c in gw["status"]["conditions"] if c["type"] == "Programmed"][0]
+    assert programmed["status"] == "True", "the pass's statuses are written all the same"
+    setattr(w.provider, failing, False)
+    assert w.worker.process(FULL) == Outcome()
+    assert w.provider.have == {"shop/web"}, "gone/gw is deleted once AWS answers"
+
+
+def test_a_cloud_error_finding_what_a_deleted_gateway_owns_keeps_its_finalizer() -> None:
+    w = World()
+    w.worker.process("shop/web")
+    w.mark_deleted()
+    w.provider.fail_owned = True
+    assert w.worker.process("shop/web") == Outcome(retry=True)
+    gw = w.gateway()
+    assert gw is not None and FINALIZER in gw["metadata"]["finalizers"]
+    w.provider.fail_owned = False
+    assert w.worker.process("shop/web") == Outcome()
+    assert w.gateway() is None
 
 
 def test_class_statuses_need_no_aws() -> None:
