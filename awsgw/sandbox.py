@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shlex
 import sys
 import tempfile
@@ -105,7 +106,8 @@ def sandbox(args: argparse.Namespace) -> int:
 
         def ready() -> None:
             kube.write_kubeconfig(kubeconfig)
-            env_file.write_text("".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items()))
+            exports = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items())
+            _write_whole(env_file, exports)
             banner = _banner(kube.url, aws.endpoint, aws.vpc_id, kubeconfig, env_file, faults)
             print(banner, flush=True)
 
@@ -119,6 +121,14 @@ def sandbox(args: argparse.Namespace) -> int:
         print(_faults_made(faults), flush=True)
     print("awsgw sandbox stopped", flush=True)
     return 0
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write ``path`` so that it appears whole: its existence tells a script (or a test)
+    that the sandbox is ready, and a half-written file would give it half the exports."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(text)
+    os.replace(partial, path)
 
 
 def _faults_made(faults: FaultPlan) -> str:
