@@ -5,11 +5,14 @@ what differs), and deleted, when no Route uses them any more, only when owned.""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from awsgw.core.capabilities import AttributeRule
-from awsgw.providers.aws.common.session import Aws
+from awsgw.providers.aws.common.session import Aws, access_denied
 from awsgw.providers.aws.common.tags import (
     BACKEND_TAG,
     MANAGED_TAG,
@@ -44,6 +47,7 @@ from awsgw.providers.changes import (
 )
 
 ELBV2 = "elbv2"
+log = logging.getLogger("awsgw.elbv2")
 
 
 class TargetGroups:
@@ -208,10 +212,20 @@ class TargetGroups:
 
     def find_detached(self) -> None:
         """Before a Gateway's resources are deleted on a pass over that Gateway alone: its
-        target groups its load balancers no longer use (a full pass holds them all)."""
-        if self.inv.gateway is not None:
+        target groups its load balancers no longer use (a full pass holds them all). An
+        account that denies the tag-scoped read is logged once: the full pass collects
+        them then."""
+        if self.inv.gateway is None:
+            return
+        try:
             tagging = self.aws.client("resourcegroupstaggingapi")
             read_detached(tagging, self.elbv2, self.inv, self.cluster)
+        except ClientError as exc:
+            if not access_denied(exc):
+                raise
+            if self.aws.first_notice("elbv2-tags-denied"):
+                note = "target groups are not readable by tag here (%s): a full pass deletes"
+                log.warning(note + " those a deleted Gateway's load balancer no longer used", exc)
 
     def delete_target_groups(
         self, gateway: str, keep: set[str], target_type: str | None = None

@@ -23,10 +23,11 @@ from tests.support import (
 )
 
 
-def world(gateways: int, routes: int = 2) -> str:
-    """``gateways`` ALB Gateways, each in its own namespace with ``routes`` HTTPRoutes."""
+def world(gateways: int, routes: int = 2, first: int = 0) -> str:
+    """``gateways`` ALB Gateways (from ``first`` on), each in its own namespace with
+    ``routes`` HTTPRoutes."""
     docs = [GATEWAY_CLASS]
-    for g in range(gateways):
+    for g in range(first, gateways):
         ns = f"team{g}"
         docs.append(f"""
 ---
@@ -197,13 +198,7 @@ def test_deleting_a_gateway_on_a_pass_over_it_finds_target_groups_no_load_balanc
     nothing uses: the next pass over the Gateway finds them by tag and deletes them before
     the Gateway's finalizer may go."""
     h = Harness(aws_env.cluster, aws_env.vpc_id)
-    h.run(world(2))
-    lb_arn = h.lb("team0/web")["LoadBalancerArn"]
-    every = {t["TargetGroupArn"] for t in h.elbv2.describe_target_groups()["TargetGroups"]}
-    used = h.elbv2.describe_target_groups(LoadBalancerArn=lb_arn)["TargetGroups"]
-    kept = every - {t["TargetGroupArn"] for t in used}
-    assert len(every) == 4 and len(kept) == 2
-    h.elbv2.delete_load_balancer(LoadBalancerArn=lb_arn)
+    kept = _load_balancer_deleted_midway(h)
     result = h.run(GATEWAY_CLASS, only="team0/web")
     assert not result.failed, result.failed
     assert result.deleted == ["team0/web"]
@@ -213,3 +208,40 @@ def test_deleting_a_gateway_on_a_pass_over_it_finds_target_groups_no_load_balanc
         "elastic-load-balancing-v2:DeleteTargetGroup": 2,
         "ec2:DeleteSecurityGroup": 1,
     }
+
+
+def test_where_reading_by_tag_is_denied_the_full_pass_deletes_what_a_deleted_gateway_left(
+    aws_env: MotoVpc, caplog: Any
+) -> None:
+    h = Harness(aws_env.cluster, aws_env.vpc_id)
+    kept = _load_balancer_deleted_midway(h)
+
+    class Denied:
+        status_code = 400
+
+    def deny(**_: Any) -> tuple[Denied, dict[str, Any]]:
+        error = {"Code": "AccessDeniedException", "Message": "not authorized: tag:GetResources"}
+        return Denied(), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+    h.aws.session.events.register("before-call.resource-groups-tagging-api.GetResources", deny)
+    with caplog.at_level("WARNING", logger="awsgw.elbv2"):
+        result = h.run(GATEWAY_CLASS, only="team0/web")
+    assert not result.failed and result.deleted == ["team0/web"]
+    assert len(caplog.records) == 1 and "not readable by tag" in caplog.records[0].getMessage()
+    assert len(h.elbv2.describe_target_groups()["TargetGroups"]) == 4
+    h.run(world(2, first=1))
+    left = {tg["TargetGroupArn"] for tg in h.elbv2.describe_target_groups()["TargetGroups"]}
+    assert left == kept
+
+
+def _load_balancer_deleted_midway(h: Harness) -> set[str]:
+    """Two Gateways; team0's load balancer deleted as by a delete that failed after it.
+    The ARNs of team1's target groups."""
+    h.run(world(2))
+    lb_arn = h.lb("team0/web")["LoadBalancerArn"]
+    every = {t["TargetGroupArn"] for t in h.elbv2.describe_target_groups()["TargetGroups"]}
+    used = h.elbv2.describe_target_groups(LoadBalancerArn=lb_arn)["TargetGroups"]
+    kept = every - {t["TargetGroupArn"] for t in used}
+    assert len(every) == 4 and len(kept) == 2
+    h.elbv2.delete_load_balancer(LoadBalancerArn=lb_arn)
+    return kept
