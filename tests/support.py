@@ -122,6 +122,20 @@ class Harness:
         return listener.evaluate(Request(host=host, path=path, port=port, **kw))
 
 
+def deny_get_resources(aws: Aws) -> None:
+    """Make the account refuse the caller ``tag:GetResources``, as an IAM policy without it
+    does (AccessDeniedException, answered before the call is sent)."""
+
+    class Denied:
+        status_code = 400
+
+    def deny(**_: Any) -> tuple[Denied, dict[str, Any]]:
+        error = {"Code": "AccessDeniedException", "Message": "not authorized: tag:GetResources"}
+        return Denied(), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+    aws.session.events.register("before-call.resource-groups-tagging-api.GetResources", deny)
+
+
 def backend_ips(outcome: AlbOutcome) -> set[str]:
     """Every target address the outcome forwards to (weight > 0)."""
     return {t for _, w, targets in outcome.targets if w > 0 for t in targets}

@@ -233,16 +233,17 @@ def test_a_provisioning_load_balancer_is_looked_at_again() -> None:
     assert w.worker.process("shop/web") == Outcome(after=15.0)
 
 
-def test_deletion_deletes_aws_first_then_the_finalizer() -> None:
+@pytest.mark.parametrize("failing", ["fail_delete", "fail_owned"])
+def test_deletion_deletes_aws_first_then_the_finalizer(failing: str) -> None:
     w = World()
     w.worker.process("shop/web")
     w.mark_deleted()
-    w.provider.fail_delete = True
+    setattr(w.provider, failing, True)
     assert w.worker.process("shop/web") == Outcome(retry=True)
     gw = w.gateway()
     assert gw is not None and FINALIZER in gw["metadata"]["finalizers"], "kept while AWS remains"
     assert ("Warning", "AWSError") in w.events()
-    w.provider.fail_delete = False
+    setattr(w.provider, failing, False)
     assert w.worker.process("shop/web") == Outcome()
     assert w.gateway() is None, "finalizer removed: the API deleted the object"
     assert w.provider.calls[-1] == ("delete", "shop/web")
@@ -295,19 +296,6 @@ def test_a_cloud_error_while_collecting_garbage_keeps_the_statuses_and_retries(
     setattr(w.provider, failing, False)
     assert w.worker.process(FULL) == Outcome()
     assert w.provider.have == {"shop/web"}, "gone/gw is deleted once AWS answers"
-
-
-def test_a_cloud_error_finding_what_a_deleted_gateway_owns_keeps_its_finalizer() -> None:
-    w = World()
-    w.worker.process("shop/web")
-    w.mark_deleted()
-    w.provider.fail_owned = True
-    assert w.worker.process("shop/web") == Outcome(retry=True)
-    gw = w.gateway()
-    assert gw is not None and FINALIZER in gw["metadata"]["finalizers"]
-    w.provider.fail_owned = False
-    assert w.worker.process("shop/web") == Outcome()
-    assert w.gateway() is None
 
 
 def test_class_statuses_need_no_aws() -> None:

@@ -18,6 +18,7 @@ from tests.support import (
     Harness,
     NlbHarness,
     condition,
+    deny_get_resources,
     objects,
     service,
 )
@@ -215,15 +216,7 @@ def test_where_reading_by_tag_is_denied_the_full_pass_deletes_what_a_deleted_gat
 ) -> None:
     h = Harness(aws_env.cluster, aws_env.vpc_id)
     kept = _load_balancer_deleted_midway(h)
-
-    class Denied:
-        status_code = 400
-
-    def deny(**_: Any) -> tuple[Denied, dict[str, Any]]:
-        error = {"Code": "AccessDeniedException", "Message": "not authorized: tag:GetResources"}
-        return Denied(), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
-
-    h.aws.session.events.register("before-call.resource-groups-tagging-api.GetResources", deny)
+    deny_get_resources(h.aws)
     with caplog.at_level("WARNING", logger="awsgw.elbv2"):
         result = h.run(GATEWAY_CLASS, only="team0/web")
     assert not result.failed and result.deleted == ["team0/web"]

@@ -194,18 +194,9 @@ def test_removing_every_lattice_class_and_gateway_leaves_nothing_owned(cluster: 
 def test_an_account_where_lattice_is_denied_is_logged_once_and_skipped(
     cluster: Cluster, caplog: Any
 ) -> None:
-    from tests.support import GATEWAY_CLASS
+    from tests.support import GATEWAY_CLASS, deny_get_resources
 
-    class Denied:
-        status_code = 400
-
-    def deny(**_: Any) -> tuple[Denied, dict[str, Any]]:
-        error = {"Code": "AccessDeniedException", "Message": "not authorized: tag:GetResources"}
-        return Denied(), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
-
-    cluster.aws.session.events.register(
-        "before-call.resource-groups-tagging-api.GetResources", deny
-    )
+    deny_get_resources(cluster.aws)
     with caplog.at_level("WARNING", logger="awsgw.lattice"):
         first = cluster.run(GATEWAY_CLASS + BACKENDS)
         second = cluster.run(GATEWAY_CLASS + BACKENDS)
